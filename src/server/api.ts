@@ -1,0 +1,114 @@
+/**
+ * The seam between the server's front (listeners, sessions, dispatch, limits) and its back
+ * (bitcoind client, index store, mempool). Handlers only ever see a `Backend`, so they can be
+ * tested with a fake and the back can change store or sync strategy without touching them.
+ *
+ * Hashes cross this seam as display-order lowercase hex, exactly as they go on the wire.
+ * Every query answers from one consistent snapshot of chain and mempool (PROTOCOL.md §11).
+ */
+import type { EventEmitter } from 'node:events';
+
+export interface HistoryEntry {
+  tx_hash: string;
+  height: number;
+  /** Present for mempool entries only (base fee, satoshis). */
+  fee?: number;
+}
+
+export interface MempoolEntry {
+  tx_hash: string;
+  /** 0 when every input is confirmed, -1 when an input spends a mempool output. */
+  height: 0 | -1;
+  fee: number;
+}
+
+export interface Utxo {
+  tx_hash: string;
+  tx_pos: number;
+  height: number;
+  value: number;
+}
+
+export interface Tip {
+  height: number;
+  /** Display-order block hash. */
+  hash: string;
+  /** The 80-byte header, hex. */
+  hex: string;
+}
+
+export interface Balance {
+  confirmed: number;
+  unconfirmed: number;
+}
+
+export interface HeaderProof {
+  branch: string[];
+  root: string;
+}
+
+export interface MempoolInfo {
+  mempoolminfee: number;
+  minrelaytxfee: number;
+  incrementalrelayfee: number;
+}
+
+/** Why a backend call failed, in terms the session maps to JSON-RPC codes (PROTOCOL.md §7). */
+export class BackendError extends Error {
+  constructor(
+    /** 1 = bad request, 2 = daemon error, 10001 = history too large, -32603 = internal. */
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Events a Backend emits. */
+export interface BackendEvents {
+  /** The tip changed (new block or reorg). Emitted before `touched` for the same update. */
+  tip: [Tip];
+  /** Script hashes (display hex) whose status may have changed: new block, reorg, or mempool. */
+  touched: [Set<string>];
+}
+
+export interface Backend {
+  readonly network: string;
+  readonly genesisHash: string;
+  /** Subscribe to `tip` and `touched` (see BackendEvents). */
+  readonly events: EventEmitter<BackendEvents>;
+
+  tip(): Tip;
+  /** Header hex at height, or undefined when above the tip. */
+  header(height: number): string | undefined;
+  /** Up to `count` consecutive headers from `start`, clipped at the tip. */
+  headers(start: number, count: number): string[];
+  /** Checkpoint proof of the header at `height` against the tree of heights 0..cpHeight (§6.4). */
+  headerProof(height: number, cpHeight: number): HeaderProof;
+
+  /** Confirmed entries in chain order, then mempool entries in 1.6 order (with fee). */
+  history(scripthash: string): Promise<HistoryEntry[]>;
+  mempool(scripthash: string): Promise<MempoolEntry[]>;
+  balance(scripthash: string): Promise<Balance>;
+  listunspent(scripthash: string): Promise<Utxo[]>;
+  /** Status hash of PROTOCOL.md §4, or null for no history. */
+  status(scripthash: string): Promise<string | null>;
+
+  /** Raw hex, or bitcoind's verbose object. Unknown txid: BackendError(2, daemon message). */
+  transaction(txid: string, verbose: boolean): Promise<unknown>;
+  merkle(txid: string, height: number): Promise<{ block_height: number; merkle: string[]; pos: number }>;
+  idFromPos(height: number, pos: number, merkle: boolean): Promise<string | { tx_hash: string; merkle: string[] }>;
+  /** Address paid by output `index` of `txid`, or null (1.0 `blockchain.utxo.get_address`). */
+  utxoAddress(txid: string, index: number): Promise<string | null>;
+
+  /** Returns the txid; rejection: BackendError(1, reason). Never retried. */
+  broadcast(rawTx: string): Promise<string>;
+  broadcastPackage(rawTxs: string[], verbose: boolean): Promise<unknown>;
+
+  /** BTC/kvB, or -1 when bitcoind has no estimate. */
+  estimateFee(blocks: number, mode?: string): Promise<number>;
+  relayFee(): Promise<number>;
+  mempoolInfo(): Promise<MempoolInfo>;
+  /** [[fee_rate sat/vB, vsize], ...], fee_rate strictly decreasing. */
+  feeHistogram(): Promise<[number, number][]>;
+}

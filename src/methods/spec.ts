@@ -1,0 +1,122 @@
+/**
+ * The shape of a method record. The registry (registry.ts) is the single source of truth:
+ * the commander tree, completions, man page and the server's dispatch table all derive from
+ * it. Adding a method is one record here plus its server handler.
+ */
+import type { ParamKind } from './params.js';
+import type { Validator } from './validate.js';
+import { inRange } from '../protocol/version.js';
+
+export interface ParamSpec {
+  /** The documented wire name (PROTOCOL.md §5). */
+  name: string;
+  kind: ParamKind;
+  description: string;
+  /** Omitted when not given (trailing optional params are dropped from the wire array). */
+  optional?: boolean;
+  /** The server's default when omitted. */
+  default?: unknown;
+  /** Protocol versions in which this parameter exists (inclusive). */
+  since?: string;
+  until?: string;
+}
+
+/** How a result is shown in a table (format/table.ts renders these). */
+export type ColumnFormat = 'text' | 'int' | 'sats' | 'btc' | 'height' | 'hash' | 'time' | 'feerate' | 'bool' | 'json';
+
+export interface ColumnSpec {
+  /** Field of the result object (or of each item of an array result). */
+  key: string;
+  header: string;
+  format: ColumnFormat;
+}
+
+/** How a CLI positional argument is read from the shell. */
+export type ArgKind =
+  | 'target' // address | script hash (| --script HEX): feeds a scripthash or address param
+  | 'txid'
+  | 'uint'
+  | 'string'
+  | 'rawtx' // hex, a file name, or - for stdin
+  | 'json'; // a JSON value (call)
+
+export interface ArgSpec {
+  /** Shown in usage, e.g. ADDR. */
+  name: string;
+  kind: ArgKind;
+  /** The wire parameter it fills (by name). */
+  param: string;
+  description: string;
+  optional?: boolean;
+  /** Several values: one request each, sent as one batch; output keyed by argument. */
+  variadic?: boolean;
+  /** Fixed choices (offered by completions). */
+  choices?: readonly string[];
+}
+
+export interface OptionSpec {
+  /** commander flags, e.g. "--cp-height <height>". */
+  flags: string;
+  /** The wire parameter it fills (by name); absent for the command's own options (--follow). */
+  param?: string;
+  kind: 'uint' | 'bool' | 'string';
+  description: string;
+  choices?: readonly string[];
+}
+
+/** The CLI face of a method: one subcommand (DESIGN.md §2). */
+export interface CommandSpec {
+  /** The subcommand name (the short verb). */
+  name: string;
+  aliases?: readonly string[];
+  args: readonly ArgSpec[];
+  options?: readonly OptionSpec[];
+  /** Table columns; absent for scalar results, which print as they are. */
+  columns?: readonly ColumnSpec[];
+  /** The `--json` output shape, for the man page. */
+  json: string;
+  /** Extra help text. */
+  description?: string;
+  examples?: readonly string[];
+  /**
+   * On servers where none of the command's methods exists, answer from another method's
+   * result instead (e.g. `height` from `blockchain.headers.subscribe` after 1.0).
+   */
+  fallback?: { method: string; params?: readonly unknown[]; pick: (result: unknown) => unknown; note: string };
+}
+
+export interface MethodSpec<N extends string = string> {
+  /** Wire name: the key for everything. */
+  name: N;
+  /** Protocol versions in which the method exists (inclusive). */
+  since: string;
+  until?: string;
+  summary: string;
+  params: readonly ParamSpec[];
+  /** Validates the result before anything formats it. */
+  result: Validator;
+  /** For subscriptions: validates each notification's params array. */
+  notification?: Validator;
+  /**
+   * The subcommand that serves this method. The first method of a command in registry order
+   * carries `cli`; later ones (older or newer variants) name it in `command` only, and the
+   * command picks the first variant that exists at the negotiated version.
+   */
+  command: string;
+  cli?: CommandSpec;
+}
+
+/** Preserves the literal wire name so the server's handler map can be checked exhaustively. */
+export function defineMethod<const N extends string>(spec: MethodSpec<N>): MethodSpec<N> {
+  return spec;
+}
+
+/** True when `method` exists at protocol version `v`. */
+export function availableAt(method: Pick<MethodSpec, 'since' | 'until'>, v: string): boolean {
+  return inRange(v, method.since, method.until);
+}
+
+/** The params of `method` that exist at version `v`, in wire order. */
+export function paramsAt(method: MethodSpec, v: string): ParamSpec[] {
+  return method.params.filter((p) => inRange(v, p.since ?? '1.0', p.until));
+}

@@ -13,8 +13,12 @@ function walk(dir) {
   }
   return out;
 }
-const filters = process.argv.slice(2);
+// test/acceptance/ needs Debian packages (the Electrum wallet, shells): `npm run test:acceptance`.
+const args = process.argv.slice(2);
+const acceptance = args.includes('--acceptance');
+const filters = args.filter((a) => a !== '--acceptance');
 const files = walk('test').map((f) => relative('.', f)).sort()
+  .filter((f) => f.startsWith('test/acceptance/') === acceptance)
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('no test files matched');

@@ -1,0 +1,209 @@
+/**
+ * Transports (thin I/O): one JSON message in, one out. TCP and TLS frame messages with
+ * newlines (framing.ts); WebSocket sends one message per text frame (ws.ts). Each can run
+ * through a SOCKS5 proxy (socks.ts). `ws` and `socks` are imported lazily so that the
+ * common TCP/TLS path starts fast.
+ */
+import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { ConnectionError, type CliError } from '../errors.js';
+import { DEFAULT_MAX_LINE, LineSplitter, frame } from './framing.js';
+import { connectTimeout, looksLikeTls, mapDialError, tryTlsHint, type DialContext } from './net-errors.js';
+import { formatProxy, hostPort, type ProxyAddress, type ServerAddress } from './server-address.js';
+import type { TlsInfo, TlsOptions } from './tls.js';
+
+/** What a transport knows about its connection, for diagnostics (doctor, peers --probe). */
+export interface TransportInfo {
+  transport: ServerAddress['transport'];
+  /** The peer's IP as seen by the socket (the proxy's when proxied). */
+  remoteAddress?: string;
+  proxy?: string;
+  tls?: TlsInfo;
+  timings: { connectMs: number; tlsMs?: number; wsMs?: number };
+}
+
+/** How a transport ended. */
+export interface CloseEvent {
+  /** Set when the transport failed (socket error, oversized line, TLS seen on plain TCP). */
+  error?: CliError;
+  /** Bytes of an unfinished message held when the peer closed. */
+  pendingBytes: number;
+  /** True when close() was called on our side. */
+  local: boolean;
+}
+
+/** One message-oriented, bidirectional channel to a server. */
+export interface Transport {
+  readonly info: TransportInfo;
+  send(text: string): void;
+  onMessage(cb: (text: string) => void): void;
+  onClose(cb: (ev: CloseEvent) => void): void;
+  close(): void;
+}
+
+export interface TransportOptions {
+  proxy?: ProxyAddress;
+  /** Deadline for TCP connect, proxy negotiation and TLS/WebSocket handshakes. */
+  connectTimeoutMs?: number;
+  /** Longest accepted reply line or frame, in bytes. */
+  maxLine?: number;
+  tls?: TlsOptions;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Opens a transport to `addr`. Throws ConnectionError/TimeoutError with a hint. */
+export async function openTransport(addr: ServerAddress, opts: TransportOptions = {}): Promise<Transport> {
+  const timeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const ctx: DialContext = { ...addr, ...(opts.proxy ? { proxy: formatProxy(opts.proxy) } : {}) };
+  const t0 = performance.now();
+  const socket = await dialTcp(addr.host, addr.port, ctx, opts.proxy, deadline, timeoutMs);
+  const connectMs = performance.now() - t0;
+  const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE;
+  try {
+    let tlsSocket: TLSSocket | undefined;
+    let tlsInfo: TlsInfo | undefined;
+    let tlsMs: number | undefined;
+    if (addr.transport === 'tls' || addr.transport === 'wss') {
+      const { tlsHandshake } = await import('./tls.js');
+      const t1 = performance.now();
+      const r = await tlsHandshake(socket, ctx, opts.tls ?? {}, Math.max(1, deadline - Date.now()), timeoutMs);
+      tlsMs = performance.now() - t1;
+      tlsSocket = r.socket;
+      tlsInfo = r.info;
+    }
+    const info: TransportInfo = {
+      transport: addr.transport,
+      ...(socket.remoteAddress ? { remoteAddress: socket.remoteAddress } : {}),
+      ...(ctx.proxy ? { proxy: ctx.proxy } : {}),
+      ...(tlsInfo ? { tls: tlsInfo } : {}),
+      timings: { connectMs, ...(tlsMs !== undefined ? { tlsMs } : {}) },
+    };
+    if (addr.transport === 'ws' || addr.transport === 'wss') {
+      const { openWebSocket } = await import('./ws.js');
+      return await openWebSocket(tlsSocket ?? socket, addr, ctx, info, maxLine, Math.max(1, deadline - Date.now()), timeoutMs);
+    }
+    return new StreamTransport(tlsSocket ?? socket, ctx, info, maxLine);
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+}
+
+/** Dials a TCP connection, directly or through the SOCKS5 proxy. */
+async function dialTcp(
+  host: string,
+  port: number,
+  ctx: DialContext,
+  proxy: ProxyAddress | undefined,
+  deadline: number,
+  timeoutMs: number,
+): Promise<net.Socket> {
+  if (proxy) {
+    const { socksDial } = await import('./socks.js');
+    return socksDial(proxy, host, port, ctx, Math.max(1, deadline - Date.now()), timeoutMs);
+  }
+  return new Promise<net.Socket>((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(connectTimeout(ctx, timeoutMs, 'connect'));
+    }, Math.max(1, deadline - Date.now()));
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(mapDialError(err, ctx));
+    });
+  });
+}
+
+/** Newline-framed messages over a connected TCP or TLS socket. */
+export class StreamTransport implements Transport {
+  private readonly splitter: LineSplitter;
+  private messageCb: (text: string) => void = () => {};
+  private closeCb: (ev: CloseEvent) => void = () => {};
+  private error: CliError | undefined;
+  private local = false;
+  private received = false;
+  private done = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly ctx: DialContext,
+    readonly info: TransportInfo,
+    maxLine: number,
+  ) {
+    this.splitter = new LineSplitter(maxLine);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => {
+      this.error ??= mapDialError(err, ctx);
+    });
+    socket.on('close', () => this.finish());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.done || this.error) return;
+    if (!this.received) {
+      this.received = true;
+      // A TLS server answers our plain JSON with a TLS alert: say so instead of "bad JSON".
+      if (this.info.transport === 'tcp' && looksLikeTls(chunk)) {
+        this.fail(new ConnectionError(`${hostPort(this.ctx)} answered with TLS, not plain TCP`, { hint: tryTlsHint(this.ctx) }));
+        return;
+      }
+    }
+    let lines: string[];
+    try {
+      lines = this.splitter.push(chunk);
+    } catch (err) {
+      this.fail(err as CliError);
+      return;
+    }
+    for (const line of lines) {
+      if (this.done) return;
+      this.messageCb(line);
+    }
+  }
+
+  private fail(err: CliError): void {
+    this.error ??= err;
+    this.socket.destroy();
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.closeCb({
+      ...(this.error ? { error: this.error } : {}),
+      pendingBytes: this.splitter.pending,
+      local: this.local,
+    });
+  }
+
+  send(text: string): void {
+    if (this.done) return;
+    this.socket.write(frame(text));
+  }
+
+  onMessage(cb: (text: string) => void): void {
+    this.messageCb = cb;
+  }
+
+  onClose(cb: (ev: CloseEvent) => void): void {
+    this.closeCb = cb;
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.local = true;
+    this.socket.end();
+    // Do not wait for a slow peer's FIN; the request/response exchange is over.
+    this.socket.destroy();
+  }
+}

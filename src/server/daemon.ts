@@ -1,0 +1,426 @@
+/**
+ * bitcoind access for `serve --local`: JSON-RPC over HTTP (keep-alive, batches), cookie or
+ * user/password auth, the REST fast path for raw blocks and spent outputs, startup checks
+ * (network, warm-up, initial block download, pruning) and optional ZMQ notifications.
+ * No other module talks to bitcoind.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { DaemonError, oneLine } from '../errors.js';
+import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
+
+/** How to reach bitcoind. */
+export interface DaemonOptions {
+  network: NetworkName;
+  /** bitcoind's datadir (the one holding `regtest/`, `testnet3/`, ...); the cookie is read from it. */
+  datadir?: string;
+  /** Explicit cookie file (overrides datadir). */
+  cookiePath?: string;
+  /** http://[user:pass@]host:port; default 127.0.0.1 and the network's RPC port. */
+  url?: string;
+  user?: string;
+  password?: string;
+  log?: (line: string) => void;
+  /** Per-request timeout (ms); default 120 s (a large block over RPC can be slow). */
+  timeoutMs?: number;
+}
+
+/** bitcoind answered a call with a JSON-RPC error object. */
+export class RpcError extends Error {
+  constructor(readonly code: number, readonly rpcMessage: string, readonly method: string) {
+    super(`${method}: bitcoind error ${code}: ${oneLine(rpcMessage)}`);
+  }
+}
+
+/** A call in a batch. */
+export interface RpcCall {
+  method: string;
+  params?: unknown[];
+}
+
+/** One answer of a batch: a result, or the RpcError it got. */
+export type RpcOutcome = { result: unknown; error?: undefined } | { result?: undefined; error: RpcError };
+
+/** What ZMQ topics bitcoind publishes (from getzmqnotifications). */
+export interface ZmqEndpoints {
+  hashblock?: string;
+  sequence?: string;
+  rawtx?: string;
+}
+
+const CHAIN_NAMES: Record<NetworkName, string> = {
+  mainnet: 'main', testnet: 'test', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest',
+};
+
+/** Where bitcoind writes its cookie for `network` under `datadir`. */
+export function defaultCookiePath(datadir: string, network: NetworkName): string {
+  return path.join(datadir, NETWORKS[network].datadirSubdir, '.cookie');
+}
+
+/** JSON-RPC and REST client of one bitcoind. */
+export class Daemon {
+  readonly host: string;
+  readonly port: number;
+  readonly network: NetworkName;
+  /** True once `detect()` found `-rest`. */
+  rest = false;
+  /** True once `detect()` found `/rest/spenttxouts` (Core >= 30). */
+  spentTxOuts = false;
+  /** bitcoind's version number (e.g. 280000), known after `detect()`. */
+  version = 0;
+  private auth = '';
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  private readonly log: (line: string) => void;
+  private readonly timeoutMs: number;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.network = opts.network;
+    this.log = opts.log ?? (() => {});
+    this.timeoutMs = opts.timeoutMs ?? 120_000;
+    const u = new URL(opts.url ?? `http://127.0.0.1:${NETWORKS[opts.network].rpcPort}`);
+    this.host = u.hostname.replace(/^\[|\]$/g, '');
+    this.port = Number(u.port || NETWORKS[opts.network].rpcPort);
+    if (u.username) this.auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+    if (opts.user !== undefined) this.auth = `${opts.user}:${opts.password ?? ''}`;
+    if (!this.auth) this.readCookie();
+  }
+
+  /** Where bitcoind is, for messages. */
+  get where(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  private cookieFile(): string | undefined {
+    if (this.opts.cookiePath) return this.opts.cookiePath;
+    if (this.opts.datadir) return defaultCookiePath(this.opts.datadir, this.network);
+    return undefined;
+  }
+
+  /** (Re-)reads the cookie; bitcoind writes a new one each time it starts. */
+  private readCookie(): boolean {
+    const file = this.cookieFile();
+    if (!file || this.opts.user !== undefined) return false;
+    try {
+      const next = fs.readFileSync(file, 'utf8').trim();
+      const changed = next !== this.auth;
+      this.auth = next;
+      return changed;
+    } catch {
+      return false;
+    }
+  }
+
+  private request(method: 'GET' | 'POST', urlPath: string, body?: string): Promise<{ status: number; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = {};
+      if (this.auth) headers.authorization = `Basic ${Buffer.from(this.auth).toString('base64')}`;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(body));
+      }
+      const req = http.request({ host: this.host, port: this.port, method, path: urlPath, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (e: NodeJS.ErrnoException) => reject(this.connectError(e)));
+      req.end(body);
+    });
+  }
+
+  private connectError(e: NodeJS.ErrnoException): DaemonError {
+    const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ECONNRESET' ? 'connection reset' : oneLine(e.message);
+    return new DaemonError(`cannot reach bitcoind at ${this.where}: ${why} — is it running with -server?`, {
+      cause: e,
+      hint: 'start bitcoind with -server (and -rest for faster indexing), or pass --bitcoind URL',
+    });
+  }
+
+  /** POST with auth; on 401 re-reads the cookie once (bitcoind restarted) and retries. */
+  private async post(body: string): Promise<Buffer> {
+    if (this.closed) throw new DaemonError('daemon client closed');
+    let r = await this.request('POST', '/', body);
+    if (r.status === 401 && this.readCookie()) r = await this.request('POST', '/', body);
+    if (r.status === 401 || r.status === 403) {
+      const file = this.cookieFile();
+      throw new DaemonError(`bitcoind at ${this.where} refused the credentials (HTTP ${r.status})`, {
+        hint: file ? `check that ${file} is readable and belongs to this bitcoind, or pass --rpcuser/--rpcpassword` : 'pass --rpcuser/--rpcpassword or --rpccookie',
+      });
+    }
+    return r.body;
+  }
+
+  /** One JSON-RPC call; bitcoind errors become RpcError. */
+  async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    const body = await this.post(JSON.stringify({ jsonrpc: '1.0', id: this.nextId++, method, params }));
+    let msg: { result?: unknown; error?: { code: number; message: string } | null };
+    try {
+      msg = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new DaemonError(`bitcoind at ${this.where} sent a non-JSON answer to ${method}: ${oneLine(body.toString('utf8'), 80)}`);
+    }
+    if (msg.error) throw new RpcError(msg.error.code, msg.error.message, method);
+    return msg.result as T;
+  }
+
+  /** Many calls in one HTTP request; answers in call order. */
+  async batch(calls: readonly RpcCall[]): Promise<RpcOutcome[]> {
+    if (calls.length === 0) return [];
+    const base = this.nextId;
+    this.nextId += calls.length;
+    const body = await this.post(JSON.stringify(calls.map((c, i) => ({ jsonrpc: '1.0', id: base + i, method: c.method, params: c.params ?? [] }))));
+    let replies: { id: number; result?: unknown; error?: { code: number; message: string } | null }[];
+    try {
+      replies = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new DaemonError(`bitcoind at ${this.where} sent a non-JSON answer to a batch: ${oneLine(body.toString('utf8'), 80)}`);
+    }
+    if (!Array.isArray(replies)) {
+      const e = (replies as { error?: { code: number; message: string } }).error;
+      throw new RpcError(e?.code ?? -32603, e?.message ?? 'batch refused', 'batch');
+    }
+    const out: RpcOutcome[] = new Array(calls.length);
+    for (const r of replies) {
+      const i = r.id - base;
+      if (i < 0 || i >= calls.length) continue;
+      out[i] = r.error ? { error: new RpcError(r.error.code, r.error.message, calls[i]!.method) } : { result: r.result };
+    }
+    for (let i = 0; i < out.length; i++) if (!out[i]) out[i] = { error: new RpcError(-32603, 'no answer in batch', calls[i]!.method) };
+    return out;
+  }
+
+  /** Results of a batch, throwing the first error. */
+  async batchResults<T = unknown>(calls: readonly RpcCall[]): Promise<T[]> {
+    return (await this.batch(calls)).map((o) => {
+      if (o.error) throw o.error;
+      return o.result as T;
+    });
+  }
+
+  /** GET a REST path; the body, or null on 404 (unknown block, or endpoint missing). */
+  async restGet(urlPath: string): Promise<Buffer | null> {
+    const r = await this.request('GET', urlPath);
+    if (r.status === 200) return r.body;
+    if (r.status === 404 || r.status === 400) return null;
+    throw new DaemonError(`bitcoind REST ${urlPath.split('/').slice(0, 3).join('/')} answered HTTP ${r.status}: ${oneLine(r.body.toString('utf8'), 120)}`);
+  }
+
+  /** Raw blocks by display-order hash, over REST when available, else `getblock hash 0` in one batch. */
+  async blocks(hashes: readonly string[]): Promise<Buffer[]> {
+    if (this.rest) {
+      return Promise.all(hashes.map(async (h) => {
+        const b = await this.restGet(`/rest/block/${h}.bin`);
+        if (!b) throw new RpcError(-5, `Block not found: ${h}`, 'rest/block');
+        return b;
+      }));
+    }
+    const hex = await this.batchResults<string>(hashes.map((h) => ({ method: 'getblock', params: [h, 0] })));
+    return hex.map((x) => Buffer.from(x, 'hex'));
+  }
+
+  /**
+   * The outputs a block spends (Core >= 30 `/rest/spenttxouts/<hash>.bin`), or null when
+   * the endpoint is unavailable. See parseSpentTxOuts for the format.
+   */
+  async spentOutputs(hash: string): Promise<Buffer | null> {
+    if (!this.rest || !this.spentTxOuts) return null;
+    return this.restGet(`/rest/spenttxouts/${hash}.bin`);
+  }
+
+  /**
+   * Startup checks: reachable, authenticated, right network, not warming up, and which
+   * fast paths exist. Waits (logging) through warm-up and initial block download;
+   * throws DaemonError for what waiting cannot fix.
+   */
+  async detect(signal?: AbortSignal): Promise<void> {
+    let info: { chain: string; blocks: number; headers: number; initialblockdownload: boolean; pruned: boolean; pruneheight?: number; verificationprogress?: number };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        info = await this.call('getblockchaininfo');
+        if (info.initialblockdownload && info.blocks < info.headers) {
+          this.log(`bitcoind is in initial block download (${info.blocks}/${info.headers} blocks); waiting`);
+          await sleep(Math.min(30_000, 2000 * (attempt + 1)), signal);
+          continue;
+        }
+        break;
+      } catch (e) {
+        if (e instanceof RpcError && e.code === -28) {
+          this.log(`bitcoind is warming up (${oneLine(e.rpcMessage)}); waiting`);
+          await sleep(1000, signal);
+          continue;
+        }
+        throw e;
+      }
+    }
+    if (info.chain !== CHAIN_NAMES[this.network]) {
+      throw new DaemonError(`bitcoind at ${this.where} is on ${info.chain}, not ${this.network}`, { hint: 'pass the matching --network, or point --bitcoind at the right node' });
+    }
+    const genesis = await this.call<string>('getblockhash', [0]);
+    if (genesis !== NETWORKS[this.network].genesisHash) {
+      throw new DaemonError(`bitcoind at ${this.where} has genesis ${genesis}, not ${this.network}'s`);
+    }
+    const net = await this.call<{ version: number }>('getnetworkinfo');
+    this.version = net.version;
+    if (info.pruned) this.prunedHeight = info.pruneheight ?? 0;
+    try {
+      this.rest = (await this.restGet('/rest/chaininfo.json')) !== null;
+    } catch {
+      this.rest = false;
+    }
+    this.spentTxOuts = false;
+    if (this.rest && info.blocks > 0) {
+      const h1 = await this.call<string>('getblockhash', [1]);
+      try {
+        this.spentTxOuts = (await this.restGet(`/rest/spenttxouts/${h1}.bin`)) !== null;
+      } catch {
+        this.spentTxOuts = false;
+      }
+    }
+    this.log(`bitcoind ${this.version} at ${this.where} (${this.network}, ${info.blocks} blocks; REST ${this.rest ? 'on' : 'off'}${this.spentTxOuts ? ', spenttxouts' : ''})`);
+  }
+
+  /** Lowest height with block data when bitcoind prunes, else undefined. */
+  prunedHeight: number | undefined;
+
+  /** Throws when pruning removed blocks the index still needs (from `fromHeight` up). */
+  checkPruned(fromHeight: number): void {
+    if (this.prunedHeight !== undefined && this.prunedHeight > fromHeight) {
+      throw new DaemonError(`bitcoind at ${this.where} is pruned: blocks below ${this.prunedHeight} are gone, but the index needs them from ${fromHeight}`, {
+        hint: 'run bitcoind without -prune (or with a reindex) to build the index',
+      });
+    }
+  }
+
+  /** Runs `fn`, retrying with backoff while bitcoind is unreachable or restarting. */
+  async retrying<T>(what: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const transient = (e instanceof DaemonError && /cannot reach|refused the credentials/.test(e.message)) || (e instanceof RpcError && e.code === -28);
+        if (!transient || this.closed || signal?.aborted) throw e;
+        const wait = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
+        if (attempt % 4 === 0) this.log(`${what}: ${(e as Error).message}; retrying in ${Math.round(wait / 100) / 10} s`);
+        this.readCookie();
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  /** ZMQ endpoints bitcoind publishes (empty when none or the RPC is missing). */
+  async zmqEndpoints(): Promise<ZmqEndpoints> {
+    try {
+      const list = await this.call<{ type: string; address: string }[]>('getzmqnotifications');
+      const out: ZmqEndpoints = {};
+      for (const n of list) {
+        if (n.type === 'pubhashblock') out.hashblock = n.address;
+        if (n.type === 'pubsequence') out.sequence = n.address;
+        if (n.type === 'pubrawtx') out.rawtx = n.address;
+      }
+      return out;
+    } catch {
+      return {};
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.agent.destroy();
+  }
+}
+
+/**
+ * Subscribes to bitcoind's ZMQ topics and calls `onEvent` for each message (any topic: the
+ * caller then polls, so messages only make polling prompt). Returns a closer, or null when
+ * the optional `zeromq` package cannot load or nothing is published: polling then suffices.
+ */
+export async function subscribeZmq(endpoints: ZmqEndpoints, onEvent: (topic: string) => void, log: (line: string) => void): Promise<(() => void) | null> {
+  const addrs = new Map<string, string[]>();
+  for (const [topic, addr] of Object.entries(endpoints)) {
+    if (!addr) continue;
+    const list = addrs.get(addr) ?? [];
+    list.push(topic);
+    addrs.set(addr, list);
+  }
+  if (addrs.size === 0) return null;
+  let zmq: typeof import('zeromq');
+  try {
+    zmq = await import('zeromq');
+  } catch (e) {
+    log(`zeromq unavailable (${oneLine((e as Error).message, 80)}); polling bitcoind instead`);
+    return null;
+  }
+  const socks: InstanceType<typeof zmq.Subscriber>[] = [];
+  for (const [addr, topics] of addrs) {
+    const sock = new zmq.Subscriber();
+    sock.connect(addr);
+    for (const t of topics) sock.subscribe(t);
+    socks.push(sock);
+    void (async () => {
+      try {
+        for await (const [topic] of sock) onEvent(topic!.toString());
+      } catch {
+        // closed
+      }
+    })();
+  }
+  log(`ZMQ: listening to ${[...addrs.values()].flat().join(', ')}`);
+  return () => {
+    for (const s of socks) s.close();
+  };
+}
+
+/** Parses `/rest/spenttxouts/<hash>.bin`: per tx (coinbase first, empty), the outputs its inputs spend. */
+export function parseSpentTxOuts(buf: Buffer): { value: number; script: Buffer }[][] {
+  let pos = 0;
+  const varint = (): number => {
+    if (pos >= buf.length) throw new RangeError('spenttxouts: truncated');
+    const f = buf[pos++]!;
+    if (f < 0xfd) return f;
+    if (f === 0xfd) { pos += 2; return buf.readUInt16LE(pos - 2); }
+    if (f === 0xfe) { pos += 4; return buf.readUInt32LE(pos - 4); }
+    pos += 8;
+    return buf.readUInt32LE(pos - 4) * 0x100000000 + buf.readUInt32LE(pos - 8);
+  };
+  const ntx = varint();
+  if (ntx > buf.length) throw new RangeError('spenttxouts: bad tx count');
+  const out: { value: number; script: Buffer }[][] = new Array(ntx);
+  for (let t = 0; t < ntx; t++) {
+    const n = varint();
+    if (n > buf.length) throw new RangeError('spenttxouts: bad input count');
+    const list: { value: number; script: Buffer }[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (pos + 8 > buf.length) throw new RangeError('spenttxouts: truncated');
+      const value = buf.readUInt32LE(pos + 4) * 0x100000000 + buf.readUInt32LE(pos);
+      pos += 8;
+      const len = varint();
+      if (pos + len > buf.length) throw new RangeError('spenttxouts: truncated');
+      list[i] = { value, script: buf.subarray(pos, pos + len) };
+      pos += len;
+    }
+    out[t] = list;
+  }
+  if (pos !== buf.length) throw new RangeError('spenttxouts: trailing bytes');
+  return out;
+}
+
+/** Resolves after `ms`, or rejects when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal!.reason ?? new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

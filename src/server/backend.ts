@@ -1,0 +1,395 @@
+/**
+ * LocalBackend: the `Backend` of src/server/api.ts over the user's own bitcoind, composing
+ * daemon (bitcoind client), store (LMDB index), indexer (blocks) and mempool.
+ *
+ * Entry point for serve.ts:
+ *
+ *   const { backend, sync, close } = await openBackend({
+ *     network: 'regtest', datadir: '~/.bitcoin' (expanded by the caller), dbDir, log, onProgress,
+ *   });
+ *   await sync;        // initial sync done (the backend answers from the partial index before)
+ *   ...                // hand `backend` to the sessions
+ *   await close();     // stops polling, closes the store
+ *
+ * openBackend checks bitcoind first (reachable, auth, network, warm-up/IBD, pruning) and
+ * throws DaemonError (exit 7) when it is unusable. After the initial sync it follows the
+ * tip and the mempool (polling every second, promptly on ZMQ messages when configured)
+ * and emits `tip` then `touched` (PROTOCOL.md §11).
+ */
+import { EventEmitter } from 'node:events';
+import { statusHash, sortMempool16 } from '../bitcoin/status.js';
+import { merkleBranchAndRootBuf } from '../bitcoin/merkle.js';
+import { scriptToAddress } from '../bitcoin/address.js';
+import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
+import { oneLine } from '../errors.js';
+import {
+  BackendError, type Backend, type BackendEvents, type Balance, type HeaderProof, type HistoryEntry, type MempoolEntry,
+  type MempoolInfo, type Tip, type Utxo,
+} from './api.js';
+import { fromDisplay, toDisplay } from './blockparse.js';
+import { Daemon, RpcError, sleep, subscribeZmq } from './daemon.js';
+import { Indexer } from './indexer.js';
+import { Mempool } from './mempool.js';
+import { checkpointBranch } from './checkpoint.js';
+import { openStore, type Store } from './store/db.js';
+import {
+  decodeOutpointValue, decodeUtxoValue, historyKeyTxnum, outpointKey, prefixEnd, shPrefix, TAG, txnumKey, utxoKeyVout,
+} from './store/rows.js';
+import type { SyncProgress } from './sync-progress.js';
+
+/** ElectrumX's default: about (MAX_SEND - 100) / 99 entries (PROTOCOL.md §8). */
+export const DEFAULT_HISTORY_LIMIT = Math.floor((8_100_000 - 100) / 99);
+
+/** Options of openBackend. */
+export interface OpenBackendOptions {
+  network: NetworkName;
+  /** bitcoind's datadir, for the cookie (the caller expands `~`). */
+  datadir?: string;
+  /** http://host:port of bitcoind's RPC (user:pass@ allowed). */
+  bitcoindUrl?: string;
+  /** Explicit cookie file. */
+  rpcCookie?: string;
+  rpcUser?: string;
+  rpcPassword?: string;
+  /** Where the index lives (created if missing). */
+  dbDir: string;
+  /** Use ZMQ when bitcoind publishes it (default true). */
+  zmq?: boolean;
+  log: (line: string) => void;
+  onProgress?: (p: SyncProgress) => void;
+  historyLimit?: number;
+  /** Polling period of tip and mempool, ms (default 1000). */
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The Backend over a local bitcoind and the embedded index. */
+export class LocalBackend implements Backend {
+  readonly network: NetworkName;
+  readonly genesisHash: string;
+  readonly events = new EventEmitter<BackendEvents>();
+  private readonly historyLimit: number;
+  /** Cached complete checkpoint subtrees (see checkpoint.ts), dropped from a reorg's height. */
+  private readonly cpCache = new Map<number, Buffer>();
+  /** Set to make the follow loop poll now (ZMQ message, broadcast). */
+  wake: () => void = () => {};
+
+  constructor(
+    readonly daemon: Daemon,
+    readonly store: Store,
+    readonly indexer: Indexer,
+    readonly mempoolView: Mempool,
+    opts: { network: NetworkName; historyLimit?: number },
+  ) {
+    this.network = opts.network;
+    this.genesisHash = NETWORKS[opts.network].genesisHash;
+    this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  }
+
+  tip(): Tip {
+    const h = this.indexer.height;
+    return { height: h, hash: toDisplay(this.indexer.blockHashAt(h)), hex: this.indexer.headerAt(h)!.toString('hex') };
+  }
+
+  header(height: number): string | undefined {
+    return this.indexer.headerAt(height)?.toString('hex');
+  }
+
+  headers(start: number, count: number): string[] {
+    const out: string[] = [];
+    for (let h = start; h < start + count && h <= this.indexer.height; h++) out.push(this.indexer.headerAt(h)!.toString('hex'));
+    return out;
+  }
+
+  headerProof(height: number, cpHeight: number): HeaderProof {
+    if (!(height >= 0 && height <= cpHeight && cpHeight <= this.indexer.height)) {
+      throw new BackendError(1, `require header height ${height} <= cp_height ${cpHeight} <= chain height ${this.indexer.height}`);
+    }
+    const { branch, root } = checkpointBranch((h) => this.indexer.blockHashAt(h), height, cpHeight, this.cpCache);
+    return { branch: branch.map(toDisplay), root: toDisplay(root) };
+  }
+
+  /** Forgets cached checkpoint subtrees at and above a reorged height. */
+  invalidateFrom(height: number): void {
+    for (const k of this.cpCache.keys()) if ((k + 1) * 1024 > height) this.cpCache.delete(k);
+  }
+
+  private shBytes(scripthash: string): Buffer {
+    if (!/^[0-9a-fA-F]{64}$/.test(scripthash)) throw new BackendError(1, `${scripthash} is not a valid script hash`);
+    return fromDisplay(scripthash.toLowerCase());
+  }
+
+  private confirmedHistory(sh: Buffer, limit: number): HistoryEntry[] {
+    const p = shPrefix(TAG.history, sh);
+    const out: HistoryEntry[] = [];
+    for (const key of this.store.keys(p, prefixEnd(p), limit + 1)) {
+      const n = historyKeyTxnum(key);
+      out.push({ tx_hash: toDisplay(this.store.get(txnumKey(n))!), height: this.indexer.heightOf(n) });
+    }
+    return out;
+  }
+
+  async history(scripthash: string): Promise<HistoryEntry[]> {
+    const sh = this.shBytes(scripthash);
+    const key = scripthash.toLowerCase();
+    const conf = this.confirmedHistory(sh, this.historyLimit);
+    const mem = sortMempool16(this.mempoolView.entries(key));
+    if (conf.length + mem.length > this.historyLimit) throw new BackendError(10001, 'history too large');
+    return [...conf, ...mem];
+  }
+
+  async mempool(scripthash: string): Promise<MempoolEntry[]> {
+    this.shBytes(scripthash);
+    return sortMempool16(this.mempoolView.entries(scripthash.toLowerCase()));
+  }
+
+  async status(scripthash: string): Promise<string | null> {
+    return statusHash(await this.history(scripthash));
+  }
+
+  async balance(scripthash: string): Promise<Balance> {
+    const sh = this.shBytes(scripthash);
+    const p = shPrefix(TAG.utxo, sh);
+    let confirmed = 0;
+    for (const { value } of this.store.scan(p, prefixEnd(p))) confirmed += decodeUtxoValue(value).value;
+    return { confirmed, unconfirmed: this.mempoolView.delta(scripthash.toLowerCase()) };
+  }
+
+  async listunspent(scripthash: string): Promise<Utxo[]> {
+    const sh = this.shBytes(scripthash);
+    const p = shPrefix(TAG.utxo, sh);
+    const rows: { txnum: number; utxo: Utxo }[] = [];
+    for (const { key, value } of this.store.scan(p, prefixEnd(p))) {
+      const v = decodeUtxoValue(value);
+      const txid = toDisplay(this.store.get(txnumKey(v.txnum))!);
+      const vout = utxoKeyVout(key);
+      if (this.mempoolView.spender(txid, vout)) continue;
+      rows.push({ txnum: v.txnum, utxo: { tx_hash: txid, tx_pos: vout, height: this.indexer.heightOf(v.txnum), value: v.value } });
+    }
+    rows.sort((a, b) => a.txnum - b.txnum || a.utxo.tx_pos - b.utxo.tx_pos);
+    return [...rows.map((r) => r.utxo), ...this.mempoolView.unspentOutputs(scripthash.toLowerCase())];
+  }
+
+  /** Display hash of the block holding an indexed txid, or undefined. */
+  private blockOf(txid: string): string | undefined {
+    const n = this.indexer.txnumOf(fromDisplay(txid));
+    return n === undefined ? undefined : toDisplay(this.indexer.blockHashAt(this.indexer.heightOf(n)));
+  }
+
+  private daemonError(e: unknown): BackendError {
+    if (e instanceof RpcError) return new BackendError(2, `daemon error: DaemonError({'code': ${e.code}, 'message': '${e.rpcMessage}'})`);
+    if (e instanceof BackendError) return e;
+    return new BackendError(2, `daemon error: ${oneLine((e as Error).message)}`);
+  }
+
+  async transaction(txid: string, verbose: boolean): Promise<unknown> {
+    if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new BackendError(1, `${txid} should be a transaction hash`);
+    const id = txid.toLowerCase();
+    const block = this.blockOf(id);
+    try {
+      return await this.daemon.call('getrawtransaction', block ? [id, verbose, block] : [id, verbose]);
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+  }
+
+  private blockTxids(height: number): Buffer[] {
+    if (!(Number.isInteger(height) && height >= 0 && height <= this.indexer.height)) throw new BackendError(1, `height ${height} out of range`);
+    const [first, end] = this.indexer.txRange(height);
+    return [...this.store.scan(txnumKey(first), txnumKey(end))].map((r) => r.value);
+  }
+
+  async merkle(txid: string, height: number): Promise<{ block_height: number; merkle: string[]; pos: number }> {
+    const txids = this.blockTxids(height);
+    const want = fromDisplay(txid.toLowerCase());
+    const pos = txids.findIndex((t) => t.equals(want));
+    if (pos < 0) throw new BackendError(1, `tx ${txid} not in block at height ${height}`);
+    return { block_height: height, merkle: merkleBranchAndRootBuf(txids, pos).branch.map(toDisplay), pos };
+  }
+
+  async idFromPos(height: number, pos: number, merkle: boolean): Promise<string | { tx_hash: string; merkle: string[] }> {
+    const txids = this.blockTxids(height);
+    if (!(Number.isInteger(pos) && pos >= 0 && pos < txids.length)) throw new BackendError(1, `no tx at position ${pos} in block at height ${height}`);
+    const tx_hash = toDisplay(txids[pos]!);
+    if (!merkle) return tx_hash;
+    return { tx_hash, merkle: merkleBranchAndRootBuf(txids, pos).branch.map(toDisplay) };
+  }
+
+  async utxoAddress(txid: string, index: number): Promise<string | null> {
+    if (!/^[0-9a-fA-F]{64}$/.test(txid) || !Number.isInteger(index) || index < 0) return null;
+    // Unspent confirmed outputs are in the index; otherwise ask bitcoind.
+    const o = this.store.get(outpointKey(fromDisplay(txid.toLowerCase()), index));
+    let script: string | undefined;
+    try {
+      const tx = await this.transaction(txid, true) as { vout?: { n: number; scriptPubKey?: { hex?: string } }[] };
+      script = tx.vout?.find((v) => v.n === index)?.scriptPubKey?.hex;
+    } catch {
+      if (!o) return null;
+    }
+    if (script === undefined) return o ? null : null;
+    return scriptToAddress(script, this.network);
+  }
+
+  async broadcast(rawTx: string): Promise<string> {
+    // Never retried: the first attempt may have reached the network already.
+    try {
+      const txid = await this.daemon.call<string>('sendrawtransaction', [rawTx]);
+      this.wake();
+      return txid;
+    } catch (e) {
+      if (e instanceof RpcError) throw new BackendError(1, `the transaction was rejected by network rules.\n\n${e.rpcMessage}\n[${rawTx}]`);
+      throw this.daemonError(e);
+    }
+  }
+
+  async broadcastPackage(rawTxs: string[], verbose: boolean): Promise<unknown> {
+    let r: { package_msg?: string; 'tx-results'?: Record<string, { txid?: string; error?: string }> };
+    try {
+      r = await this.daemon.call('submitpackage', [rawTxs]);
+    } catch (e) {
+      if (e instanceof RpcError) throw new BackendError(1, `the tx package was rejected by network rules.\n\n${e.rpcMessage}`);
+      throw this.daemonError(e);
+    }
+    this.wake();
+    if (verbose) return r;
+    const errors = Object.values(r['tx-results'] ?? {}).filter((x) => x.error).map((x) => ({ txid: x.txid ?? '', error: x.error! }));
+    return errors.length > 0 ? { success: r.package_msg === 'success', errors } : { success: r.package_msg === 'success' };
+  }
+
+  async estimateFee(blocks: number, mode?: string): Promise<number> {
+    try {
+      const r = await this.daemon.call<{ feerate?: number }>('estimatesmartfee', mode ? [blocks, mode] : [blocks]);
+      return typeof r.feerate === 'number' ? r.feerate : -1;
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+  }
+
+  async relayFee(): Promise<number> {
+    try {
+      return (await this.daemon.call<{ relayfee: number }>('getnetworkinfo')).relayfee;
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+  }
+
+  async mempoolInfo(): Promise<MempoolInfo> {
+    try {
+      const r = await this.daemon.call<MempoolInfo>('getmempoolinfo');
+      return { mempoolminfee: r.mempoolminfee, minrelaytxfee: r.minrelaytxfee, incrementalrelayfee: r.incrementalrelayfee };
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+  }
+
+  async feeHistogram(): Promise<[number, number][]> {
+    return this.mempoolView.histogram();
+  }
+
+  /** A synchronous lookup of confirmed outputs, for the mempool. */
+  confirmedOutput = (txid: Buffer, vout: number): { sh: Buffer; value: number } | undefined => {
+    const o = this.store.get(outpointKey(txid, vout));
+    if (!o) return undefined;
+    const d = decodeOutpointValue(o);
+    return { sh: Buffer.from(d.sh), value: d.value };
+  };
+
+  /**
+   * One round: catch up with bitcoind's tip, then its mempool; emits `tip` then `touched`.
+   * Public so tests can step deterministically instead of waiting for the poll timer.
+   */
+  async step(signal?: AbortSignal): Promise<void> {
+    const before = this.indexer.height >= 0 ? toDisplay(this.indexer.tipHash) : '';
+    const r = await this.indexer.catchUp(true, signal);
+    if (r.reorgHeight !== undefined) this.invalidateFrom(r.reorgHeight);
+    const touched = r.touched;
+    let u = await this.daemon.retrying('bitcoind', () => this.mempoolView.poll(this.daemon), signal);
+    // The mempool only makes sense against the tip it was read at: index a new block first.
+    for (let i = 0; i < 3 && u.tip !== toDisplay(this.indexer.tipHash); i++) {
+      const r2 = await this.indexer.catchUp(true, signal);
+      if (r2.reorgHeight !== undefined) this.invalidateFrom(r2.reorgHeight);
+      for (const s of r2.touched) touched.add(s);
+      u = await this.mempoolView.poll(this.daemon);
+    }
+    const tipChanged = toDisplay(this.indexer.tipHash) !== before;
+    if (tipChanged) for (const s of this.mempoolView.scriptHashes()) touched.add(s);
+    for (const s of this.mempoolView.apply(u, this.confirmedOutput)) touched.add(s);
+    if (tipChanged) this.events.emit('tip', this.tip());
+    if (touched.size > 0) this.events.emit('touched', touched);
+  }
+}
+
+/** Opens the index, checks bitcoind and starts syncing; see the top of this file. */
+export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: LocalBackend; sync: Promise<void>; close(): Promise<void> }> {
+  const daemon = new Daemon({
+    network: opts.network, datadir: opts.datadir, cookiePath: opts.rpcCookie, url: opts.bitcoindUrl,
+    user: opts.rpcUser, password: opts.rpcPassword, log: opts.log,
+  });
+  await daemon.retrying('bitcoind', () => daemon.detect(opts.signal), opts.signal).catch((e) => {
+    daemon.close();
+    throw e;
+  });
+  const store = await openStore(opts.dbDir);
+  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress });
+  try {
+    indexer.load();
+  } catch (e) {
+    daemon.close();
+    await store.close();
+    throw e;
+  }
+  const backend = new LocalBackend(daemon, store, indexer, new Mempool(), { network: opts.network, historyLimit: opts.historyLimit });
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  if (indexer.height >= 0) opts.log(`index at height ${indexer.height}; syncing with bitcoind`);
+
+  let wakeNow: (() => void) | null = null;
+  backend.wake = () => wakeNow?.();
+  let closeZmq: (() => void) | null = null;
+
+  const sync = (async () => {
+    await indexer.catchUp(false, signal);
+    if (signal.aborted) return;
+    await backend.step(signal);
+    opts.log(`index synced at height ${indexer.height}`);
+  })();
+  const loop = (async () => {
+    try {
+      await sync;
+    } catch {
+      return; // reported through `sync`
+    }
+    if (opts.zmq !== false) closeZmq = await subscribeZmq(await daemon.zmqEndpoints(), () => backend.wake(), opts.log);
+    while (!signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, opts.pollMs ?? 1000);
+        wakeNow = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        signal.addEventListener('abort', () => wakeNow?.(), { once: true });
+      });
+      wakeNow = null;
+      if (signal.aborted) break;
+      try {
+        await backend.step(signal);
+      } catch (e) {
+        if (signal.aborted) break;
+        opts.log(`sync: ${oneLine((e as Error).message)}`);
+        await sleep(1000, signal).catch(() => {});
+      }
+    }
+  })();
+  return {
+    backend,
+    sync,
+    close: async () => {
+      stop.abort();
+      closeZmq?.();
+      await sync.catch(() => {});
+      await loop;
+      daemon.close();
+      await store.close();
+    },
+  };
+}

@@ -99,6 +99,59 @@ export function merkleBranchBuf(leaves: Leaves, pos: number): Buffer[] {
   return merkleBranchAndRootBuf(leaves, pos).branch;
 }
 
+/**
+ * Level `depth` of the tree over `leaves` (flat, internal order): node j is the subtree
+ * root of leaves [j·2^depth, (j+1)·2^depth). Reductions continue past a single node, as
+ * Bitcoin's odd rule does, so node j depends only on its own segment: appending leaves
+ * changes only the last node. Cache it to serve branches over millions of leaves.
+ */
+export function merkleLevelBuf(leaves: Leaves, depth: number): Buffer {
+  if (!Number.isInteger(depth) || depth < 0 || depth > 30) throw new RangeError(`depth ${depth} is outside 0..30`);
+  const level = flatten(leaves);
+  const pair = Buffer.allocUnsafe(64);
+  let n = level.length / 32;
+  for (let d = 0; d < depth; d++) n = reduce(level, n, pair);
+  return Buffer.from(level.subarray(0, n * 32));
+}
+
+/**
+ * Branch and root for leaf `pos` of a tree whose level `depth` is `level` (see
+ * merkleLevelBuf), given only the leaves of pos's segment ([s·2^depth, …) with
+ * s = pos >> depth, at most 2^depth of them). Same result as merkleBranchAndRootBuf
+ * over all leaves, at the cost of one segment plus one level.
+ */
+export function merkleBranchFromLevel(
+  segmentLeaves: Leaves, level: Uint8Array, depth: number, pos: number,
+): { branch: Buffer[]; root: Buffer } {
+  if (!Number.isSafeInteger(pos) || pos < 0) throw new RangeError(`position ${pos} is not a non-negative integer`);
+  if (level.length === 0 || level.length % 32 !== 0) throw new RangeError('level: not a non-empty multiple of 32 bytes');
+  const seg = flatten(segmentLeaves);
+  const span = 2 ** depth;
+  const s = Math.floor(pos / span);
+  const local = pos - s * span;
+  let n = seg.length / 32;
+  if (n > span) throw new RangeError(`segment has ${n} leaves, more than 2^${depth}`);
+  if (local >= n) throw new RangeError(`position ${pos} is outside its segment of ${n} leaves`);
+  if (s >= level.length / 32) throw new RangeError(`segment ${s} is outside the level of ${level.length / 32} nodes`);
+  // A one-node level means the segment is the whole tree, which may be shorter than
+  // `depth` levels: build it directly rather than over-reducing.
+  if (level.length === 32) return merkleBranchAndRootBuf(seg, pos);
+  const pair = Buffer.allocUnsafe(64);
+  const branch: Buffer[] = [];
+  let i = local;
+  for (let d = 0; d < depth; d++) {
+    const sib = (i ^ 1) < n ? i ^ 1 : i;
+    branch.push(Buffer.from(seg.subarray(sib * 32, sib * 32 + 32)));
+    n = reduce(seg, n, pair);
+    i >>= 1;
+  }
+  if (!seg.subarray(0, 32).equals(level.subarray(s * 32, s * 32 + 32))) {
+    throw new RangeError(`segment ${s} does not match the cached level (stale cache?)`);
+  }
+  const upper = merkleBranchAndRootBuf(level, s);
+  return { branch: [...branch, ...upper.branch], root: upper.root };
+}
+
 /** The merkle root (display hex) of display-hex txids. */
 export function merkleRoot(txids: readonly string[]): string {
   return hashToDisplay(merkleRootBuf(txids.map((t, i) => hashFromDisplay(t, `txids[${i}]`))));

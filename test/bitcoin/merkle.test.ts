@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  checkpointBranchLength, merkleBranch, merkleBranchAndRootBuf, merkleBranchBuf, merkleRoot, merkleRootBuf,
+  checkpointBranchLength, merkleBranch, merkleBranchAndRootBuf, merkleBranchBuf, merkleBranchFromLevel, merkleLevelBuf,
+  merkleRoot, merkleRootBuf,
   verifyCheckpointProof, verifyMerkleBranch,
 } from '../../src/bitcoin/merkle.js';
 import { seededRandom } from './helpers.js';
@@ -129,9 +130,9 @@ test('single-transaction block: empty branch, root = txid', () => {
   assert.equal(verifyMerkleBranch(TX[0]!, 1, [], TX[0]!).ok, false);
 });
 
-test('builder matches a naive reference for 1..70 leaves, every position, and proofs verify', () => {
+test('builder matches a naive reference for 1..45 leaves, every position, and proofs verify', () => {
   const rnd = seededRandom(0x3e41e);
-  for (let n = 1; n <= 70; n++) {
+  for (let n = 1; n <= 45; n++) {
     const leaves = Array.from({ length: n }, () => rnd.bytes(32));
     const levels = refLevels(leaves);
     const root = levels[levels.length - 1]![0]!;
@@ -242,4 +243,33 @@ test('server side: checkpoint branches over many block hashes round-trip through
     assert.equal(branch.length, checkpointBranchLength(cp));
     assert.deepEqual(verifyCheckpointProof(headers[h]!, h, cp, branch.map(disp), disp(root)), { ok: true }, `height ${h}`);
   }
+});
+
+test('cached level: branches from one segment + the level equal full-tree branches', () => {
+  const rnd = seededRandom(0x1e7e1);
+  for (const n of [1, 2, 3, 5, 8, 9, 31, 64, 65, 100, 257]) {
+    const leaves = Array.from({ length: n }, () => rnd.bytes(32));
+    for (const depth of [0, 1, 2, 3, 5]) {
+      const level = merkleLevelBuf(leaves, depth);
+      assert.equal(level.length / 32, Math.ceil(n / 2 ** depth), `n=${n} depth=${depth}`);
+      for (let pos = 0; pos < n; pos += 1 + rnd.int(7)) {
+        const s = pos >> depth;
+        const seg = leaves.slice(s * 2 ** depth, (s + 1) * 2 ** depth);
+        assert.deepEqual(merkleBranchFromLevel(seg, level, depth, pos), merkleBranchAndRootBuf(leaves, pos), `n=${n} depth=${depth} pos=${pos}`);
+      }
+      // Appending leaves changes only the last level node, which is the level of its own segment.
+      const last = Math.floor((n - 1) / 2 ** depth);
+      assert.deepEqual(merkleLevelBuf(leaves.slice(last * 2 ** depth), depth), level.subarray(last * 32));
+    }
+  }
+});
+
+test('cached level: misuse is refused', () => {
+  const leaves = Array.from({ length: 10 }, (_, i) => Buffer.alloc(32, i));
+  const level = merkleLevelBuf(leaves, 2);
+  assert.throws(() => merkleBranchFromLevel(leaves.slice(4, 8), level, 2, 0), /outside its segment|does not match/);
+  assert.throws(() => merkleBranchFromLevel(leaves.slice(0, 4), level, 2, 5), /does not match the cached level/);
+  assert.throws(() => merkleBranchFromLevel(leaves.slice(0, 5), level, 2, 0), /more than 2\^2/);
+  assert.throws(() => merkleBranchFromLevel(leaves.slice(8), level, 2, 12), /outside the level|outside its segment/);
+  assert.throws(() => merkleLevelBuf(leaves, 31), RangeError);
 });

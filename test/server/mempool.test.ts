@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Mempool, type MempoolUpdate } from '../../src/server/mempool.js';
+import { toDisplay } from '../../src/server/blockparse.js';
+
+/** A minimal legacy tx: inputs (prev internal txid, vout), outputs (value, script). */
+function rawTx(ins: [Buffer, number][], outs: [number, Buffer][]): Buffer {
+  const parts: Buffer[] = [Buffer.from([2, 0, 0, 0]), Buffer.from([ins.length])];
+  for (const [h, v] of ins) {
+    const b = Buffer.alloc(41);
+    h.copy(b, 0);
+    b.writeUInt32LE(v, 32);
+    b[36] = 0;
+    b.writeUInt32LE(0xfffffffd, 37);
+    parts.push(b);
+  }
+  parts.push(Buffer.from([outs.length]));
+  for (const [value, script] of outs) {
+    const b = Buffer.alloc(9);
+    b.writeUInt32LE(value, 0);
+    b[8] = script.length;
+    parts.push(b, script);
+  }
+  parts.push(Buffer.alloc(4));
+  return Buffer.concat(parts);
+}
+const txidOf = (raw: Buffer): string => toDisplay(createHash('sha256').update(createHash('sha256').update(raw).digest()).digest());
+const script = (n: number): Buffer => Buffer.from([0x51 + n]);
+const shOf = (s: Buffer): string => toDisplay(createHash('sha256').update(s).digest());
+
+const confirmed = Buffer.alloc(32, 7);
+const lookup = (txid: Buffer, vout: number) => (txid.equals(confirmed) && vout === 0 ? { sh: createHash('sha256').update(script(0)).digest(), value: 10_000 } : undefined);
+
+test('apply: fees, 0/-1 heights, deltas, unspent outputs, replacement and confirmation', () => {
+  const m = new Mempool();
+  const parent = rawTx([[confirmed, 0]], [[9_000, script(1)]]);
+  const pid = txidOf(parent);
+  const child = rawTx([[Buffer.from(pid, 'hex').reverse(), 0]], [[8_500, script(2)]]);
+  const cid = txidOf(child);
+  // Child first: it must wait for its parent within the same update.
+  const u: MempoolUpdate = { tip: '', removed: [], added: [{ txid: cid, raw: child }, { txid: pid, raw: parent }] };
+  const touched = m.apply(u, lookup);
+  assert.deepEqual([...touched].sort(), [shOf(script(0)), shOf(script(1)), shOf(script(2))].sort());
+  assert.deepEqual(m.entries(shOf(script(0))), [{ tx_hash: pid, height: 0, fee: 1000 }]);
+  assert.deepEqual(m.entries(shOf(script(2))), [{ tx_hash: cid, height: -1, fee: 500 }]);
+  assert.equal(m.delta(shOf(script(0))), -10_000);
+  assert.equal(m.delta(shOf(script(1))), 0, 'created then spent in the mempool');
+  assert.deepEqual(m.unspentOutputs(shOf(script(1))), []);
+  assert.deepEqual(m.unspentOutputs(shOf(script(2))), [{ tx_hash: cid, tx_pos: 0, height: 0, value: 8_500 }]);
+  assert.equal(m.spender(toDisplay(confirmed), 0), pid);
+  const hist = m.histogram();
+  assert.ok(hist.length >= 1);
+  for (let i = 1; i < hist.length; i++) assert.ok(hist[i]![0] < hist[i - 1]![0]);
+
+  // The parent confirms: it leaves the mempool and the child's height becomes 0.
+  const t2 = m.apply({ tip: '', removed: [pid], added: [] }, lookup);
+  assert.ok(t2.has(shOf(script(1))));
+  assert.deepEqual(m.entries(shOf(script(2))), [{ tx_hash: cid, height: 0, fee: 500 }]);
+
+  // RBF: the child is replaced by a higher-fee spend of the same output.
+  const repl = rawTx([[Buffer.from(pid, 'hex').reverse(), 0]], [[8_000, script(3)]]);
+  const rid = txidOf(repl);
+  m.apply({ tip: '', removed: [cid], added: [{ txid: rid, raw: repl }] }, () => ({ sh: createHash('sha256').update(script(1)).digest(), value: 9_000 }));
+  assert.deepEqual(m.entries(shOf(script(2))), []);
+  assert.deepEqual(m.entries(shOf(script(3))), [{ tx_hash: rid, height: 0, fee: 1000 }]);
+});
+
+test('a tx whose prevout is unknown waits for a later apply', () => {
+  const m = new Mempool();
+  const orphanParent = Buffer.alloc(32, 9);
+  const tx = rawTx([[orphanParent, 1]], [[1, script(4)]]);
+  const id = txidOf(tx);
+  assert.equal(m.apply({ tip: '', removed: [], added: [{ txid: id, raw: tx }] }, () => undefined).size, 0);
+  const t = m.apply({ tip: '', removed: [], added: [] }, () => ({ sh: Buffer.alloc(32, 1), value: 5 }));
+  assert.ok(t.has(shOf(script(4))));
+  assert.equal(m.txs.get(id)!.fee, 4);
+});

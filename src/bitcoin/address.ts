@@ -31,7 +31,7 @@ const OP_EQUAL = 0x87;
 const OP_EQUALVERIFY = 0x88;
 const OP_CHECKSIG = 0xac;
 
-/** Why a string is not an address of any network (or null if it is one somewhere). */
+/** A string decoded without regard to network: its prefix (hrp or version byte), or why it failed. */
 type Parsed = { ok: true; hrp?: string; version?: number; decoded: DecodedAddress } | { ok: false; reason: string };
 
 /**
@@ -82,17 +82,18 @@ export function detectAddressNetwork(addr: string): NetworkName[] {
 function otherNetworkHint(addr: string): string | undefined {
   const nets = detectAddressNetwork(addr);
   if (nets.includes('mainnet')) return 'this is a mainnet address; use --network mainnet';
-  // Base58 test addresses are valid on regtest too: name the first match (testnet).
-  if (nets.includes('testnet')) return 'this is a testnet address; use --network testnet (or testnet4, signet)';
+  // Test-network prefixes are shared, so name testnet and list the others that fit.
+  if (nets.includes('testnet')) {
+    return `this is a testnet address; use --network testnet (or ${nets.filter((n) => n !== 'testnet').join(', ')})`;
+  }
   if (nets.includes('regtest')) return 'this is a regtest address; use --network regtest';
   return undefined;
 }
 
 function parseAny(s: string): Parsed {
   if (s === '') return { ok: false, reason: 'empty' };
-  // Segwit addresses contain the separator '1' after a known-looking hrp; base58 never
-  // starts with a lowercase 'bc1'/'tb1'/'bcrt1' followed by bech32-only characters, but
-  // checking both decoders is simpler and unambiguous because checksums differ.
+  // Route by the part before the last '1' (bech32's separator). Base58 addresses of the
+  // versions we accept start with 1, 3, 2, m or n, so they never look like 'bc'/'tb'/'bcrt'.
   const lower = s.toLowerCase();
   const sep = lower.lastIndexOf('1');
   const hrp = sep > 0 ? lower.slice(0, sep) : '';

@@ -231,3 +231,12 @@ test('scriptToAddress: null for scripts without an address', () => {
   assert.throws(() => scriptToAddress('zz', 'mainnet'), TypeError);
   assert.equal(scriptToAddress('6002751e', 'regtest'), bech32m.encode('bcrt', [16, ...bech32.toWords(Buffer.from('751e', 'hex'))]));
 });
+
+test('the hint lists every test network sharing the prefix', () => {
+  const b58 = bs58check.encode(Buffer.concat([Buffer.from([0x6f]), Buffer.alloc(20)]));
+  assert.throws(() => addressToScript(b58, 'mainnet'), (e: unknown) =>
+    (e as UsageError).hint === 'this is a testnet address; use --network testnet (or testnet4, signet, regtest)');
+  const tb = segwit('tb', 0, Buffer.alloc(20));
+  assert.throws(() => addressToScript(tb, 'regtest'), (e: unknown) =>
+    (e as UsageError).hint === 'this is a testnet address; use --network testnet (or testnet4, signet)');
+});

@@ -1,9 +1,70 @@
-/** SOCKS5 dialing (work in progress). */
+/**
+ * Dialing through a SOCKS5 proxy (Tor, ssh -D). The destination host name, .onion included,
+ * is handed to the proxy to resolve: resolving locally would leak DNS and cannot reach
+ * .onion at all. Loaded lazily: only `--proxy` pays for the `socks` package.
+ */
 import type net from 'node:net';
-import { ConnectionError } from '../errors.js';
-import type { DialContext } from './net-errors.js';
-import type { ProxyAddress } from './server-address.js';
+import { SocksClient } from 'socks';
+import { ConnectionError, TimeoutError } from '../errors.js';
+import { connectTimeout, type DialContext } from './net-errors.js';
+import { hostPort, type ProxyAddress } from './server-address.js';
 
-export async function socksDial(_p: ProxyAddress, _h: string, _port: number, _ctx: DialContext, _ms: number, _total: number): Promise<net.Socket> {
-  throw new ConnectionError('SOCKS5 not implemented yet');
+/** Opens a TCP stream to host:port through the proxy. Throws ConnectionError/TimeoutError. */
+export async function socksDial(
+  proxy: ProxyAddress,
+  host: string,
+  port: number,
+  ctx: DialContext,
+  remainingMs: number,
+  totalMs: number,
+): Promise<net.Socket> {
+  try {
+    const { socket } = await SocksClient.createConnection({
+      command: 'connect',
+      proxy: {
+        host: proxy.host,
+        port: proxy.port,
+        type: 5,
+        ...(proxy.userId !== undefined ? { userId: proxy.userId, password: proxy.password ?? '' } : {}),
+      },
+      destination: { host, port },
+      timeout: Math.max(1, Math.round(remainingMs)),
+      set_tcp_nodelay: true,
+    });
+    return socket;
+  } catch (err) {
+    throw mapSocksError(err, proxy, ctx, totalMs);
+  }
+}
+
+/** SOCKS5 reply codes (RFC 1928 §6) as the `socks` package names them, in plain words. */
+const REPLY: Record<string, string> = {
+  Failure: 'general failure',
+  NotAllowed: 'connection not allowed by the proxy rules',
+  NetworkUnreachable: 'network unreachable',
+  HostUnreachable: 'host unreachable (for .onion: the service may be offline)',
+  ConnectionRefused: 'connection refused by the server',
+  TTLExpired: 'TTL expired',
+  CommandNotSupported: 'command not supported',
+  AddressNotSupported: 'address type not supported',
+};
+
+function mapSocksError(err: unknown, proxy: ProxyAddress, ctx: DialContext, totalMs: number): ConnectionError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const p = hostPort(proxy);
+  const target = hostPort(ctx);
+  if (/timed out/i.test(msg)) return connectTimeout(ctx, totalMs, 'proxy');
+  if (/ECONNREFUSED/.test(msg)) {
+    return new ConnectionError(`connection refused by proxy ${p}`, { cause: err, hint: 'is the proxy (e.g. Tor) running on that port?' });
+  }
+  if (/ETIMEDOUT/.test(msg)) return new TimeoutError(`connecting to proxy ${p} timed out`, { cause: err });
+  const rejected = /rejected connection - (\w+)/.exec(msg);
+  if (rejected) {
+    const why = REPLY[rejected[1]!] ?? rejected[1]!;
+    return new ConnectionError(`proxy ${p} could not connect to ${target}: ${why}`, { cause: err });
+  }
+  if (/Authentication failed|no accepted authentication/i.test(msg)) {
+    return new ConnectionError(`proxy ${p} refused the authentication`, { cause: err, hint: 'check the user name and password in the proxy URL' });
+  }
+  return new ConnectionError(`SOCKS5 proxy ${p} failed to connect to ${target}: ${msg}`, { cause: err });
 }

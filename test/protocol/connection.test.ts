@@ -261,3 +261,23 @@ test('no reply at all over plain TCP hints at TLS', async () => {
   await assert.rejects(Connection.open({ server: srv.addr() }), (e: unknown) =>
     e instanceof ConnectionError && /1 request unanswered/.test(e.message) && /try 127\.0\.0\.1:\d+:s/.test(e.hint ?? ''));
 });
+
+test('start-up stays light: ws and socks are not in the static import graph of connection.ts', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const walk = (url: URL) => {
+    if (seen.has(url.href)) return;
+    seen.add(url.href);
+    const src = readFileSync(fileURLToPath(url), 'utf8');
+    for (const m of src.matchAll(/^import\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) walk(new URL(spec.replace(/\.js$/, '.ts'), url));
+      else packages.add(spec);
+    }
+  };
+  walk(new URL('../../src/protocol/connection.ts', import.meta.url));
+  assert.ok(![...packages].some((p) => p === 'ws' || p === 'socks'), [...packages].join(', '));
+  assert.ok(![...seen].some((u) => /\/(ws|socks)\.ts$/.test(u)));
+});

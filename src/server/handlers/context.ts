@@ -1,0 +1,59 @@
+/**
+ * What a protocol handler sees: the backend, the session it serves (negotiated version,
+ * subscriptions) and the server's own facts (banner, features). Handlers do no socket I/O;
+ * they return a result or throw an RpcError that the session turns into a JSON-RPC error.
+ */
+import type { Backend } from '../api.js';
+import type { NetworkName } from '../../bitcoin/networks.js';
+
+/** A JSON-RPC error to answer with; `disconnect` closes the session after the reply is sent. */
+export class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly disconnect = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The session operations handlers need (implemented by Session). */
+export interface SessionApi {
+  /** The negotiated protocol version; null until server.version succeeded. */
+  readonly version: string | null;
+  /** Records the outcome of server.version. */
+  setVersion(version: string, clientName: string): void;
+  /** Subscribes to a script hash (notified as `alias` when given: legacy address methods); returns the status. */
+  subscribeScripthash(scripthash: string, alias?: string): Promise<string | null>;
+  /** True when the subscription existed. */
+  unsubscribeScripthash(scripthash: string): boolean;
+  /** Subscribes to new tips, notified raw ({hex, height}) or deserialized (1.0-1.3). */
+  subscribeHeaders(shape: 'raw' | 'deserialized'): void;
+  /** Subscribes to 1.0 `blockchain.numblocks.subscribe` notifications. */
+  subscribeNumblocks(): void;
+}
+
+/** Facts about this server that do not come from the backend. */
+export interface ServerInfo {
+  /** "electrum-cli 0.1.0". */
+  software: string;
+  banner: string;
+  donationAddress: string;
+  /** The `server.features` dictionary (hosts reflect the bound listeners). */
+  features(): Record<string, unknown>;
+}
+
+export interface HandlerContext {
+  backend: Backend;
+  network: NetworkName;
+  /** The negotiated version (handlers other than server.version always run on a versioned session). */
+  version: string;
+  session: SessionApi;
+  info: ServerInfo;
+}
+
+/** Arguments by their documented wire names, checked and with defaults applied. */
+export type Args = Record<string, any>;
+
+/** One protocol method's implementation. */
+export type Handler = (c: HandlerContext, p: Args) => unknown;

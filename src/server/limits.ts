@@ -1,0 +1,132 @@
+/**
+ * Anti-DoS limits of the embedded server (PROTOCOL.md §8) and the per-IP cost meter.
+ * Pure: the clock is passed in. The cost model is a simplified ElectrumX one: every request
+ * has a cost in ElectrumX's units, errors cost 100 and parse errors 1,100, and every 5,000
+ * bytes in or out cost 1. Each client IP has a token bucket of `costLimit` units refilled at
+ * `costRate` units per second; a request that finds the bucket empty is answered -101
+ * "excessive resource usage" and the session is closed. Loopback clients are exempt unless
+ * `limitLoopback` is set.
+ */
+import { isIP } from 'node:net';
+
+export interface Limits {
+  /** Concurrent sessions; a connection beyond it gets -102 and is closed. */
+  maxSessions: number;
+  /** Subscriptions (script hashes and addresses) per session; beyond it error 4. */
+  maxSubs: number;
+  /** Bytes per incoming message (line or WebSocket frame); larger: -32600, then closed. */
+  maxRequest: number;
+  /** Bytes per reply; larger: -32600 "response too large (over N bytes)". */
+  maxResponse: number;
+  /** Requests per batch; beyond it error 4. */
+  maxBatch: number;
+  /** Seconds without a request before a session is closed (0: never). */
+  idleTimeout: number;
+  /** Per-IP token bucket size, in cost units. */
+  costLimit: number;
+  /** Per-IP refill, cost units per second. */
+  costRate: number;
+  /** Meter loopback clients too (they are exempt by default). */
+  limitLoopback: boolean;
+  /** Bytes queued for a client that does not read; beyond it the session is closed. */
+  maxBuffer: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxSessions: 1000,
+  maxSubs: 100_000,
+  maxRequest: 1_000_000,
+  maxResponse: 8_100_000,
+  maxBatch: 1000,
+  idleTimeout: 600,
+  costLimit: 10_000,
+  costRate: 100,
+  limitLoopback: false,
+  maxBuffer: 32_000_000,
+});
+
+/** ElectrumX's approximate charges (PROTOCOL.md §8); methods not listed cost 1. */
+const METHOD_COST: Readonly<Record<string, number>> = {
+  'server.ping': 0.1,
+  'server.donation_address': 0.1,
+  'blockchain.scripthash.unsubscribe': 0.1,
+  'server.features': 0.2,
+  'blockchain.headers.subscribe': 0.25,
+  'blockchain.numblocks.subscribe': 0.25,
+  'blockchain.block.header': 0.25,
+  'blockchain.block.get_header': 0.25,
+  'server.version': 0.5,
+  'server.banner': 0.5,
+  'blockchain.estimatefee': 0.5,
+  'blockchain.scripthash.subscribe': 0.5,
+  'blockchain.address.subscribe': 0.5,
+  'blockchain.block.headers': 2,
+  'blockchain.block.get_chunk': 2,
+  'blockchain.scripthash.get_history': 2,
+  'blockchain.address.get_history': 2,
+  'server.add_peer': 100,
+};
+
+export const ERROR_COST = 100;
+export const PARSE_ERROR_COST = 1100;
+export const BANDWIDTH_UNIT = 5000;
+
+/** The charge for one call of `method`. */
+export function methodCost(method: string): number {
+  return METHOD_COST[method] ?? 1;
+}
+
+/** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopback(ip: string): boolean {
+  const a = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  if (a === '::1') return true;
+  return isIP(a) === 4 && a.startsWith('127.');
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Per-IP token buckets; buckets outlive sessions, so reconnecting does not reset the meter. */
+export class CostMeter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly limits: Pick<Limits, 'costLimit' | 'costRate' | 'limitLoopback'>) {}
+
+  /** True when `ip` is metered at all. */
+  metered(ip: string): boolean {
+    return this.limits.limitLoopback || !isLoopback(ip);
+  }
+
+  /** Charges `cost` to `ip` at time `nowMs`; false when the bucket was already empty. */
+  charge(ip: string, cost: number, nowMs: number): boolean {
+    if (!this.metered(ip)) return true;
+    const { costLimit, costRate } = this.limits;
+    let b = this.buckets.get(ip);
+    if (!b) {
+      if (this.buckets.size >= 100_000) this.sweep(nowMs);
+      b = { tokens: costLimit, at: nowMs };
+      this.buckets.set(ip, b);
+    }
+    b.tokens = Math.min(costLimit, b.tokens + ((nowMs - b.at) / 1000) * costRate);
+    b.at = nowMs;
+    if (b.tokens <= 0) return false;
+    b.tokens -= cost;
+    return true;
+  }
+
+  /** Units left for `ip` (for tests and logs). */
+  remaining(ip: string, nowMs: number): number {
+    const b = this.buckets.get(ip);
+    if (!b) return this.limits.costLimit;
+    return Math.min(this.limits.costLimit, b.tokens + ((nowMs - b.at) / 1000) * this.limits.costRate);
+  }
+
+  /** Forgets buckets that have refilled completely. */
+  sweep(nowMs: number): void {
+    for (const [ip, b] of this.buckets) {
+      if (b.tokens + ((nowMs - b.at) / 1000) * this.limits.costRate >= this.limits.costLimit) this.buckets.delete(ip);
+    }
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Process-wide session state (cf. ElectrumX's SessionManager): the sessions, the per-IP cost
+ * meter, `server.features`, and the notification fan-out. Fan-out keeps an index from
+ * script hash to the sessions subscribed to it, computes each touched status once per
+ * update (not once per session) and sends header notifications before status ones
+ * (PROTOCOL.md §11). Updates are handled one at a time, in the order the backend emits them.
+ */
+import type { Backend, Tip } from './api.js';
+import { Session, type SessionHost, type Transport } from './session.js';
+import { CostMeter, type Limits } from './limits.js';
+import type { ServerInfo } from './handlers/index.js';
+import { shapeHeader } from './handlers/blockchain.js';
+import { RPC, encodeError, encodeNotification } from '../protocol/jsonrpc.js';
+import { PROTOCOL_MAX, PROTOCOL_MIN } from '../protocol/version.js';
+import type { NetworkName } from '../bitcoin/networks.js';
+
+export interface ManagerOptions {
+  backend: Backend;
+  network: NetworkName;
+  limits: Limits;
+  /** "electrum-cli 0.1.0" */
+  software: string;
+  banner: string;
+  donationAddress: string;
+  log(line: string): void;
+  /** Milliseconds clock for the cost meter (tests inject one). */
+  now?: () => number;
+}
+
+/** A bound listener, as server.features reports it. */
+export interface ListenerInfo {
+  kind: 'tcp' | 'tls' | 'ws';
+  host: string;
+  port: number;
+}
+
+/** Statuses computed at once during fan-out (the backend's reads are cheap but not free). */
+const FANOUT_CONCURRENCY = 8;
+/** How often a subscribe re-reads a status that an update raced with. */
+const STABLE_TRIES = 5;
+
+export class SessionManager implements SessionHost {
+  readonly backend: Backend;
+  readonly network: NetworkName;
+  readonly limits: Limits;
+  readonly info: ServerInfo;
+  readonly sessions = new Set<Session>();
+  readonly meter: CostMeter;
+
+  private readonly bySubscription = new Map<string, Set<Session>>();
+  private readonly headerSubs = new Set<Session>();
+  private readonly numblockSubs = new Set<Session>();
+  private readonly listeners: ListenerInfo[] = [];
+  /** Bumped on every backend event: lets a subscribe notice that it raced with an update. */
+  private seq = 0;
+  private queue: Promise<void> = Promise.resolve();
+  /** A touched set whose job is queued but not started yet, merged into by later events. */
+  private pendingTouched: Set<string> | null = null;
+  private readonly now: () => number;
+  private readonly onTip = (tip: Tip) => this.tipChanged(tip);
+  private readonly onTouched = (set: Set<string>) => this.touched(set);
+
+  constructor(private readonly opts: ManagerOptions) {
+    this.backend = opts.backend;
+    this.network = opts.network;
+    this.limits = opts.limits;
+    this.now = opts.now ?? Date.now;
+    this.meter = new CostMeter(opts.limits);
+    this.info = {
+      software: opts.software,
+      banner: opts.banner,
+      donationAddress: opts.donationAddress,
+      features: () => this.features(),
+    };
+    this.backend.events.on('tip', this.onTip);
+    this.backend.events.on('touched', this.onTouched);
+  }
+
+  log(line: string): void {
+    this.opts.log(line);
+  }
+
+  /** Records a bound listener for server.features. */
+  addListener(l: ListenerInfo): void {
+    this.listeners.push(l);
+  }
+
+  /** The server.features dictionary (PROTOCOL.md §9). */
+  features(): Record<string, unknown> {
+    const hosts: Record<string, Record<string, number | null>> = {};
+    const key = { tcp: 'tcp_port', tls: 'ssl_port', ws: 'ws_port' } as const;
+    for (const l of this.listeners) {
+      const h = (hosts[l.host] ??= { tcp_port: null, ssl_port: null });
+      h[key[l.kind]] ??= l.port;
+    }
+    const scheme = { tcp: 'tcp', tls: 'ssl', ws: 'ws' } as const;
+    return {
+      hosts,
+      genesis_hash: this.backend.genesisHash,
+      hash_function: 'sha256',
+      server_version: this.opts.software,
+      protocol_min: PROTOCOL_MIN,
+      protocol_max: PROTOCOL_MAX,
+      pruning: null,
+      services: this.listeners.map((l) => `${scheme[l.kind]}://${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`),
+    };
+  }
+
+  /** Takes a new connection; null (after telling the client) when the session limit is reached. */
+  accept(transport: Transport): Session | null {
+    if (this.sessions.size >= this.limits.maxSessions) {
+      transport.send(encodeError(null, RPC.SERVER_BUSY, `server busy: too many sessions (limit ${this.limits.maxSessions})`));
+      transport.close();
+      return null;
+    }
+    const s = new Session(this, transport);
+    this.sessions.add(s);
+    return s;
+  }
+
+  charge(session: Session, cost: number): boolean {
+    return this.meter.charge(session.remoteAddress, cost, this.now());
+  }
+
+  async stableStatus(scripthash: string): Promise<string | null> {
+    for (let i = 0; ; i++) {
+      const seq = this.seq;
+      const status = await this.backend.status(scripthash);
+      if (seq === this.seq || i + 1 >= STABLE_TRIES) return status;
+    }
+  }
+
+  indexScripthash(session: Session, scripthash: string, on: boolean): void {
+    let set = this.bySubscription.get(scripthash);
+    if (on) {
+      if (!set) this.bySubscription.set(scripthash, (set = new Set()));
+      set.add(session);
+    } else if (set) {
+      set.delete(session);
+      if (set.size === 0) this.bySubscription.delete(scripthash);
+    }
+  }
+
+  indexHeaders(session: Session, on: boolean): void {
+    if (on) this.headerSubs.add(session);
+    else this.headerSubs.delete(session);
+  }
+
+  indexNumblocks(session: Session, on: boolean): void {
+    if (on) this.numblockSubs.add(session);
+    else this.numblockSubs.delete(session);
+  }
+
+  closed(session: Session): void {
+    this.sessions.delete(session);
+    this.headerSubs.delete(session);
+    this.numblockSubs.delete(session);
+    for (const sh of session.subs.keys()) this.indexScripthash(session, sh, false);
+  }
+
+  /** Distinct script hashes with at least one subscriber. */
+  get subscribedCount(): number {
+    return this.bySubscription.size;
+  }
+
+  /** Resolves once every queued notification job has run (for tests and shutdown). */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Closes every session and stops listening to the backend. */
+  async close(): Promise<void> {
+    this.backend.events.off('tip', this.onTip);
+    this.backend.events.off('touched', this.onTouched);
+    for (const s of [...this.sessions]) s.close();
+    await this.queue;
+  }
+
+  // ---- fan-out ----
+
+  private enqueue(job: () => Promise<void> | void): void {
+    this.queue = this.queue.then(job).catch((e) => this.log(`notification error: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private tipChanged(tip: Tip): void {
+    this.seq++;
+    // Statuses touched after this tip must not be merged into a job queued before it.
+    this.pendingTouched = null;
+    this.enqueue(() => this.sendHeaders(tip));
+  }
+
+  private touched(set: Set<string>): void {
+    this.seq++;
+    if (this.pendingTouched) {
+      for (const sh of set) this.pendingTouched.add(sh);
+      return;
+    }
+    const mine = new Set(set);
+    this.pendingTouched = mine;
+    this.enqueue(() => {
+      if (this.pendingTouched === mine) this.pendingTouched = null;
+      return this.refresh(mine);
+    });
+  }
+
+  private sendHeaders(tip: Tip): void {
+    let raw: string | undefined;
+    let deser: string | undefined;
+    for (const s of this.headerSubs) {
+      if (s.headerShape === 'deserialized') {
+        deser ??= encodeNotification('blockchain.headers.subscribe', [shapeHeader('deserialized', tip.hex, tip.height)]);
+        s.sendNotification(deser);
+      } else {
+        raw ??= encodeNotification('blockchain.headers.subscribe', [shapeHeader('raw', tip.hex, tip.height)]);
+        s.sendNotification(raw);
+      }
+    }
+    if (this.numblockSubs.size > 0) {
+      const line = encodeNotification('blockchain.numblocks.subscribe', [tip.height]);
+      for (const s of this.numblockSubs) s.sendNotification(line);
+    }
+  }
+
+  private async refresh(touched: Set<string>): Promise<void> {
+    const work: string[] = [];
+    // Walk the smaller side: a block may touch thousands of script hashes nobody watches.
+    if (touched.size <= this.bySubscription.size) {
+      for (const sh of touched) if (this.bySubscription.has(sh)) work.push(sh);
+    } else {
+      for (const sh of this.bySubscription.keys()) if (touched.has(sh)) work.push(sh);
+    }
+    let next = 0;
+    const worker = async () => {
+      while (next < work.length) {
+        const sh = work[next++]!;
+        let status: string | null;
+        try {
+          status = await this.backend.status(sh);
+        } catch (e) {
+          this.log(`status of ${sh} failed: ${e instanceof Error ? e.message : String(e)}`);
+          continue;
+        }
+        const subs = this.bySubscription.get(sh);
+        if (subs) for (const s of subs) s.statusChanged(sh, status);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FANOUT_CONCURRENCY, work.length) }, worker));
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Child-process entry: `node --import tsx test/support/sim/main.ts --datadir DIR [--port N]
+ * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P]`. Prints {"rpcport":N}
+ * on stdout once listening; exits after the stop RPC or on SIGTERM/SIGINT.
+ */
+import { Simulator, SimulatorOptions } from './server.js';
+
+function parseArgs(argv: string[]): SimulatorOptions {
+  const o: SimulatorOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => { const v = argv[++i]; if (v === undefined) throw new Error(`missing value for ${a}`); return v; };
+    if (a === '--datadir') o.datadir = next();
+    else if (a === '--port') o.port = Number(next());
+    else if (a === '--no-rest') o.rest = false;
+    else if (a === '--seed') o.seed = next();
+    else if (a === '--preload') o.preloadFile = next();
+    else if (a === '--rpcuser') o.rpcUser = next();
+    else if (a === '--rpcpassword') o.rpcPassword = next();
+    else if (a === '--warmup-ms') o.warmupMs = Number(next());
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const sim = new Simulator({ ...opts, onStopRequested: () => process.exit(0) });
+await sim.start();
+process.stdout.write(JSON.stringify({ rpcport: sim.rpcPort }) + '\n');
+const shutdown = () => { void sim.stop().then(() => process.exit(0)); };
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

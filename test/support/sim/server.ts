@@ -1,0 +1,187 @@
+/**
+ * The simulator's HTTP face: bitcoind-style JSON-RPC (cookie or user/password Basic auth, single and
+ * batch, /wallet/<name>) and the unauthenticated REST interface, on 127.0.0.1. start()/stop() model
+ * a node restart: state is re-read from the datadir and a new cookie is written each time.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { RPC, RpcError } from './errors.js';
+import { NodeOptions, SimNode } from './node.js';
+import { handleRest } from './rest.js';
+import { dispatch } from './rpc.js';
+import type { Policy } from './mempool.js';
+
+/** Options of a simulator instance. */
+export interface SimulatorOptions {
+  /** Data directory (a temporary one is created when omitted). */
+  datadir?: string;
+  /** RPC port; 0 picks a free one (kept across restarts). */
+  port?: number;
+  /** Serve REST (default true); false makes every /rest/ path 404 like bitcoind without -rest. */
+  rest?: boolean;
+  /** Fixed credentials instead of the cookie (no cookie file is written then, as in Core). */
+  rpcUser?: string;
+  rpcPassword?: string;
+  seed?: string;
+  policy?: Partial<Policy>;
+  walletFeeRate?: number;
+  /** A file of raw block hex lines (chaingen output) imported on first start. */
+  preloadFile?: string;
+  /** Answer RPC with -28 (warming up) for this many ms after start. */
+  warmupMs?: number;
+  /** Called after the stop RPC has shut the server down. */
+  onStopRequested?: () => void;
+}
+
+/** A running (or stopped) simulated bitcoind. */
+export class Simulator {
+  readonly datadir: string;
+  node?: SimNode;
+  private server?: http.Server;
+  private port: number;
+  private cookie = '';
+  private warmupUntil = 0;
+
+  constructor(readonly opts: SimulatorOptions = {}) {
+    this.datadir = opts.datadir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'electrum-cli-sim-'));
+    this.port = opts.port ?? 0;
+  }
+
+  get rpcPort(): number { return this.port; }
+  get rpcUrl(): string { return `http://127.0.0.1:${this.port}/`; }
+  get restUrl(): string { return `http://127.0.0.1:${this.port}/rest`; }
+  get cookiePath(): string { return path.join(this.datadir, 'regtest', '.cookie'); }
+  get running(): boolean { return this.server !== undefined; }
+
+  /** Loads state from the datadir, writes a fresh cookie and listens. */
+  async start(): Promise<void> {
+    if (this.server) throw new Error('simulator already running');
+    const nodeOpts: NodeOptions = {
+      datadir: this.datadir, seed: this.opts.seed, policy: this.opts.policy, walletFeeRate: this.opts.walletFeeRate,
+      preloadBlocks: this.opts.preloadFile ? fs.readFileSync(this.opts.preloadFile, 'utf8').split('\n').filter(Boolean) : undefined,
+    };
+    this.node = new SimNode(nodeOpts);
+    if (this.opts.rpcPassword === undefined) {
+      this.cookie = `__cookie__:${crypto.randomBytes(32).toString('hex')}`;
+      fs.writeFileSync(this.cookiePath, this.cookie, { mode: 0o600 });
+    }
+    this.warmupUntil = this.opts.warmupMs ? Date.now() + this.opts.warmupMs : 0;
+    const server = http.createServer((req, res) => { this.handle(req, res); });
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    });
+    this.port = (server.address() as { port: number }).port;
+    this.server = server;
+  }
+
+  /** Stops listening, flushes the mempool and removes the cookie (Core deletes it on shutdown). */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.node?.flushMempool();
+    await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    if (this.opts.rpcPassword === undefined) fs.rmSync(this.cookiePath, { force: true });
+  }
+
+  /** stop() then start(): same port, new cookie, state re-derived from disk. */
+  async restart(): Promise<void> { await this.stop(); await this.start(); }
+
+  private authorized(req: http.IncomingMessage): boolean {
+    const h = req.headers.authorization ?? '';
+    if (!h.startsWith('Basic ')) return false;
+    const given = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8');
+    const expected = this.opts.rpcPassword !== undefined ? `${this.opts.rpcUser ?? ''}:${this.opts.rpcPassword}` : this.cookie;
+    const a = Buffer.from(given); const b = Buffer.from(expected);
+    return a.length === b.length && crypto.timingSafeEqual(a, b);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/rest/')) {
+      if (this.opts.rest === false || req.method !== 'GET') {
+        res.writeHead(404, { 'Content-Type': 'text/html' }).end();
+        return;
+      }
+      if (Date.now() < this.warmupUntil) {
+        res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service temporarily unavailable: Loading block index…\r\n');
+        return;
+      }
+      const r = handleRest(this.node!, url.pathname, url.searchParams);
+      res.writeHead(r.status, { 'Content-Type': r.contentType }).end(r.body);
+      return;
+    }
+    if (!this.authorized(req)) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="jsonrpc"', 'Content-Type': 'text/html; charset=ISO-8859-1' }).end();
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405, { 'Content-Type': 'text/plain' }).end('JSONRPC server handles only POST requests');
+      return;
+    }
+    let walletName: string | undefined;
+    if (url.pathname.startsWith('/wallet/')) walletName = decodeURIComponent(url.pathname.slice('/wallet/'.length));
+    else if (url.pathname !== '/') { res.writeHead(404).end(); return; }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { status, body } = this.rpcBody(Buffer.concat(chunks).toString('utf8'), walletName);
+      if (body === undefined) { res.writeHead(status).end(); return; }
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
+    });
+  }
+
+  /** Runs a JSON-RPC body; returns the HTTP status and response text (undefined for 204). */
+  rpcBody(text: string, walletName?: string): { status: number; body?: string } {
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch {
+      return { status: 500, body: JSON.stringify({ result: null, error: { code: RPC.PARSE_ERROR, message: 'Parse error' }, id: null }) + '\n' };
+    }
+    if (Array.isArray(parsed)) {
+      const out = parsed.map((r) => this.one(r, walletName)).filter((r) => r.reply !== undefined).map((r) => r.reply);
+      return { status: 200, body: JSON.stringify(out) + '\n' };
+    }
+    const r = this.one(parsed, walletName);
+    if (r.reply === undefined) return { status: 204 };
+    return { status: r.status, body: JSON.stringify(r.reply) + '\n' };
+  }
+
+  private one(req: unknown, walletName?: string): { status: number; reply?: Record<string, unknown> } {
+    if (!req || typeof req !== 'object' || Array.isArray(req)) {
+      return { status: 400, reply: { result: null, error: { code: RPC.INVALID_REQUEST, message: 'Invalid Request object' }, id: null } };
+    }
+    const r = req as Record<string, unknown>;
+    const v2 = r.jsonrpc === '2.0';
+    const id = r.id ?? null;
+    const ok = (result: unknown) => (v2 ? { jsonrpc: '2.0', result, id } : { result, error: null, id });
+    const fail = (e: RpcError) => {
+      const error = { code: e.code, message: e.message };
+      const reply = v2 ? { jsonrpc: '2.0', error, id } : { result: null, error, id };
+      const status = v2 ? 200 : e.code === RPC.METHOD_NOT_FOUND ? 404 : e.code === RPC.INVALID_REQUEST ? 400 : 500;
+      return { status, reply };
+    };
+    if (v2 && !('id' in r)) {
+      try { this.run(r, walletName); } catch { /* notifications get no reply */ }
+      return { status: 204 };
+    }
+    try {
+      return { status: 200, reply: ok(this.run(r, walletName)) };
+    } catch (e) {
+      if (e instanceof RpcError) return fail(e);
+      return fail(new RpcError(RPC.MISC_ERROR, e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  private run(r: Record<string, unknown>, walletName?: string): unknown {
+    if (Date.now() < this.warmupUntil) throw new RpcError(RPC.IN_WARMUP, 'Loading block index…');
+    return dispatch({
+      node: this.node!, walletName,
+      requestStop: () => { setImmediate(() => { void this.stop().then(() => this.opts.onStopRequested?.()); }); },
+    }, r.method, r.params);
+  }
+}

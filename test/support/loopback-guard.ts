@@ -15,7 +15,8 @@ export const LOOPBACK_PRELOAD = fileURLToPath(new URL('./loopback-preload.mjs', 
  * `--import=<loopback-preload.mjs>` to NODE_OPTIONS.
  */
 export function loopbackEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const opt = `--import=${LOOPBACK_PRELOAD}`;
+  // NODE_OPTIONS splits on spaces unless the value is double-quoted.
+  const opt = LOOPBACK_PRELOAD.includes(' ') ? `--import="${LOOPBACK_PRELOAD}"` : `--import=${LOOPBACK_PRELOAD}`;
   const cur = env.NODE_OPTIONS ?? '';
   return { ...env, NODE_OPTIONS: cur.includes(opt) ? cur : `${cur} ${opt}`.trim() };
 }

@@ -58,6 +58,8 @@ export interface OpenBackendOptions {
   log: (line: string) => void;
   onProgress?: (p: SyncProgress) => void;
   historyLimit?: number;
+  /** Cap on blocks per sync chunk (one store transaction each); default 500. */
+  maxChunkBlocks?: number;
   /** Polling period of tip and mempool, ms (default 1000). */
   pollMs?: number;
   signal?: AbortSignal;
@@ -330,7 +332,7 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
     throw e;
   });
   const store = await openStore(opts.dbDir);
-  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress });
+  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress, maxChunkBlocks: opts.maxChunkBlocks });
   try {
     indexer.load();
   } catch (e) {

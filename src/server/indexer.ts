@@ -38,6 +38,8 @@ export interface IndexerOptions {
   network: NetworkName;
   log?: (line: string) => void;
   onProgress?: (p: SyncProgress) => void;
+  /** Cap on blocks per fetch-and-commit step (default 500; tests use small chunks). */
+  maxChunkBlocks?: number;
 }
 
 function sha256(b: Buffer): Buffer {
@@ -214,7 +216,7 @@ export class Indexer {
         }
         pending = null;
         const bytes = g.blocks.reduce((a, b) => a + b.length, 0);
-        groupBlocks = Math.max(1, Math.min(MAX_GROUP_BLOCKS, Math.round((GROUP_BYTES * g.blocks.length) / Math.max(1, bytes))));
+        groupBlocks = Math.max(1, Math.min(this.opts.maxChunkBlocks ?? MAX_GROUP_BLOCKS, Math.round((GROUP_BYTES * g.blocks.length) / Math.max(1, bytes))));
         if (next <= target && !signal?.aborted) {
           const n = Math.min(groupBlocks, target - next + 1);
           pending = this.fetchGroup(next, n);

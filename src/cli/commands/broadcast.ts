@@ -1,0 +1,52 @@
+/**
+ * `broadcast`: computes the txid of RAWTX first, sends it once (never retried: it may have
+ * been accepted even if the reply is lost), and checks that the server answered that txid.
+ * Servers sometimes answer other strings: a protocol 1.0 rejection text, or warning HTML
+ * for clients they think are old (PROTOCOL.md §5.3).
+ */
+import { ProtocolError, ServerError, TimeoutError, UsageError } from '../../errors.js';
+import { parseRawTx } from '../../bitcoin/tx.js';
+import { preview } from '../../protocol/jsonrpc.js';
+import { cmpVersion } from '../../protocol/version.js';
+import type { Job } from '../job.js';
+
+/** The txid of a raw transaction the user gave; a usage error when it does not parse. */
+export function txidOf(raw: string): string {
+  try {
+    return parseRawTx(raw).txid;
+  } catch (err) {
+    throw new UsageError(`RAWTX is not a valid transaction: ${(err as Error).message}`, {
+      hint: 'give the signed transaction in hex (a file holding it, or - for stdin)',
+    });
+  }
+}
+
+export async function run(job: Job): Promise<void> {
+  const txid = txidOf(job.inv.values.raw_tx as string);
+  await job.open();
+  const method = job.requireMethod();
+  // Never hand a transaction to a server on another chain.
+  await job.ctx.verified();
+  let result: unknown;
+  try {
+    ({ result } = await job.call(job.inv.values, method));
+  } catch (err) {
+    if (err instanceof TimeoutError) {
+      throw new TimeoutError(`${err.message} (broadcast of ${txid})`, {
+        hint: `the transaction may have been accepted anyway: check with \`electrum-cli tx ${txid}\` before broadcasting again`,
+      });
+    }
+    throw err;
+  }
+  if (result !== txid) {
+    const text = String(result);
+    if (cmpVersion(job.version, '1.1') < 0) {
+      // Protocol 1.0 reports a rejection as the result string.
+      throw new ServerError(1, text, method.name, { hint: 'the server rejected the transaction (protocol 1.0 reports this as text)' });
+    }
+    throw new ProtocolError(`server answered ${preview(text)} to the broadcast instead of the txid ${txid}`, {
+      hint: 'the transaction may or may not have been accepted: check with `electrum-cli tx TXID` on another server',
+    });
+  }
+  await job.print([{ key: '', params: [], result }]);
+}

@@ -1,0 +1,57 @@
+/**
+ * `config path|list|get|set`: the minimum needed to choose a server persistently. The file
+ * is plain JSON (see cli/config.ts for where it lives and what overrides it).
+ */
+import { UsageError } from '../../errors.js';
+import { parseNetwork } from '../../bitcoin/networks.js';
+import { parseServer, parseProxy } from '../../protocol/server-address.js';
+import { CONFIG_KEYS, loadConfig, saveConfig, type ConfigFile } from '../config.js';
+import type { Context } from '../context.js';
+
+function getKey(cfg: ConfigFile, key: string): unknown {
+  const [a, b] = key.split('.') as [string, string?];
+  const v = (cfg as Record<string, unknown>)[a];
+  return b === undefined ? v : (v as Record<string, unknown> | undefined)?.[b];
+}
+
+/** Checks and converts a value for `key`; an empty string means "remove". */
+export function configValue(key: string, value: string): unknown {
+  const kind = CONFIG_KEYS[key];
+  if (!kind) throw new UsageError(`unknown config key ${JSON.stringify(key)}`, { hint: `known keys: ${Object.keys(CONFIG_KEYS).join(', ')}` });
+  if (value === '') return undefined;
+  if (kind === 'number') {
+    const n = Number(value);
+    if (!(n > 0)) throw new UsageError(`${key} must be a positive number`);
+    return n;
+  }
+  if (kind === 'network') return parseNetwork(value);
+  if (key === 'proxy') parseProxy(value);
+  if (key === 'server' || key.startsWith('servers.')) parseServer(value);
+  return value;
+}
+
+export async function run(ctx: Context, action: 'path' | 'list' | 'get' | 'set', key?: string, value?: string): Promise<void> {
+  const out = ctx.out;
+  if (action === 'path') return out.data(ctx.configPath);
+  const cfg = loadConfig(ctx.configPath);
+  if (action === 'list') return ctx.json ? out.json(cfg) : out.data(JSON.stringify(cfg, null, 2));
+  if (action === 'get') {
+    if (!CONFIG_KEYS[key!]) configValue(key!, '');
+    const v = getKey(cfg, key!);
+    return ctx.json ? out.json(v ?? null) : out.data(v === undefined ? '' : String(v));
+  }
+  const v = configValue(key!, value!);
+  const [a, b] = key!.split('.') as [string, string?];
+  const obj = cfg as Record<string, unknown>;
+  if (b === undefined) {
+    if (v === undefined) delete obj[a];
+    else obj[a] = v;
+  } else {
+    const inner = { ...((obj[a] as Record<string, unknown> | undefined) ?? {}) };
+    if (v === undefined) delete inner[b];
+    else inner[b] = v;
+    obj[a] = inner;
+  }
+  saveConfig(ctx.configPath, cfg);
+  out.notice(`${key} ${v === undefined ? 'removed' : `set to ${JSON.stringify(v)}`} in ${ctx.configPath}`);
+}

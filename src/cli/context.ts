@@ -1,0 +1,203 @@
+/**
+ * What every command receives: the resolved settings, the output, and `connect()`, which
+ * opens the one connection of this run (server selection, proxy, TLS pins, negotiation) and
+ * starts the genesis check beside the first request. Created per run; no module singletons.
+ */
+import { ConnectionError, UsageError, VerificationError } from '../errors.js';
+import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
+import { Connection, type ConnectionOptions } from '../protocol/connection.js';
+import { checkGenesis } from '../protocol/negotiate.js';
+import { formatServer, parseProxy, parseServer, type ServerAddress } from '../protocol/server-address.js';
+import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, isVersion } from '../protocol/version.js';
+import { configDir, configPath, loadConfig, resolveSettings, type Settings } from './config.js';
+import type { Io } from './io.js';
+import { Output } from './output.js';
+import { builtinServers } from './servers.js';
+import { firstThatAnswers } from './select.js';
+
+/** The root program's options (commander's camelCase names). */
+export interface GlobalOptions {
+  server?: string;
+  network?: string;
+  proxy?: string;
+  pin?: string;
+  timeout?: string;
+  connectTimeout?: string;
+  maxLine?: string;
+  protocol?: string;
+  method?: string;
+  script?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  debug?: boolean;
+  config?: string;
+  yes?: boolean;
+}
+
+/** A protocol range to offer in server.version. */
+export interface ProtocolRange {
+  min: string;
+  max: string;
+}
+
+/** Parses --protocol: "1.4" (exactly), "1.2-1.4" or "1.2..1.4" (a range). */
+export function parseProtocolRange(text: string): ProtocolRange {
+  const parts = text.trim().split(/\s*(?:-|\.\.|,)\s*/);
+  const [min, max = min] = parts as [string, string?];
+  if (parts.length > 2 || !isVersion(min) || !isVersion(max) || cmpVersion(min, max) > 0) {
+    throw new UsageError(`invalid --protocol ${JSON.stringify(text)}`, {
+      hint: `give a version (1.4) or a range (1.2-1.6) within ${PROTOCOL_MIN}-${PROTOCOL_MAX}`,
+    });
+  }
+  return { min, max };
+}
+
+export class Context {
+  readonly settings: Settings;
+  readonly out: Output;
+  readonly configPath: string;
+  private conn?: Connection;
+  private genesis?: Promise<void>;
+
+  constructor(
+    readonly io: Io,
+    readonly opts: GlobalOptions,
+  ) {
+    this.configPath = configPath(io.env, opts.config, io.cwd);
+    const file = loadConfig(this.configPath);
+    this.settings = resolveSettings(opts, io.env, file);
+    this.out = new Output(io, {
+      json: opts.json === true,
+      quiet: opts.quiet === true,
+      debug: opts.debug === true,
+      color: this.settings.color && io.isTTY.stdout,
+    });
+  }
+
+  get network(): NetworkName {
+    return this.settings.network;
+  }
+
+  get json(): boolean {
+    return this.opts.json === true;
+  }
+
+  /** The connection of this run, opened on first use. */
+  async connect(): Promise<Connection> {
+    if (this.conn) return this.conn;
+    const spin = await this.out.spinner('connecting…');
+    try {
+      this.conn = await this.open();
+    } finally {
+      spin.stop();
+    }
+    const conn = this.conn;
+    this.out.debug(`connected to ${formatServer(conn.server)}: ${conn.serverSoftware ?? '?'}, protocol ${conn.version ?? '?'}`);
+    this.noticeTls(conn);
+    this.genesis = this.checkChain(conn);
+    this.genesis.catch(() => {}); // observed by verified(); never an unhandled rejection
+    return conn;
+  }
+
+  /**
+   * Resolves once the server proved to be on the chosen network (server.features genesis
+   * hash, PROTOCOL.md §2.1). Commands await it before printing anything.
+   */
+  async verified(): Promise<void> {
+    await this.genesis;
+  }
+
+  /** Closes the connection (main.ts calls it whatever happened). */
+  close(): void {
+    this.conn?.close();
+  }
+
+  private async open(): Promise<Connection> {
+    const s = this.settings;
+    if (s.server !== undefined) {
+      return Connection.open(this.connectionOptions(parseServer(s.server, { network: s.network })));
+    }
+    const candidates = builtinServers(s.network, this.io.env);
+    if (candidates.length === 0) {
+      throw new UsageError(`no server given and no built-in ${s.network} servers`, { hint: 'name one with --server HOST:PORT:s' });
+    }
+    const addrs = candidates.map((c) => parseServer(c, { network: s.network }));
+    if (this.io.isTTY.stdin && this.io.isTTY.stderr && !this.opts.json && !this.opts.yes && !this.opts.quiet) {
+      const chosen = await this.prompt(addrs);
+      return Connection.open(this.connectionOptions(chosen));
+    }
+    const r = await firstThatAnswers(
+      addrs.map(formatServer),
+      (spec) => Connection.open(this.connectionOptions(parseServer(spec, { network: s.network }))),
+      (c) => c.close(),
+    );
+    for (const f of r.failures) this.out.debug(`${f.candidate}: ${(f.error as Error).message}`);
+    this.out.notice(
+      `using ${r.candidate}, the first built-in ${s.network} server that answered (choose one with --server or ELECTRUM_SERVER)`,
+    );
+    return r.value;
+  }
+
+  /** On a terminal: pick a built-in server with an @inquirer/prompts select (lazily loaded). */
+  private async prompt(addrs: ServerAddress[]): Promise<ServerAddress> {
+    const { select } = await import('@inquirer/prompts');
+    const choice = await select(
+      {
+        message: `No server configured. Pick a ${this.settings.network} server:`,
+        choices: addrs.map((a) => ({ name: formatServer(a), value: formatServer(a) })),
+      },
+      { output: this.io.stderr as unknown as NodeJS.WritableStream, signal: this.io.signal },
+    );
+    this.out.notice(`tip: make it the default with \`electrum-cli config set server ${choice}\``);
+    return addrs.find((a) => formatServer(a) === choice)!;
+  }
+
+  private connectionOptions(server: ServerAddress): ConnectionOptions {
+    const s = this.settings;
+    const range = this.opts.protocol !== undefined ? parseProtocolRange(this.opts.protocol) : undefined;
+    // `pin` is the transport helper's TLS option for a user-supplied fingerprint (PROTOCOL.md §1.3).
+    const tls: NonNullable<ConnectionOptions['tls']> & { pin?: string } = { configDir: configDir(this.configPath) };
+    if (this.opts.pin !== undefined) tls.pin = parsePin(this.opts.pin);
+    const opts: ConnectionOptions = { server, tls, negotiate: range ? { min: range.min, max: range.max } : {} };
+    if (s.proxy !== undefined) opts.proxy = parseProxy(s.proxy);
+    if (s.timeoutMs !== undefined) opts.requestTimeoutMs = s.timeoutMs;
+    if (s.connectTimeoutMs !== undefined) opts.connectTimeoutMs = s.connectTimeoutMs;
+    if (s.maxLine !== undefined) opts.maxLine = s.maxLine;
+    if (this.opts.debug) {
+      const err = this.io.stderr;
+      opts.trace = (dir, line) => err.write(`${dir === 'send' ? '>' : '<'} ${line.trimEnd()}\n`);
+    }
+    return opts;
+  }
+
+  /** Tells the user when a certificate was pinned on first use (trust on first use, §1.3). */
+  private noticeTls(conn: Connection): void {
+    const tls = conn.info.tls as ({ fingerprint256?: string; pinned?: string; firstUse?: boolean } | undefined);
+    if (tls && (tls.firstUse === true || tls.pinned === 'new')) {
+      this.out.notice(`pinned the certificate of ${formatServer(conn.server)} on first use (sha256 ${tls.fingerprint256 ?? '?'})`);
+    }
+  }
+
+  private async checkChain(conn: Connection): Promise<void> {
+    const net = NETWORKS[this.settings.network];
+    try {
+      await checkGenesis(conn, net.genesisHash, net.label);
+    } catch (err) {
+      if (err instanceof VerificationError) throw err;
+      if (err instanceof ConnectionError) throw err;
+      // A server without a usable server.features is reported by the command itself if it
+      // matters; the genesis check only refuses a server positively on another chain.
+      this.out.debug(`genesis check skipped: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** --pin sha256:HEX (or bare hex, colons allowed) -> lowercase hex. */
+export function parsePin(text: string): string {
+  const hex = text.trim().replace(/^sha256:/i, '').replace(/:/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    throw new UsageError(`invalid --pin ${JSON.stringify(text)}`, { hint: 'give the SHA-256 fingerprint of the certificate: sha256:<64 hex>' });
+  }
+  return hex;
+}

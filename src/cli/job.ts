@@ -1,0 +1,168 @@
+/**
+ * One invocation of a registry command: connects, lets the negotiated version choose the
+ * wire method (DESIGN.md §2), builds the wire params, sends one request or ONE batch for
+ * several arguments, validates every result before anything formats it, and prints.
+ * The generic path lives here; commands with extra behaviour (commands/*.ts) reuse its parts.
+ */
+import { CliError, ServerError, UsageError } from '../errors.js';
+import { chooseMethod, findMethod, type Command } from '../methods/registry.js';
+import type { ColumnFormat, MethodSpec } from '../methods/spec.js';
+import { check } from '../methods/validate.js';
+import { RPC } from '../protocol/jsonrpc.js';
+import type { Connection } from '../protocol/connection.js';
+import { keyedByArgument, type KeyedOutcome } from '../format/json.js';
+import { wireParams, type Invocation } from './args.js';
+import type { Context } from './context.js';
+
+/** The outcome of one argument. */
+export type Outcome = { key: string; params: unknown[]; result: unknown } | { key: string; params: unknown[]; error: CliError };
+
+export class Job {
+  conn!: Connection;
+  method?: MethodSpec;
+
+  constructor(
+    readonly ctx: Context,
+    readonly command: Command,
+    readonly inv: Invocation,
+  ) {}
+
+  get version(): string {
+    return this.conn.version ?? '1.0';
+  }
+
+  /** Connects and chooses the wire method; undefined when none exists at this version. */
+  async open(): Promise<MethodSpec | undefined> {
+    this.conn = await this.ctx.connect();
+    const forced = this.ctx.opts.method;
+    this.method = chooseMethod(this.command, this.version, forced);
+    if (this.method) this.ctx.out.debug(`${this.command.spec.name}: ${this.method.name} at protocol ${this.version}`);
+    return this.method;
+  }
+
+  /** The chosen method, or a usage error naming which methods would serve and from when. */
+  requireMethod(): MethodSpec {
+    if (this.method) return this.method;
+    const ms = this.command.methods;
+    throw new UsageError(
+      `${this.command.spec.name} needs ${ms.map((m) => `${m.name} (protocol ${m.since}${m.until ? `–${m.until}` : '+'})`).join(' or ')}; the server speaks ${this.version}`,
+      { hint: `send it anyway with --method ${ms[0]!.name}, or use another server` },
+    );
+  }
+
+  /** Wire params for `values`, warning about params the negotiated version lacks. */
+  params(values: Record<string, unknown> = this.inv.values, method: MethodSpec = this.requireMethod()): unknown[] {
+    const { params, outOfVersion } = wireParams(method, this.version, values);
+    for (const p of outOfVersion) {
+      this.ctx.out.warn(`${method.name}: parameter ${p} does not exist at protocol ${this.version}; sending it anyway`);
+    }
+    return params;
+  }
+
+  /** One request, validated. */
+  async call(values: Record<string, unknown> = this.inv.values, method: MethodSpec = this.requireMethod()): Promise<{ result: unknown; params: unknown[] }> {
+    const params = this.params(values, method);
+    try {
+      const result = await this.conn.request(method.name, params);
+      return { result: check(method.result, result, { version: this.version, params }), params };
+    } catch (err) {
+      throw withHint(err, method, this.version);
+    }
+  }
+
+  /** Every argument: one request, or ONE batch when a variadic argument has several values. */
+  async callAll(method: MethodSpec = this.requireMethod()): Promise<Outcome[]> {
+    const f = this.inv.fanout;
+    if (!f) {
+      const { result, params } = await this.call(this.inv.values, method);
+      return [{ key: '', params, result }];
+    }
+    const calls = f.items.map((it) => ({ key: it.key, params: this.params({ ...this.inv.values, [f.param]: it.value }, method) }));
+    const replies = await this.conn.batch(calls.map((c) => ({ method: method.name, params: c.params })));
+    return replies.map((r, i): Outcome => {
+      const { key, params } = calls[i]!;
+      if ('error' in r) return { key, params, error: withHint(r.error, method, this.version) as CliError };
+      return { key, params, result: check(method.result, r.result, { version: this.version, params }) };
+    });
+  }
+
+  /** The command's fallback (relayfee from mempool.get_info, height from the tip). */
+  async fallback(): Promise<unknown> {
+    const fb = this.command.spec.fallback;
+    const m = fb ? findMethod(fb.method) : undefined;
+    if (!fb || !m) this.requireMethod();
+    const { result } = await this.call({}, m!);
+    const value = fb!.pick(result);
+    this.ctx.out.notice(fb!.note);
+    return value;
+  }
+
+  /** Prints outcomes per DESIGN.md §7; throws the first error after printing the rest. */
+  async print(outcomes: Outcome[], human?: (result: unknown) => Promise<string> | string): Promise<void> {
+    await this.ctx.verified();
+    const out = this.ctx.out;
+    const firstError = outcomes.find((o): o is Extract<Outcome, { error: CliError }> => 'error' in o)?.error;
+    if (!this.inv.fanout) {
+      if (firstError) throw firstError;
+      const result = (outcomes[0] as { result: unknown }).result;
+      if (this.ctx.json) out.json(result);
+      else out.data(human ? await human(result) : await this.human(result));
+      return;
+    }
+    if (this.ctx.json) {
+      out.json(keyedByArgument(outcomes.map((o) => [o.key, toKeyed(o)] as const)));
+    } else {
+      const blocks: string[] = [];
+      for (const o of outcomes) {
+        if ('error' in o) blocks.push(`${o.key}: error: ${o.error.message}`);
+        else blocks.push(`${o.key}:\n${human ? await human(o.result) : await this.human(o.result)}`);
+      }
+      out.data(blocks.join('\n\n'));
+    }
+    if (firstError) throw firstError;
+  }
+
+  /** Table or text for one result (cli-table3 is loaded here, never under --json). */
+  async human(result: unknown, scalar?: ColumnFormat): Promise<string> {
+    const { renderHuman } = await import('../format/human.js');
+    const spec = this.command.spec;
+    const wantsTip = (spec.columns ?? []).some((c) => c.format === 'height') && Array.isArray(result) && result.length > 0;
+    const tip = wantsTip ? await this.tipHeight() : undefined;
+    return renderHuman(result, { columns: spec.columns, color: this.ctx.out.opts.color, ...(tip !== undefined ? { tip } : {}), ...(scalar ? { scalar } : {}) });
+  }
+
+  /** The tip height, for confirmations in tables; undefined if the server will not say. */
+  async tipHeight(): Promise<number | undefined> {
+    try {
+      const r = (await this.conn.request('blockchain.headers.subscribe', [])) as { height?: unknown; block_height?: unknown };
+      const h = r?.height ?? r?.block_height;
+      return typeof h === 'number' ? h : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function toKeyed(o: Outcome): KeyedOutcome {
+  if ('error' in o) {
+    const e = o.error;
+    return { error: { code: e instanceof ServerError ? e.code : e.exitCode, message: e instanceof ServerError ? e.rpcMessage : e.message } };
+  }
+  return { result: o.result };
+}
+
+/** Adds what to try next to the server errors that have a usual cause. */
+export function withHint(err: unknown, method: MethodSpec, version: string): unknown {
+  if (!(err instanceof ServerError) || err.hint) return err;
+  let hint: string | undefined;
+  if (err.code === RPC.METHOD_NOT_FOUND) {
+    hint = `the server does not offer ${method.name} at protocol ${version}; try another server, or --protocol to negotiate another version`;
+  } else if (err.code === RPC.INVALID_PARAMS) {
+    hint = 'the server rejected the parameters (electrs, for one, takes no cp_height and no estimatefee mode)';
+  } else if (err.code === RPC.EXCESSIVE_RESOURCE_USAGE || err.code === RPC.SERVER_BUSY) {
+    hint = 'the server is busy or limits this client: retry later or use another server';
+  } else if (err.code === RPC.HISTORY_TOO_LARGE) {
+    hint = 'this server refuses histories that long: try a server with a higher limit (e.g. Fulcrum, electrs)';
+  }
+  return hint ? new ServerError(err.code, err.rpcMessage, err.method ?? method.name, { hint, cause: err }) : err;
+}

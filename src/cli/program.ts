@@ -1,0 +1,166 @@
+/**
+ * The commander tree, generated from the registry's COMMANDS (one subcommand per protocol
+ * question, DESIGN.md §2) plus the commands that are not one method. Cheap to build: every
+ * action imports what it needs when it runs, so `--help` loads no network or table code.
+ */
+import { Command, Option } from 'commander';
+import { COMMANDS, type Command as RegistryCommand } from '../methods/registry.js';
+import type { ArgSpec, MethodSpec } from '../methods/spec.js';
+import type { Io } from './io.js';
+import type { Context, GlobalOptions } from './context.js';
+
+/** What actions share with main.ts: the process seams and the contexts to close at exit. */
+export interface Runtime {
+  io: Io;
+  version: string;
+  /** Creates the run's context from the parsed global options (main.ts closes it). */
+  context(opts: GlobalOptions): Promise<Context>;
+}
+
+/** The root program's options, shared by every subcommand (before or after it). */
+function addGlobalOptions(program: Command): void {
+  program
+    .option('-s, --server <server>', 'server: HOST:PORT[:t|s] or tcp:// ssl:// ws:// wss:// URL (env ELECTRUM_SERVER)')
+    .option('-n, --network <network>', 'mainnet, testnet (testnet3), testnet4, signet or regtest (default mainnet; env ELECTRUM_NETWORK)')
+    .option('--proxy <url>', 'connect through a SOCKS5 proxy: socks5://HOST:PORT (env ELECTRUM_PROXY)')
+    .option('--pin <fingerprint>', 'expected TLS certificate: sha256:<64 hex>')
+    .option('--timeout <seconds>', 'per-request timeout (default 30)')
+    .option('--connect-timeout <seconds>', 'connect and handshake timeout (default 10)')
+    .option('--max-line <bytes>', 'longest accepted reply line (default 8100000)')
+    .option('--protocol <version>', 'offer only this protocol version, or a range like 1.2-1.4')
+    .option('--method <wire-name>', 'send this wire method instead of the one the version selects')
+    .option('--script <hex>', 'an output script (hex) where an address is expected')
+    .option('--json', 'machine-readable output (see electrum-cli(1), JSON OUTPUT)')
+    .option('-q, --quiet', 'no notices or warnings on stderr')
+    .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
+    .option('--debug', 'trace the wire to stderr and show stack traces')
+    .option('--config <file>', 'config file (default $XDG_CONFIG_HOME/electrum-cli/config.json)')
+    .option('-y, --yes', 'never prompt: pick defaults (the first built-in server that answers)');
+}
+
+function argUsage(a: ArgSpec): string {
+  const name = `${a.name}${a.variadic ? '...' : ''}`;
+  // Targets may come from --script instead, so commander must not insist on them.
+  return a.optional || a.kind === 'target' ? `[${name}]` : `<${name}>`;
+}
+
+function versions(m: MethodSpec): string {
+  if (m.until === undefined) return `${m.since}+`;
+  return m.since === m.until ? `${m.since} only` : `${m.since}–${m.until}`;
+}
+
+function methodHelp(c: RegistryCommand): string {
+  const s = c.spec;
+  const lines = [
+    '',
+    `Wire method${c.methods.length > 1 ? 's (chosen by the negotiated version; --method forces one)' : ''}:`,
+    ...c.methods.map((m) => `  ${m.name} (protocol ${versions(m)})`),
+  ];
+  if (s.fallback) lines.push(`  otherwise: ${s.fallback.note}`);
+  lines.push('', 'JSON output:', `  ${s.json}`);
+  if (s.args.some((a) => a.variadic)) {
+    lines.push('  several arguments: {"<arg>": {"result": ...} | {"error": {"code": n, "message": "..."}}, ...}');
+  }
+  if (s.examples?.length) lines.push('', 'Examples:', ...s.examples.map((e) => `  $ ${e}`));
+  return lines.join('\n');
+}
+
+function addMethodCommand(program: Command, c: RegistryCommand, rt: Runtime): void {
+  const s = c.spec;
+  const cmd = program
+    .command(s.name)
+    .summary(c.methods[0]!.summary)
+    .description([c.methods[0]!.summary, s.description].filter(Boolean).join('.\n\n'));
+  for (const alias of s.aliases ?? []) cmd.alias(alias);
+  for (const a of s.args) {
+    cmd.argument(argUsage(a), a.description + (a.choices ? ` (${a.choices.join(', ')})` : ''));
+  }
+  for (const o of s.options ?? []) {
+    const opt = new Option(o.flags, o.description);
+    if (o.choices) opt.choices(o.choices);
+    cmd.addOption(opt);
+  }
+  cmd.addHelpText('after', methodHelp(c));
+  cmd.action(async (...a: unknown[]) => {
+    const self = a[a.length - 1] as Command;
+    const positionals = a.slice(0, s.args.length);
+    const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
+    const { runMethodCommand } = await import('./run-method.js');
+    await runMethodCommand(ctx, c, positionals, self.opts());
+  });
+}
+
+/** Builds the whole tree. Errors surface as CommanderError (exitOverride) for main.ts. */
+export function buildProgram(rt: Runtime): Command {
+  const program = new Command('electrum-cli');
+  program
+    .description('Electrum-protocol client and diagnostics tool')
+    .version(rt.version, '-V, --version', 'print the version of electrum-cli')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (str) => rt.io.stdout.write(str),
+      writeErr: (str) => rt.io.stderr.write(str),
+      // main.ts prints usage errors itself (one line, or JSON under --json).
+      outputError: () => {},
+    });
+  addGlobalOptions(program);
+  program.addHelpText(
+    'after',
+    '\nExit status: 0 ok, 1 internal error, 2 usage, 3 connection/TLS/timeout, 4 server error,\n' +
+      '5 invalid reply, 6 verification failed, 7 bitcoind unusable, 130 interrupted.',
+  );
+
+  for (const c of COMMANDS.values()) addMethodCommand(program, c, rt);
+
+  program
+    .command('call')
+    .description('Send any method with raw params (for what the registry does not know)')
+    .argument('<METHOD>', 'the wire method, e.g. blockchain.scripthash.get_balance')
+    .argument('[PARAMS...]', 'params: each parsed as JSON when it parses, else a string')
+    .addHelpText('after', '\nJSON output:\n  the result, exactly as the server sent it (validated when the registry knows the method)')
+    .action(async (method: string, params: string[], _o: unknown, self: Command) => {
+      const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
+      const { run } = await import('./commands/call.js');
+      await run(ctx, method, params);
+    });
+
+  program
+    .command('serve')
+    .description('Run the embedded Electrum server against your bitcoind (serve --local)')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .helpOption(false)
+    .action(async (_o: unknown, self: Command) => {
+      const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
+      const { run } = await import('./commands/serve.js');
+      await run(ctx, self.args);
+    });
+
+  const config = program.command('config').description('Show or change the config file');
+  config
+    .command('path')
+    .description('print where the config file is')
+    .action(async (_o: unknown, self: Command) => (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'path'));
+  config
+    .command('list')
+    .description('print the config file')
+    .action(async (_o: unknown, self: Command) => (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'list'));
+  config
+    .command('get')
+    .description('print one setting')
+    .argument('<KEY>', 'server, network, proxy, timeout, connectTimeout, maxLine, servers.<network>')
+    .action(async (key: string, _o: unknown, self: Command) =>
+      (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'get', key),
+    );
+  config
+    .command('set')
+    .description('change one setting (an empty VALUE removes it)')
+    .argument('<KEY>', 'server, network, proxy, timeout, connectTimeout, maxLine, servers.<network>')
+    .argument('<VALUE>', 'the new value')
+    .action(async (key: string, value: string, _o: unknown, self: Command) =>
+      (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'set', key, value),
+    );
+  return program;
+}

@@ -1,0 +1,124 @@
+/**
+ * Entry point: builds the context, runs the program, and is the ONLY place that catches
+ * errors and decides the exit status (DESIGN.md §7). Everything heavy is imported lazily so
+ * that `electrum-cli --version` costs little more than starting node.
+ */
+import pkg from '../package.json' with { type: 'json' };
+import { CliError, EXIT, InternalError, oneLine, ServerError } from './errors.js';
+import type { Io } from './cli/io.js';
+import type { Context, GlobalOptions } from './cli/context.js';
+
+const ISSUES = (pkg as { bugs?: { url?: string } }).bugs?.url ?? 'the electrum-cli issue tracker';
+
+/** The real process as an Io; Ctrl-C aborts its signal. */
+function processIo(controller: AbortController): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    isTTY: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
+}
+
+/** Commander's own errors: help and version are successes, the rest are usage errors. */
+interface CommanderLike {
+  code: string;
+  exitCode: number;
+  message: string;
+}
+function isCommanderError(e: unknown): e is CommanderLike {
+  return e instanceof Error && typeof (e as Partial<CommanderLike>).code === 'string' && (e as Partial<CommanderLike>).code!.startsWith('commander.');
+}
+
+/**
+ * Runs electrum-cli with `argv` (process.argv form: node, script, args...) and returns the
+ * exit status. Tests pass their own `io`; the binary uses the real process.
+ */
+export async function main(argv: string[], io?: Io): Promise<number> {
+  const args = argv.slice(2);
+  // Fast path: no commander, no registry.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    (io?.stdout ?? process.stdout).write(`${pkg.version}\n`);
+    return EXIT.ok;
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  if (!io) {
+    io = processIo(controller);
+    process.on('SIGINT', onSigint);
+    // `electrum-cli history ... | head`: a closed pipe is not an error worth a stack.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') controller.abort();
+    });
+  }
+  const theIo = io;
+  const contexts: Context[] = [];
+  let globals: GlobalOptions = { json: args.includes('--json'), debug: args.includes('--debug') };
+  const interrupted = new Promise<number>((resolve) => {
+    const done = () => resolve(EXIT.interrupted);
+    if (theIo.signal.aborted) done();
+    else theIo.signal.addEventListener('abort', done, { once: true });
+  });
+  try {
+    const { buildProgram } = await import('./cli/program.js');
+    const program = buildProgram({
+      io: theIo,
+      version: pkg.version,
+      context: async (opts) => {
+        globals = opts;
+        const { Context } = await import('./cli/context.js');
+        const ctx = new Context(theIo, opts);
+        contexts.push(ctx);
+        return ctx;
+      },
+    });
+    const run = program.parseAsync(argv).then(() => EXIT.ok as number);
+    run.catch(() => {}); // after an interrupt, a late failure is not reported
+    return await Promise.race([run, interrupted]);
+  } catch (err) {
+    if (theIo.signal.aborted) return EXIT.interrupted;
+    return report(err, theIo, globals);
+  } finally {
+    for (const c of contexts) c.close();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Prints one failure (one line, plus a hint) and returns its exit status. */
+function report(err: unknown, io: Io, opts: GlobalOptions): number {
+  let exit: number;
+  let message: string;
+  let hint: string | undefined;
+  let code: number | undefined;
+  if (isCommanderError(err)) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.ok;
+    exit = EXIT.usage;
+    message = err.message.replace(/^error: /, '');
+    hint = err.code === 'commander.help' ? undefined : 'see electrum-cli --help (or electrum-cli COMMAND --help)';
+    if (err.code === 'commander.help') message = 'no command given';
+  } else if (err instanceof CliError) {
+    exit = err.exitCode;
+    message = err.message;
+    hint = err.hint;
+    if (err instanceof ServerError) code = err.code;
+    if (err instanceof InternalError) message = `internal error: ${err.message} (please report this at ${ISSUES})`;
+  } else {
+    exit = EXIT.internal;
+    message = `internal error: ${err instanceof Error ? err.message : String(err)} (please report this at ${ISSUES}; --debug shows details)`;
+  }
+  message = oneLine(message, 2000);
+  if (opts.json) {
+    const e: Record<string, unknown> = { exit, message };
+    if (code !== undefined) e.code = code;
+    if (hint) e.hint = oneLine(hint, 500);
+    io.stderr.write(`${JSON.stringify({ error: e })}\n`);
+  } else {
+    io.stderr.write(`electrum-cli: ${message}\n`);
+    if (hint) io.stderr.write(`hint: ${oneLine(hint, 500)}\n`);
+  }
+  if (opts.debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  return exit;
+}

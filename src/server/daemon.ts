@@ -113,7 +113,7 @@ export class Daemon {
     }
   }
 
-  private request(method: 'GET' | 'POST', urlPath: string, body?: string): Promise<{ status: number; body: Buffer }> {
+  private request(method: 'GET' | 'POST', urlPath: string, body?: string, retry = true): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = {};
       if (this.auth) headers.authorization = `Basic ${Buffer.from(this.auth).toString('base64')}`;
@@ -128,7 +128,12 @@ export class Daemon {
         res.on('error', reject);
       });
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', (e: NodeJS.ErrnoException) => reject(this.connectError(e)));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        // bitcoind closes idle keep-alive sockets; a request that raced that close never
+        // reached it, so it is re-sent once on a fresh socket (Node's documented pattern).
+        if (retry && req.reusedSocket && e.code === 'ECONNRESET') this.request(method, urlPath, body, false).then(resolve, reject);
+        else reject(this.connectError(e));
+      });
       req.end(body);
     });
   }

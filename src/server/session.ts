@@ -251,7 +251,8 @@ export class Session implements SessionApi {
   async handleMessage(text: string): Promise<{ reply: string | null; disconnect: boolean }> {
     this.idleTimer?.refresh();
     const { limits } = this.host;
-    if (!this.charge(Buffer.byteLength(text) / BANDWIDTH_UNIT)) return this.excessive(null);
+    // Bandwidth is charged here, but judged with the request's own cost so the -101 carries its id.
+    this.charge(Buffer.byteLength(text) / BANDWIDTH_UNIT);
     const decoded = decodeRequests(text);
     if (!decoded.ok) {
       if (!this.charge(decoded.code === RPC.PARSE_ERROR ? PARSE_ERROR_COST : ERROR_COST)) return this.excessive(null);

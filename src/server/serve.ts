@@ -1,0 +1,300 @@
+/**
+ * `electrum-cli serve --local`: the composition root of the embedded server (cf. ElectrumX's
+ * controller.py). Builds the backend (bitcoind client, index, mempool), waits for the initial
+ * sync, then the session manager and listeners; shuts all of it down in reverse order on
+ * SIGINT/SIGTERM (or io.signal) and resolves 0. Failures are CliErrors: DaemonError (exit 7)
+ * when bitcoind is unusable, UsageError (2) for bad options or a port that cannot be bound.
+ *
+ * SERVE_OPTIONS is the options table the CLI registers for the `serve` subcommand; commander
+ * hands the parsed values back as a ServeOptions object (camelCase of each long flag).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { NETWORKS, parseNetwork, type NetworkName } from '../bitcoin/networks.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { SessionManager } from './manager.js';
+import { startListeners, type ListenSpec, type Listeners } from './listeners.js';
+import { loadCertificate } from './certificate.js';
+import type { SyncProgress } from './sync-progress.js';
+
+/** The software string of server.version and server.features. */
+export const SERVER_SOFTWARE = 'electrum-cli 0.1.0';
+
+export const DEFAULT_BANNER = 'Welcome to $SERVER_VERSION, a private Electrum server for your own bitcoind.';
+
+/** One option of the `serve` subcommand (commander flags syntax). */
+export interface ServeOption {
+  flags: string;
+  description: string;
+  default?: string | boolean;
+}
+
+export const SERVE_OPTIONS: readonly ServeOption[] = [
+  { flags: '--local', description: 'serve from your own bitcoind with the embedded index (required: the only mode)' },
+  { flags: '--network <name>', description: 'mainnet, testnet, testnet4, signet or regtest', default: 'mainnet' },
+  { flags: '--bitcoind <url>', description: "bitcoind's RPC URL (default http://127.0.0.1:<network's RPC port>)" },
+  { flags: '--datadir <dir>', description: "bitcoind's data directory, for its cookie (default ~/.bitcoin)" },
+  { flags: '--rpc-cookie <file>', description: "bitcoind's .cookie file" },
+  { flags: '--rpc-user <user>', description: 'bitcoind RPC user (with --rpc-password)' },
+  { flags: '--rpc-password <password>', description: 'bitcoind RPC password' },
+  { flags: '--db <dir>', description: 'index directory (default $XDG_DATA_HOME/electrum-cli/<network>, else ~/.local/share/...)' },
+  { flags: '--tcp <host:port>', description: "plain TCP listener (default 127.0.0.1:<network's t port>: 50001 mainnet, 51001 others)" },
+  { flags: '--no-tcp', description: 'no plain TCP listener' },
+  { flags: '--tls [host:port]', description: "TLS listener (bare: 127.0.0.1:<network's s port>)" },
+  { flags: '--ws [host:port]', description: 'WebSocket listener (bare: 127.0.0.1:50003, 51003 off mainnet)' },
+  { flags: '--tls-cert <file>', description: 'TLS certificate (PEM); default: self-signed, generated once in the index directory' },
+  { flags: '--tls-key <file>', description: 'TLS private key (PEM), with --tls-cert' },
+  { flags: '--zmq', description: "use bitcoind's ZMQ notifications when it publishes them (default)" },
+  { flags: '--no-zmq', description: 'poll bitcoind only, even when it publishes ZMQ' },
+  { flags: '--banner <text>', description: 'server.banner text ($SERVER_VERSION and $DONATION_ADDRESS are substituted)' },
+  { flags: '--donation-address <addr>', description: 'server.donation_address', default: '' },
+  { flags: '--max-sessions <n>', description: 'concurrent sessions', default: String(DEFAULT_LIMITS.maxSessions) },
+  { flags: '--max-subs <n>', description: 'subscriptions per session (beyond: error 4)', default: String(DEFAULT_LIMITS.maxSubs) },
+  { flags: '--max-request <bytes>', description: 'incoming message size (beyond: -32600, disconnect)', default: String(DEFAULT_LIMITS.maxRequest) },
+  { flags: '--max-response <bytes>', description: 'reply size (beyond: -32600 response too large)', default: String(DEFAULT_LIMITS.maxResponse) },
+  { flags: '--max-batch <n>', description: 'requests per batch (beyond: error 4)', default: String(DEFAULT_LIMITS.maxBatch) },
+  { flags: '--idle-timeout <seconds>', description: 'close sessions silent this long (0: never)', default: String(DEFAULT_LIMITS.idleTimeout) },
+  { flags: '--cost-limit <units>', description: 'per-IP cost budget (ElectrumX-like units)', default: String(DEFAULT_LIMITS.costLimit) },
+  { flags: '--cost-rate <units>', description: 'per-IP budget refill per second', default: String(DEFAULT_LIMITS.costRate) },
+  { flags: '--limit-loopback', description: 'meter loopback clients too (exempt by default)' },
+  { flags: '--history-limit <n>', description: 'longest history served (beyond: error 10001)' },
+];
+
+/** Parsed values of SERVE_OPTIONS (commander's attribute names). */
+export interface ServeOptions {
+  local?: boolean;
+  network?: string;
+  bitcoind?: string;
+  datadir?: string;
+  rpcCookie?: string;
+  rpcUser?: string;
+  rpcPassword?: string;
+  db?: string;
+  tcp?: string | boolean;
+  tls?: string | boolean;
+  ws?: string | boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  zmq?: boolean;
+  banner?: string;
+  donationAddress?: string;
+  maxSessions?: string | number;
+  maxSubs?: string | number;
+  maxRequest?: string | number;
+  maxResponse?: string | number;
+  maxBatch?: string | number;
+  idleTimeout?: string | number;
+  costLimit?: string | number;
+  costRate?: string | number;
+  limitLoopback?: boolean;
+  historyLimit?: string | number;
+}
+
+export interface ServeIo {
+  /** One plain line to stderr. */
+  log(line: string): void;
+  isTTY: boolean;
+  /** Raw stderr writes, for the live progress line on a TTY (falls back to log lines). */
+  write?(text: string): void;
+  /** Aborting it shuts the server down gracefully (as SIGINT/SIGTERM do). */
+  signal?: AbortSignal;
+  /** HOME and XDG_DATA_HOME as main.ts read them (src/server never reads process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Install SIGINT/SIGTERM handlers (default true). */
+  handleSignals?: boolean;
+}
+
+/** Everything serve needs, resolved from the options. Pure. */
+export interface ServeConfig {
+  network: NetworkName;
+  dbDir: string;
+  datadir?: string;
+  bitcoindUrl?: string;
+  rpcCookie?: string;
+  rpcUser?: string;
+  rpcPassword?: string;
+  zmq: boolean;
+  listen: ListenSpec[];
+  tlsCert?: string;
+  tlsKey?: string;
+  limits: Limits;
+  historyLimit?: number;
+  banner: string;
+  donationAddress: string;
+}
+
+const WS_PORT = { mainnet: 50003, other: 51003 };
+
+/** Parses "HOST:PORT", "[v6]:PORT", ":PORT" or "PORT" (host defaults to 127.0.0.1). */
+export function parseHostPort(s: string, flag: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(s) ?? (/^(\d+)$/.test(s) ? [s, undefined, '', s] : null);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`${flag} expects HOST:PORT, got ${JSON.stringify(s)}`, { hint: `for example ${flag} 127.0.0.1:50001 (port 0 picks a free one)` });
+  }
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+}
+
+function count(v: string | number | undefined, flag: string, fallback: number, min = 0): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n) || n < min || (typeof v === 'string' && v.trim() === '')) {
+    throw new UsageError(`${flag} expects a number >= ${min}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+/** Resolves options and environment into a ServeConfig; UsageError on bad values. */
+export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<string, string | undefined>> = {}): ServeConfig {
+  if (!opts.local) throw new UsageError('serve needs --local', { hint: 'electrum-cli serve --local serves from your own bitcoind' });
+  const network = parseNetwork(opts.network ?? 'mainnet');
+  const info = NETWORKS[network];
+  const home = env.HOME || homedir();
+  const dataHome = env.XDG_DATA_HOME || join(home, '.local', 'share');
+  if ((opts.rpcUser === undefined) !== (opts.rpcPassword === undefined)) {
+    throw new UsageError('--rpc-user and --rpc-password go together');
+  }
+  if (opts.rpcCookie && opts.rpcUser) throw new UsageError('use either --rpc-cookie or --rpc-user/--rpc-password');
+  const listen: ListenSpec[] = [];
+  if (opts.tcp !== false) {
+    const at = typeof opts.tcp === 'string' ? parseHostPort(opts.tcp, '--tcp') : { host: '127.0.0.1', port: info.tcpPort };
+    listen.push({ kind: 'tcp', ...at });
+  }
+  if (opts.tls) listen.push({ kind: 'tls', ...(typeof opts.tls === 'string' ? parseHostPort(opts.tls, '--tls') : { host: '127.0.0.1', port: info.sslPort }) });
+  if (opts.ws) {
+    const port = network === 'mainnet' ? WS_PORT.mainnet : WS_PORT.other;
+    listen.push({ kind: 'ws', ...(typeof opts.ws === 'string' ? parseHostPort(opts.ws, '--ws') : { host: '127.0.0.1', port }) });
+  }
+  if (listen.length === 0) throw new UsageError('no listener left', { hint: 'give --tcp, --tls or --ws' });
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const D = DEFAULT_LIMITS;
+  const limits: Limits = {
+    maxSessions: count(opts.maxSessions, '--max-sessions', D.maxSessions, 1),
+    maxSubs: count(opts.maxSubs, '--max-subs', D.maxSubs),
+    maxRequest: count(opts.maxRequest, '--max-request', D.maxRequest, 1000),
+    maxResponse: count(opts.maxResponse, '--max-response', D.maxResponse, 1000),
+    maxBatch: count(opts.maxBatch, '--max-batch', D.maxBatch, 1),
+    idleTimeout: count(opts.idleTimeout, '--idle-timeout', D.idleTimeout),
+    costLimit: count(opts.costLimit, '--cost-limit', D.costLimit, 1),
+    costRate: count(opts.costRate, '--cost-rate', D.costRate),
+    limitLoopback: opts.limitLoopback === true,
+    maxBuffer: Math.max(D.maxBuffer, 4 * count(opts.maxResponse, '--max-response', D.maxResponse, 1000)),
+  };
+  return {
+    network,
+    dbDir: opts.db ?? join(dataHome, 'electrum-cli', network),
+    datadir: opts.datadir ?? (opts.rpcCookie || opts.rpcUser ? undefined : join(home, '.bitcoin')),
+    bitcoindUrl: opts.bitcoind,
+    rpcCookie: opts.rpcCookie,
+    rpcUser: opts.rpcUser,
+    rpcPassword: opts.rpcPassword,
+    zmq: opts.zmq !== false,
+    listen,
+    tlsCert: opts.tlsCert,
+    tlsKey: opts.tlsKey,
+    limits,
+    historyLimit: opts.historyLimit === undefined ? undefined : count(opts.historyLimit, '--history-limit', 0, 1),
+    banner: opts.banner ?? DEFAULT_BANNER,
+    donationAddress: opts.donationAddress ?? '',
+  };
+}
+
+/** Sync progress: a live line on a TTY, else a plain line at most every 10 s (and the last one). */
+function progressReporter(io: ServeIo, format: (p: SyncProgress) => string): (p: SyncProgress) => void {
+  let lastLog = 0;
+  const live = io.isTTY && io.write !== undefined;
+  return (p) => {
+    const line = `sync ${format(p)}`;
+    if (live) {
+      io.write!(`\r\x1b[K${line}${p.done ? '\n' : ''}`);
+      return;
+    }
+    const now = Date.now();
+    if (p.done || now - lastLog >= 10_000) {
+      lastLog = now;
+      io.log(line);
+    }
+  };
+}
+
+function formatAddress(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Runs the server until SIGINT/SIGTERM or io.signal; resolves 0 after a graceful shutdown. */
+export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
+  const cfg = resolveServeConfig(opts, io.env ?? {});
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  const handleSignals = io.handleSignals !== false;
+  if (handleSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  const { openBackend } = await import('./backend.js');
+  const { formatProgress } = await import('./sync-progress.js');
+  io.log(`electrum-cli serve: ${cfg.network}, index in ${cfg.dbDir}`);
+  let opened: Awaited<ReturnType<typeof openBackend>> | undefined;
+  let manager: SessionManager | undefined;
+  let listeners: Listeners | undefined;
+  try {
+    opened = await openBackend({
+      network: cfg.network,
+      datadir: cfg.datadir,
+      bitcoindUrl: cfg.bitcoindUrl,
+      rpcCookie: cfg.rpcCookie,
+      rpcUser: cfg.rpcUser,
+      rpcPassword: cfg.rpcPassword,
+      dbDir: cfg.dbDir,
+      zmq: cfg.zmq,
+      log: io.log,
+      onProgress: progressReporter(io, formatProgress),
+      historyLimit: cfg.historyLimit,
+      signal,
+    });
+    // Like ElectrumX, serve only once caught up: a wallet must never see a stale tip as current.
+    await opened.sync;
+    if (signal.aborted) return 0;
+    manager = new SessionManager({
+      backend: opened.backend,
+      network: cfg.network,
+      limits: cfg.limits,
+      software: SERVER_SOFTWARE,
+      banner: cfg.banner,
+      donationAddress: cfg.donationAddress,
+      log: io.log,
+    });
+    const tls = cfg.listen.some((l) => l.kind === 'tls')
+      ? await loadCertificate({ certFile: cfg.tlsCert, keyFile: cfg.tlsKey, dir: cfg.dbDir, hostnames: cfg.listen.map((l) => l.host) }, io.log)
+      : undefined;
+    try {
+      listeners = await startListeners(cfg.listen, manager, tls);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new UsageError(`cannot listen: ${err.message}`, { hint: 'pick another address or port (--tcp/--tls/--ws HOST:PORT)', cause: e });
+    }
+    for (const l of listeners.bound) {
+      manager.addListener(l);
+      io.log(`listening ${l.kind} ${formatAddress(l.host, l.port)}`);
+    }
+    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    io.log('shutting down');
+    return 0;
+  } catch (e) {
+    // Interrupted while waiting for bitcoind or syncing: that is a normal stop, not a failure.
+    if (signal.aborted && !listeners) return 0;
+    throw e;
+  } finally {
+    if (handleSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    const closing = listeners?.close();
+    await manager?.close();
+    await closing;
+    await opened?.close();
+    if (listeners) io.log('stopped');
+  }
+}

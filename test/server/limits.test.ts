@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, makeManager, versioned } from './session-harness.js';
+import { FakeBackend, fakeHash } from '../support/fake-backend.js';
+import { CostMeter, isLoopback, methodCost } from '../../src/server/limits.js';
+
+test('isLoopback and the cost meter (pure)', () => {
+  assert.ok(isLoopback('127.0.0.1') && isLoopback('127.9.9.9') && isLoopback('::1') && isLoopback('::ffff:127.0.0.1'));
+  assert.ok(!isLoopback('10.0.0.1') && !isLoopback('::ffff:10.0.0.1') && !isLoopback('fe80::1'));
+  const m = new CostMeter({ costLimit: 10, costRate: 5, limitLoopback: false });
+  assert.ok(m.charge('127.0.0.1', 1000, 0), 'loopback exempt');
+  assert.ok(m.charge('10.0.0.1', 10, 0));
+  assert.ok(!m.charge('10.0.0.1', 1, 0), 'empty');
+  assert.ok(m.charge('10.0.0.1', 1, 1000), 'refilled after a second');
+  assert.equal(m.remaining('10.0.0.2', 0), 10);
+  assert.equal(methodCost('server.ping'), 0.1);
+  assert.equal(methodCost('blockchain.scripthash.get_balance'), 1);
+});
+
+test('subscription limit: error 4, the session stays', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxSubs: 3 });
+  const c = await versioned(manager, '1.4');
+  for (let i = 0; i < 3; i++) assert.equal((await c.call('blockchain.scripthash.subscribe', [fakeHash(`s${i}`)])).result, null);
+  // re-subscribing an existing one is not new
+  assert.equal((await c.call('blockchain.scripthash.subscribe', [fakeHash('s0')])).result, null);
+  assert.deepEqual((await c.call('blockchain.scripthash.subscribe', [fakeHash('s3')])).error, { code: 4, message: 'Subscription limit reached' });
+  assert.equal(c.transport.closed, false);
+});
+
+test('session limit: the extra connection gets -102 and is closed', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxSessions: 2 });
+  connect(manager);
+  const b = connect(manager);
+  assert.throws(() => connect(manager), /refused/);
+  assert.equal(manager.sessions.size, 2);
+  b.session.close();
+  connect(manager);
+});
+
+test('response too large: -32600 naming the limit; in a batch only the items past the budget', async () => {
+  const { manager, backend } = makeManager(new FakeBackend(30), { maxResponse: 1000 });
+  const c = await versioned(manager, '1.4');
+  assert.deepEqual((await c.call('blockchain.block.headers', [0, 20])).error, { code: -32600, message: 'response too large (over 1000 bytes)' });
+  assert.equal((await c.call('blockchain.block.header', [1])).result, backend.header(1));
+  const [batch] = await c.raw(JSON.stringify([1, 2, 3, 4, 5, 6, 7].map((h) => ({ jsonrpc: '2.0', method: 'blockchain.block.header', params: [h], id: h }))));
+  assert.equal(batch.length, 7);
+  const firstErr = batch.findIndex((r: any) => r.error);
+  assert.ok(firstErr > 0 && firstErr < 7);
+  assert.ok(batch.slice(firstErr).every((r: any) => r.error?.code === -32600));
+  assert.ok(JSON.stringify(batch).length <= 1000 + 200);
+});
+
+test('batch limit: error 4', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxBatch: 3 });
+  const c = await versioned(manager, '1.4');
+  const [r] = await c.raw(JSON.stringify([1, 2, 3, 4].map((id) => ({ jsonrpc: '2.0', method: 'server.ping', id }))));
+  assert.deepEqual(r.error, { code: 4, message: 'batch limit exceeded (over 3 requests)' });
+  const [ok] = await c.raw(JSON.stringify([1, 2, 3].map((id) => ({ jsonrpc: '2.0', method: 'server.ping', id }))));
+  assert.equal(ok.length, 3);
+});
+
+test('per-IP cost: a metered client exhausting its budget gets -101 and is closed; others keep being served', async () => {
+  let now = 0;
+  const { manager } = makeManager(new FakeBackend(3), { limitLoopback: true, costLimit: 20, costRate: 1 }, () => now);
+  const greedy = await versioned(manager, '1.4');
+  let r: any;
+  let n = 0;
+  do {
+    r = await greedy.call('blockchain.relayfee');
+    n++;
+  } while (!r.error && n < 100);
+  assert.deepEqual(r.error, { code: -101, message: 'excessive resource usage' });
+  assert.ok(n > 5 && n < 40, `cut off after ${n}`);
+  assert.equal(greedy.transport.closed, true);
+  // a new session from the same IP starts with the same empty budget
+  const again = connect(manager);
+  assert.equal((await again.call('server.version', ['x', '1.4'])).error.code, -101);
+  // another IP is unaffected
+  const other = await versioned(manager, '1.4', '10.1.2.3');
+  assert.equal((await other.call('blockchain.relayfee')).result, 0.00001);
+  // time refills the bucket
+  now += 60_000;
+  const later = await versioned(manager, '1.4');
+  assert.equal((await later.call('blockchain.relayfee')).result, 0.00001);
+});
+
+test('errors cost more: a stream of garbage from a metered IP is cut off quickly', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { limitLoopback: true, costLimit: 1000, costRate: 0 });
+  const c = await versioned(manager, '1.4');
+  let last: any;
+  for (let i = 0; i < 20 && !c.transport.closed; i++) [last] = await c.raw('{not json');
+  assert.equal(last.error.code, -101);
+  assert.equal(c.transport.closed, true);
+});
+
+test('loopback is exempt by default', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { costLimit: 5, costRate: 0 });
+  const c = await versioned(manager, '1.4');
+  for (let i = 0; i < 50; i++) assert.equal((await c.call('blockchain.relayfee')).result, 0.00001);
+});
+
+test('idle timeout closes a silent session', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { idleTimeout: 0.05 });
+  const c = await versioned(manager, '1.4');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(c.transport.closed, true);
+  assert.equal(manager.sessions.size, 0);
+});
+
+test('a client that does not read its replies is closed', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxBuffer: 1000 });
+  const c = await versioned(manager, '1.4');
+  c.transport.buffered = 5000;
+  await c.call('server.ping');
+  assert.equal(c.transport.closed, true);
+});
+
+test('pipelined requests pause reading until the backlog drains', async () => {
+  const { manager } = makeManager(new FakeBackend(3));
+  const c = await versioned(manager, '1.4');
+  for (let i = 0; i < 100; i++) c.session.receive(JSON.stringify({ jsonrpc: '2.0', method: 'server.ping', id: 1000 + i }));
+  assert.equal(c.transport.paused, true);
+  while (c.transport.sent.length < 101) await c.transport.next();
+  assert.equal(c.transport.paused, false);
+});

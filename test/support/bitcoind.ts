@@ -239,5 +239,13 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
   };
   await handle.start();
   if (sim) handle.sim = sim;
+  if (real && opts.preloadFile) {
+    // A real node imports the chaingen file through submitblock (the simulator reads it directly).
+    for (const line of fs.readFileSync(opts.preloadFile, 'utf8').split('\n')) {
+      if (!line) continue;
+      const r = await handle.rpc('submitblock', [line]);
+      if (r !== null && r !== 'duplicate') throw new Error(`bitcoind rejected a preloaded block: ${r}`);
+    }
+  }
   return handle;
 }

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configPath, loadConfig, resolveSettings, saveConfig } from '../../src/cli/config.js';
+import { UsageError } from '../../src/errors.js';
+import { builtinServers } from '../../src/cli/servers.js';
+
+test('precedence: flags > environment > config file > defaults', () => {
+  const file = { server: 'cfg.example:50002:s', network: 'testnet', proxy: 'socks5://127.0.0.1:9050', timeout: 5 };
+  const env = { ELECTRUM_SERVER: 'env.example:50002:s', ELECTRUM_NETWORK: 'signet' };
+  assert.deepEqual(
+    resolveSettings({ server: 'flag.example:50002:s', network: 'regtest', timeout: '2' }, env, file),
+    { network: 'regtest', serverSource: 'flag', server: 'flag.example:50002:s', proxy: 'socks5://127.0.0.1:9050', timeoutMs: 2000, color: true },
+  );
+  const fromEnv = resolveSettings({}, env, file);
+  assert.equal(fromEnv.server, 'env.example:50002:s');
+  assert.equal(fromEnv.serverSource, 'env');
+  assert.equal(fromEnv.network, 'signet');
+  assert.equal(fromEnv.timeoutMs, 5000);
+  const fromFile = resolveSettings({}, {}, file);
+  assert.deepEqual([fromFile.server, fromFile.serverSource, fromFile.network], ['cfg.example:50002:s', 'config', 'testnet']);
+  const none = resolveSettings({}, {}, {});
+  assert.deepEqual(none, { network: 'mainnet', serverSource: 'default', color: true });
+});
+
+test('config: a per-network server beats the general one; ELECTRUM_PROXY; NO_COLOR and --no-color', () => {
+  const file = { server: 'any.example:s', servers: { regtest: '127.0.0.1:60401:t' } };
+  assert.equal(resolveSettings({ network: 'regtest' }, {}, file).server, '127.0.0.1:60401:t');
+  assert.equal(resolveSettings({ network: 'mainnet' }, {}, file).server, 'any.example:s');
+  assert.equal(resolveSettings({}, { ELECTRUM_PROXY: 'socks5://127.0.0.1:1080' }, { proxy: 'x:1' }).proxy, 'socks5://127.0.0.1:1080');
+  assert.equal(resolveSettings({}, { NO_COLOR: '' }, {}).color, false, 'NO_COLOR counts when set, even empty');
+  assert.equal(resolveSettings({ color: false }, {}, {}).color, false);
+});
+
+test('bad values are usage errors naming their source', () => {
+  assert.throws(() => resolveSettings({ network: 'moon' }, {}, {}), UsageError);
+  assert.throws(() => resolveSettings({ timeout: 'soon' }, {}, {}), /--timeout/);
+  assert.throws(() => resolveSettings({}, {}, { timeout: -1 }), /config "timeout"/);
+  assert.throws(() => resolveSettings({ maxLine: '0' }, {}, {}), /--max-line/);
+});
+
+test('config file location: --config, XDG_CONFIG_HOME, then ~/.config', () => {
+  assert.equal(configPath({ HOME: '/h', XDG_CONFIG_HOME: '/x' }), '/x/electrum-cli/config.json');
+  assert.equal(configPath({ HOME: '/h' }), '/h/.config/electrum-cli/config.json');
+  assert.equal(configPath({ HOME: '/h', XDG_CONFIG_HOME: 'relative' }), '/h/.config/electrum-cli/config.json', 'XDG requires an absolute path');
+  assert.equal(configPath({ HOME: '/h' }, 'my.json', '/cwd'), '/cwd/my.json');
+});
+
+test('config file: missing is empty, broken is a usage error, saving round-trips', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'electrum-cli-config-'));
+  const path = join(dir, 'sub', 'config.json');
+  assert.deepEqual(loadConfig(path), {});
+  saveConfig(path, { server: 'a.example:s' });
+  assert.deepEqual(loadConfig(path), { server: 'a.example:s' });
+  writeFileSync(path, '{oops');
+  assert.throws(() => loadConfig(path), /not valid JSON/);
+});
+
+test('built-in servers per network, and the test hook that replaces them', () => {
+  assert.ok(builtinServers('mainnet', {}).includes('electrum.blockstream.info:50002:s'));
+  assert.deepEqual(builtinServers('regtest', {}), ['127.0.0.1:51001:t', '127.0.0.1:60401:t']);
+  for (const n of ['testnet', 'testnet4', 'signet'] as const) assert.ok(builtinServers(n, {}).length > 0);
+  assert.deepEqual(builtinServers('mainnet', { ELECTRUM_CLI_BUILTIN_SERVERS: '127.0.0.1:1:t, 127.0.0.1:2:t' }), ['127.0.0.1:1:t', '127.0.0.1:2:t']);
+});

@@ -123,6 +123,17 @@ export class Chain {
     return best;
   }
 
+  /** True when e extends the tip and no other block has as much work (so connecting e is what activation would do). */
+  bestCandidateIsExtension(e: BlockEntry): boolean {
+    if (e.prev !== this.tip || e.chainwork <= this.tip.chainwork) return false;
+    // Only the tip's children can compete; a sibling seen earlier would win a tie.
+    for (let i = this.order.length - 1; i >= 0 && this.order[i].height >= e.height; i--) {
+      const o = this.order[i];
+      if (o !== e && o.height === e.height && o.seq < e.seq) return false;
+    }
+    return true;
+  }
+
   /** Switches the active chain to the best valid candidate, marking blocks that fail to connect. */
   activateBest(): ChainChange & { failures: Map<string, string> } {
     const change: ChainChange = { disconnected: [], connected: [] };
@@ -193,9 +204,9 @@ export class Chain {
   }
 
   /** Connects e on top of the tip; returns its txs, or a reject reason leaving state unchanged. */
-  connect(e: BlockEntry): Tx[] | string {
+  connect(e: BlockEntry, parsed?: Block): Tx[] | string {
     if (e.prev !== this.tip) throw new Error('connect: not on tip');
-    const b = parseBlock(e.raw);
+    const b = parsed ?? parseBlock(e.raw);
     const staged = this.validateTxs(b.txs, e.height);
     if (typeof staged === 'string') return staged;
     for (const k of staged.spentKeys) this.utxo.delete(k);

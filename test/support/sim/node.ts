@@ -97,7 +97,13 @@ export class SimNode {
       let b: Block;
       try { b = parseBlock(hex.trim()); } catch { continue; }
       const r = this.chain.store(b, undefined);
-      if (typeof r !== 'string') accepted.push(hex.trim());
+      if (typeof r === 'string') continue;
+      accepted.push(hex.trim());
+      // Fast path for a linear chain: connect now with the parsed block instead of re-parsing later.
+      if (r.prev === this.chain.tip && this.chain.bestCandidateIsExtension(r)) {
+        const c = this.chain.connect(r, b);
+        if (typeof c === 'string') r.failed = c;
+      }
     }
     if (persist && this.store) this.store.appendBlocks(accepted);
     this.chain.activateBest();

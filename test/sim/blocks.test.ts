@@ -94,3 +94,22 @@ test('submitblock accepts blocks built elsewhere and reports Core\'s reasons', {
   assert.equal(node.chain.tip.hash, b2.hash);
   assert.throws(() => node.submitBlock(Buffer.from('00', 'hex')), /Block decode failed/);
 });
+
+test('a more-work branch submitted from elsewhere reorganizes the chain and returns txs to the mempool', () => {
+  const a = new SimNode();
+  const wa = a.createWallet('a');
+  const payA = addressScript(a.newAddress(wa, 'bech32'));
+  a.generate(101, payA);
+  const b = new SimNode({ seed: 'b' });
+  for (let h = 1; h <= 101; h++) assert.equal(b.submitBlock(a.chain.active[h].raw), null);
+  const txid = a.walletSend(wa, [{ script: addressScript(a.newAddress(wa, 'legacy')), value: 1e8 }]);
+  a.generate(1, payA);
+  assert.equal(a.mempool.entries.size, 0);
+  const payB = addressScript(b.newAddress(b.createWallet('b'), 'bech32m'));
+  b.generate(2, payB);
+  assert.equal(a.submitBlock(b.chain.active[102].raw), 'inconclusive', 'equal work: first seen stays');
+  assert.equal(a.submitBlock(b.chain.active[103].raw), null);
+  assert.equal(a.chain.tip.hash, b.chain.tip.hash);
+  assert.deepEqual([...a.mempool.entries.keys()], [txid], 'the stale block\'s tx is back in the mempool');
+  assert.equal(a.chain.txIndex.has(txid), false);
+});

@@ -5,7 +5,7 @@
 import { Block, COINBASE_MATURITY, parseBlock, subsidy } from './block.js';
 import { REGTEST_GENESIS_HASH, REGTEST_GENESIS_HEX } from './genesis.js';
 import { Header, blockWork } from './header.js';
-import { Tx, isCoinbase, outpointKey } from './tx.js';
+import { Tx, outpointKey } from './tx.js';
 import { checkBlock, checkBlockContext } from './validate.js';
 
 /** An unspent (or, in undo data, spent) output. */
@@ -258,7 +258,4 @@ export class Chain {
     }
     return this.activateBest();
   }
-
-  /** Spent-coin lookup used by coinbase/tx JSON: is this coinbase? */
-  static isCoinbase(tx: Tx): boolean { return isCoinbase(tx); }
 }

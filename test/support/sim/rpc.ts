@@ -1,6 +1,6 @@
 /** bitcoind JSON-RPC method handlers over a SimNode (no I/O; the HTTP layer calls dispatch). */
 import { BlockEntry } from './chain.js';
-import { RPC, RpcError, amountToSats, btc } from './errors.js';
+import { RPC, RpcError, amountToSats, btc, feeFor } from './errors.js';
 import { bitsToTarget, difficulty } from './header.js';
 import { SimNode, parseRawTx } from './node.js';
 import { Params, positional } from './params.js';
@@ -9,7 +9,6 @@ import { parseBlock } from './block.js';
 import { Tx, isCoinbase, outpointKey } from './tx.js';
 import { blockJson, chainworkHex, headerJson, txJson } from './views.js';
 import { ADDRESS_TYPES, AddressType, Wallet } from './wallet.js';
-import { feeFor } from './errors.js';
 
 /** What a handler gets: the node, params, and the wallet name from /wallet/<name> if any. */
 export interface RpcContext { node: SimNode; walletName?: string; requestStop: () => void }

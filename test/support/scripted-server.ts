@@ -62,6 +62,8 @@ export interface ScriptedServer {
 }
 
 interface Conn {
+  /** Set once server.version was answered on this connection. */
+  versioned?: boolean;
   send(text: string): void;
   sendPartial(text: string): void;
   close(): void;
@@ -118,11 +120,12 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
     JSON.stringify({ jsonrpc: '2.0', ...(body.error !== undefined ? { error: body.error } : { result: body.result ?? null }), id });
 
   /** The reply line for one request, or null for "say nothing". */
-  function answer(method: string, params: unknown[], id: unknown): string {
+  function answer(conn: Conn, method: string, params: unknown[], id: unknown): string {
     const err = (code: number, message: string) => compact(id, { error: { code, message } });
     const x = extra.get(key(method, params));
     if (x) return compact(id, x.error ? { error: x.error } : { result: x.result });
-    if (method === 'server.version') {
+    if (method === 'server.version' && !conn.versioned) {
+      conn.versioned = !electrs; // electrs keeps no version state and answers again
       if (electrs) return params.length > 2 ? err(-32602, 'invalid params') : compact(id, { result: ['electrs/0.11.1', '1.4'] });
       if (legacy) return compact(id, { result: 'ElectrumX 1.0.17' });
       return renumber(versionReply!, id);
@@ -188,7 +191,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
     const items = (Array.isArray(msg) ? msg : [msg]) as { id?: unknown; method: string; params?: unknown[] }[];
     for (const it of items) state.requests.push({ method: it.method, params: it.params ?? [] });
     const faulty = items.map((it) => opts.faults?.[it.method]).find((f) => f !== undefined);
-    const replies = items.filter((it) => it.id !== undefined && it.id !== null).map((it) => answer(it.method, it.params ?? [], it.id));
+    const replies = items.filter((it) => it.id !== undefined && it.id !== null).map((it) => answer(conn, it.method, it.params ?? [], it.id));
     let out = Array.isArray(msg) ? `[${replies.map((r) => r.replace(/\s+$/, '')).join(',')}]` : replies[0];
     if (out === undefined) return;
     const send = () => {

@@ -224,7 +224,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
       case 'no-reply':
         return;
       case 'result': {
-        const o = JSON.parse(out) as Record<string, unknown>;
+        const { error: _dropped, ...o } = JSON.parse(out) as Record<string, unknown>;
         out = JSON.stringify({ ...o, result: faulty.result });
         return send();
       }

@@ -156,8 +156,7 @@ export class Context {
   private connectionOptions(server: ServerAddress): ConnectionOptions {
     const s = this.settings;
     const range = this.opts.protocol !== undefined ? parseProtocolRange(this.opts.protocol) : undefined;
-    // `pin` is the transport helper's TLS option for a user-supplied fingerprint (PROTOCOL.md §1.3).
-    const tls: NonNullable<ConnectionOptions['tls']> & { pin?: string } = { configDir: configDir(this.configPath) };
+    const tls: NonNullable<ConnectionOptions['tls']> = { configDir: configDir(this.configPath) };
     if (this.opts.pin !== undefined) tls.pin = parsePin(this.opts.pin);
     const opts: ConnectionOptions = { server, tls, negotiate: range ? { min: range.min, max: range.max } : {} };
     if (s.proxy !== undefined) opts.proxy = parseProxy(s.proxy);
@@ -173,10 +172,11 @@ export class Context {
 
   /** Tells the user when a certificate was pinned on first use (trust on first use, §1.3). */
   private noticeTls(conn: Connection): void {
-    const tls = conn.info.tls as ({ fingerprint256?: string; pinned?: string; firstUse?: boolean } | undefined);
-    if (tls && (tls.firstUse === true || tls.pinned === 'new')) {
-      this.out.notice(`pinned the certificate of ${formatServer(conn.server)} on first use (sha256 ${tls.fingerprint256 ?? '?'})`);
+    const tls = conn.info.tls;
+    if (tls?.pinnedNew) {
+      this.out.notice(`pinned the self-signed certificate of ${formatServer(conn.server)} on first use (sha256 ${tls.fingerprint256})`);
     }
+    if (tls?.pinDropped === 'expired') this.out.notice(`the pinned certificate of ${formatServer(conn.server)} had expired and was replaced`);
   }
 
   private async checkChain(conn: Connection): Promise<void> {

@@ -4,7 +4,7 @@
  * for byte (ElectrumX's padding, Fulcrum's \r), re-numbered to the incoming id. It serves
  * the recorded notifications after a subscribe, and can lie or break on demand (faults per
  * method), speak TLS with a given certificate or WebSocket, and play electrs (PROTOCOL.md
- * §10) or a protocol 1.0 server. Listens on 127.0.0.1, port 0.
+ * §10) or a protocol 1.0 server. Listens on 127.0.0.1, port 0 unless told otherwise.
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -47,6 +47,8 @@ export interface ScriptedServerOptions {
   tls?: { key: string; cert: string };
   /** WebSocket (one JSON message per text frame) instead of newline-framed TCP. */
   websocket?: boolean;
+  /** Listen on this port instead of an ephemeral one (to reappear at a pinned host:port). */
+  port?: number;
 }
 
 export interface ScriptedServer {
@@ -281,7 +283,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
   } else {
     server = net.createServer(onSocket);
   }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   state.port = (server.address() as net.AddressInfo).port;
   state.spec = opts.websocket ? `ws://127.0.0.1:${state.port}` : `127.0.0.1:${state.port}:${opts.tls ? 's' : 't'}`;
   state.close = async () => {

@@ -1,0 +1,90 @@
+/**
+ * `peers --crawl`: breadth-first over peers of peers. Each level is probed concurrently
+ * (probe.ts); the peers announced by the reachable servers of one level form the next,
+ * until a depth or a server count is reached.
+ */
+import { formatServer, type ServerAddress } from '../protocol/server-address.js';
+import { parsePeer, peerAddresses } from './peers.js';
+import { compareResults, computeLag, probeAll, type ProbeOptions, type ProbeReport, type ProbeResult } from './probe.js';
+import { roundMs } from './stats.js';
+
+export interface CrawlOptions extends ProbeOptions {
+  /** Levels of peers followed beyond the seeds (default 2). */
+  maxDepth?: number;
+  /** Most servers probed in all (default 200). */
+  maxServers?: number;
+}
+
+/** The crawl report: a probe report plus how far it went. */
+export interface CrawlReport extends ProbeReport {
+  crawl: { depth: number; discovered: number; truncated: boolean };
+}
+
+/** Crawls from `seeds`; never throws for a server's failure. */
+export async function crawl(seeds: readonly ServerAddress[], opts: CrawlOptions): Promise<CrawlReport> {
+  const t0 = performance.now();
+  const maxDepth = opts.maxDepth ?? 2;
+  const maxServers = opts.maxServers ?? 200;
+  const seen = new Set<string>();
+  const all: ProbeResult[] = [];
+  let level: ServerAddress[] = [];
+  for (const s of seeds) {
+    const k = formatServer(s);
+    if (!seen.has(k)) {
+      seen.add(k);
+      level.push(s);
+    }
+  }
+  let depth = 0;
+  let truncated = false;
+  let discovered = level.length;
+  for (;;) {
+    if (level.length > maxServers - all.length) {
+      level = level.slice(0, maxServers - all.length);
+      truncated = true;
+    }
+    if (level.length === 0) break;
+    const report = await probeAll(level, { ...opts, collectPeers: true });
+    all.push(...report.servers);
+    if (depth >= maxDepth || all.length >= maxServers) {
+      truncated ||= all.length >= maxServers;
+      break;
+    }
+    const next: ServerAddress[] = [];
+    for (const r of report.servers) {
+      if (!r.reachable || r.genesisOk === false) continue;
+      for (const entry of r.peers ?? []) {
+        if (!Array.isArray(entry) || entry.length !== 3 || !Array.isArray(entry[2])) continue;
+        for (const a of peerAddresses(parsePeer(entry, opts.network))) {
+          const k = formatServer(a);
+          if (seen.has(k)) continue;
+          seen.add(k);
+          discovered++;
+          next.push(a);
+        }
+      }
+    }
+    level = next;
+    depth++;
+  }
+  for (const r of all) delete r.peers;
+  const medianHeight = computeLag(all);
+  all.sort(compareResults);
+  return {
+    network: opts.network,
+    servers: all,
+    summary: {
+      probed: all.length,
+      reachable: all.filter((r) => r.reachable).length,
+      medianHeight,
+      wrongChain: all.filter((r) => r.genesisOk === false).length,
+      elapsedMs: roundMs(performance.now() - t0),
+    },
+    crawl: { depth, discovered, truncated },
+  };
+}
+
+/** The healthy servers of a report, fastest first (what --crawl --output and servers.txt hold). */
+export function healthyServers(report: ProbeReport): string[] {
+  return report.servers.filter((r) => r.reachable && !r.error && r.genesisOk !== false).map((r) => r.server);
+}

@@ -1,0 +1,56 @@
+/**
+ * Start-up cost: heavy modules load only in the commands that need them. A resolve hook
+ * lists every package the built binary imports; `--version` imports none, and
+ * `balance ADDR --json` (address -> script hash included) never touches bitcoinjs-lib,
+ * cli-table3, ora, inquirer, ws or socks.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
+import { runCli } from '../support/run-cli.js';
+
+const HEAVY = ['bitcoinjs-lib', 'cli-table3', 'ora', '@inquirer/prompts', 'ws', 'socks'];
+
+function hookEnv(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'electrum-cli-hooks-'));
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(hooks, `export async function resolve(spec, ctx, next) {
+  if (!/^(\\.|\\/|node:|file:|data:)/.test(spec)) process.stderr.write('[import] ' + spec + '\\n');
+  return next(spec, ctx);
+}\n`);
+  const reg = join(dir, 'register.mjs');
+  writeFileSync(reg, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  return { NODE_OPTIONS: `--import=${JSON.stringify(reg)}` };
+}
+
+const imported = (stderr: string) => [...stderr.matchAll(/^\[import\] (.+)$/gm)].map((m) => m[1]!);
+
+describe('lazy loading', () => {
+  let s: ScriptedServer;
+  before(async () => (s = await startScriptedServer({ transcript: 'electrumx-1.6' })));
+  after(() => s.close());
+
+  it('--version imports no package at all', async () => {
+    const r = await runCli(['--version'], { env: hookEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(imported(r.stderr), []);
+  });
+
+  it('balance ADDR --json imports none of the heavy modules', async () => {
+    const r = await runCli(['--network', 'regtest', '--json', 'balance', 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU'], { server: s.spec, env: hookEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    const mods = imported(r.stderr);
+    assert.ok(mods.includes('commander'), `the hook sees imports: ${mods.join(', ')}`);
+    for (const h of HEAVY) assert.ok(!mods.some((m) => m === h || m.startsWith(`${h}/`)), `${h} was imported`);
+  });
+
+  it('a table imports cli-table3 (and only then)', async () => {
+    const r = await runCli(['--network', 'regtest', 'balance', 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU'], { server: s.spec, env: hookEnv() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(imported(r.stderr).includes('cli-table3'));
+  });
+});

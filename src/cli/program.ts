@@ -8,6 +8,9 @@ import { COMMANDS, type Command as RegistryCommand } from '../methods/registry.j
 import type { ArgSpec, MethodSpec } from '../methods/spec.js';
 import type { Io } from './io.js';
 import type { Context, GlobalOptions } from './context.js';
+import { register as registerCompletion } from './commands/completion.js';
+import { register as registerWallet } from './commands/wallet.js';
+import { register as registerConfigInit } from './commands/config-init.js';
 
 /** What actions share with main.ts: the process seams and the contexts to close at exit. */
 export interface Runtime {
@@ -162,5 +165,8 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (key: string, value: string, _o: unknown, self: Command) =>
       (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'set', key, value),
     );
+  registerConfigInit(config, rt);
+  registerWallet(program, rt);
+  registerCompletion(program, rt);
   return program;
 }

@@ -106,8 +106,15 @@ export const subscribe = defineMethod({
     name: 'subscribe',
     aliases: ['watch'],
     args: [target],
-    json: 'NDJSON, one event per line: {"type": "status", "scripthash": "...", "status": "<hex>" | null, ...}',
-    description: 'Prints the current status, then streams status changes until interrupted.',
+    options: [
+      { flags: '--until-confirmed <n>', kind: 'uint', description: 'exit 0 once a watched transaction has N confirmations' },
+      { flags: '--exec <command>', kind: 'string', description: 'run COMMAND (with sh) for each event, the event as JSON on its stdin' },
+    ],
+    json: 'NDJSON, one event per line: {"type": "status", "arg": "...", "scripthash": "...", "status": "<hex>" | null, "added": [...], "confirmed": [...], "unconfirmed": [...], "removed": [...]}; with --until-confirmed also {"type": "confirmed", "tx_hash": "...", "height": n, "confirmations": n}',
+    description:
+      'Prints the current status, then streams status changes with the history entries that changed until interrupted (Ctrl-C unsubscribes, exit 130). ' +
+      'Reconnects with backoff after a dropped connection and reports once what changed meanwhile.',
+    examples: ["electrum-cli watch ADDR --until-confirmed 1 --exec 'cat >> events.ndjson'"],
   },
 });
 
@@ -188,7 +195,10 @@ export const headersSubscribe = defineMethod({
   cli: {
     name: 'tip',
     args: [],
-    options: [{ flags: '--follow', kind: 'bool', description: 'stream every new tip (NDJSON under --json)' }],
+    options: [
+      { flags: '--follow', kind: 'bool', description: 'stream every new tip (NDJSON under --json); reconnects after a dropped connection' },
+      { flags: '--exec <command>', kind: 'string', description: 'with --follow: run COMMAND (with sh) for each new tip, the event as JSON on its stdin' },
+    ],
     json: '{"hex": "<header>", "height": n} (1.0–1.3 servers: the deserialized header); with --follow, NDJSON {"type": "tip", "height": n, "hex": "..."}',
     columns: [
       { key: 'height', header: 'height', format: 'height' },

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { COMMANDS, type Command as RegistryCommand } from '../methods/registry.js';
 import type { ArgSpec, MethodSpec } from '../methods/spec.js';
 import type { Io } from './io.js';
+import { SERVE_OPTIONS } from '../server/serve-options.js';
 import type { Context, GlobalOptions } from './context.js';
 import { register as registerCompletion } from './commands/completion.js';
 import { register as registerWallet } from './commands/wallet.js';
@@ -129,17 +130,16 @@ export function buildProgram(rt: Runtime): Command {
       await run(ctx, method, params);
     });
 
-  program
+  const serve = program
     .command('serve')
     .description('Run the embedded Electrum server against your bitcoind (serve --local)')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .helpOption(false)
-    .action(async (_o: unknown, self: Command) => {
-      const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
-      const { run } = await import('./commands/serve.js');
-      await run(ctx, self.args);
-    });
+    .addHelpText('after', '\nLogs go to stderr: a live sync line on a terminal, plain lines otherwise (a service journal shows them).\nStops gracefully on SIGINT/SIGTERM. Exit 7 when bitcoind is unusable (unreachable, wrong network, pruned, auth).');
+  for (const o of SERVE_OPTIONS) serve.addOption(new Option(o.flags, o.description).default(o.default));
+  serve.action(async (o: Record<string, unknown>, self: Command) => {
+    const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
+    const { run } = await import('./commands/serve.js');
+    await run(ctx, o);
+  });
 
   const config = program.command('config').description('Show or change the config file');
   config

@@ -1,12 +1,25 @@
 /**
- * `serve`: the embedded Electrum server (DESIGN.md §4), built in src/server/.
- * TODO: once src/server/serve.ts exists, parse its options table here and call
- * `serve(options, { log, isTTY })` from a lazy `await import('../../server/serve.js')`.
- * Until then the command says so instead of pretending.
+ * `serve --local`: the embedded Electrum server (DESIGN.md §4, src/server/serve.ts). The
+ * network comes from the global --network (flags > env > config); logs go to stderr.
  */
-import { CliError } from '../../errors.js';
 import type { Context } from '../context.js';
+import type { ServeOptions } from '../../server/serve.js';
 
-export async function run(_ctx: Context, _args: readonly string[]): Promise<void> {
-  throw new CliError('serve is not available yet in this build', { hint: 'it arrives with the embedded server (serve --local)' });
+export async function run(ctx: Context, opts: Record<string, unknown>): Promise<void> {
+  const { serve } = await import('../../server/serve.js');
+  const { io } = ctx;
+  const quiet = ctx.opts.quiet === true;
+  await serve({ ...(opts as ServeOptions), network: ctx.network }, {
+    log: (line) => {
+      if (!quiet) io.stderr.write(`${line}\n`);
+    },
+    write: (text) => {
+      if (!quiet) io.stderr.write(text);
+    },
+    isTTY: io.isTTY.stderr,
+    signal: io.signal,
+    env: io.env,
+    // main.ts turns SIGINT into io.signal; SIGTERM (service managers) is serve's own.
+    handleSignals: true,
+  });
 }

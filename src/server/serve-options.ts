@@ -1,0 +1,43 @@
+/**
+ * The options of `electrum-cli serve` (commander flags syntax), apart from the global ones it
+ * shares with every command (--network, --quiet, --debug). Kept free of server code so the
+ * CLI can register them, and completions and the man page can list them, without loading it.
+ */
+import { DEFAULT_LIMITS } from './limits.js';
+
+/** One option of the `serve` subcommand (commander flags syntax). */
+export interface ServeOption {
+  flags: string;
+  description: string;
+  default?: string | boolean;
+}
+
+export const SERVE_OPTIONS: readonly ServeOption[] = [
+  { flags: '--local', description: 'serve from your own bitcoind with the embedded index (required: the only mode)' },
+  { flags: '--bitcoind <url>', description: "bitcoind's RPC URL (default http://127.0.0.1:<network's RPC port>)" },
+  { flags: '--datadir <dir>', description: "bitcoind's data directory, for its cookie (default ~/.bitcoin)" },
+  { flags: '--rpc-cookie <file>', description: "bitcoind's .cookie file" },
+  { flags: '--rpc-user <user>', description: 'bitcoind RPC user (with --rpc-password)' },
+  { flags: '--rpc-password <password>', description: 'bitcoind RPC password' },
+  { flags: '--db <dir>', description: 'index directory (default $XDG_DATA_HOME/electrum-cli/<network>, else ~/.local/share/...)' },
+  { flags: '--tcp <host:port>', description: "plain TCP listener (default 127.0.0.1:<network's t port>: 50001 mainnet, 51001 others)" },
+  { flags: '--no-tcp', description: 'no plain TCP listener' },
+  { flags: '--tls [host:port]', description: "TLS listener (bare: 127.0.0.1:<network's s port>)" },
+  { flags: '--ws [host:port]', description: 'WebSocket listener (bare: 127.0.0.1:50003, 60003 off mainnet)' },
+  { flags: '--tls-cert <file>', description: 'TLS certificate (PEM); default: self-signed, generated once in the index directory' },
+  { flags: '--tls-key <file>', description: 'TLS private key (PEM), with --tls-cert' },
+  { flags: '--zmq', description: "use bitcoind's ZMQ notifications when it publishes them (default)" },
+  { flags: '--no-zmq', description: 'poll bitcoind only, even when it publishes ZMQ' },
+  { flags: '--banner <text>', description: 'server.banner text ($SERVER_VERSION and $DONATION_ADDRESS are substituted)' },
+  { flags: '--donation-address <addr>', description: 'server.donation_address', default: '' },
+  { flags: '--max-sessions <n>', description: 'concurrent sessions', default: String(DEFAULT_LIMITS.maxSessions) },
+  { flags: '--max-subs <n>', description: 'subscriptions per session (beyond: error 4)', default: String(DEFAULT_LIMITS.maxSubs) },
+  { flags: '--max-request <bytes>', description: 'incoming message size (beyond: -32600, disconnect)', default: String(DEFAULT_LIMITS.maxRequest) },
+  { flags: '--max-response <bytes>', description: 'reply size (beyond: -32600 response too large)', default: String(DEFAULT_LIMITS.maxResponse) },
+  { flags: '--max-batch <n>', description: 'requests per batch (beyond: error 4)', default: String(DEFAULT_LIMITS.maxBatch) },
+  { flags: '--idle-timeout <seconds>', description: 'close sessions silent this long (0: never)', default: String(DEFAULT_LIMITS.idleTimeout) },
+  { flags: '--cost-limit <units>', description: 'per-IP cost budget (ElectrumX-like units)', default: String(DEFAULT_LIMITS.costLimit) },
+  { flags: '--cost-rate <units>', description: 'per-IP budget refill per second', default: String(DEFAULT_LIMITS.costRate) },
+  { flags: '--limit-loopback', description: 'meter loopback clients too (exempt by default)' },
+  { flags: '--history-limit <n>', description: 'longest history served (beyond: error 10001)' },
+];

@@ -9,6 +9,9 @@ import type { ArgSpec, MethodSpec } from '../methods/spec.js';
 import type { Io } from './io.js';
 import { SERVE_OPTIONS } from '../server/serve-options.js';
 import type { Context, GlobalOptions } from './context.js';
+import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerCompare } from './commands/compare.js';
+import { register as registerBench } from './commands/bench.js';
 import { register as registerCompletion } from './commands/completion.js';
 import { register as registerWallet } from './commands/wallet.js';
 import { register as registerConfigInit } from './commands/config-init.js';
@@ -168,5 +171,8 @@ export function buildProgram(rt: Runtime): Command {
   registerConfigInit(config, rt);
   registerWallet(program, rt);
   registerCompletion(program, rt);
+  registerDoctor(program, rt);
+  registerCompare(program, rt);
+  registerBench(program, rt);
   return program;
 }

@@ -84,7 +84,7 @@ export async function crawl(seeds: readonly ServerAddress[], opts: CrawlOptions)
   };
 }
 
-/** The healthy servers of a report, fastest first (what --crawl --output and servers.txt hold). */
+/** The healthy servers of a report (right chain, at most 2 blocks behind), fastest first: what --output and servers.txt hold. */
 export function healthyServers(report: ProbeReport): string[] {
-  return report.servers.filter((r) => r.reachable && !r.error && r.genesisOk !== false).map((r) => r.server);
+  return report.servers.filter((r) => r.reachable && !r.error && r.genesisOk !== false && !(r.lag !== undefined && r.lag > 2)).map((r) => r.server);
 }

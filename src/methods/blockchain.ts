@@ -38,7 +38,11 @@ export const getBalance = defineMethod({
   cli: {
     name: 'balance',
     args: [target],
-    json: '{"confirmed": <sats>, "unconfirmed": <sats, may be negative>}',
+    json: '{"confirmed": <sats>, "unconfirmed": <sats, may be negative>}; --verify wraps it: {"result": ..., "verified": {"verified": bool, "checkpoints", "proofs": [...], "notes": [...]}}',
+    options: [
+      { flags: '--verify', kind: 'bool', description: 'prove the funding transactions of the UTXOs (unspentness cannot be proven): merkle proofs against headers chained to a checkpoint, txids against raw transactions (exit 6 if false)' },
+      { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
+    ],
     columns: [
       { key: 'confirmed', header: 'confirmed', format: 'btc' },
       { key: 'unconfirmed', header: 'unconfirmed', format: 'btc' },
@@ -57,7 +61,11 @@ export const getHistory = defineMethod({
   cli: {
     name: 'history',
     args: [target],
-    json: '[{"tx_hash": "<txid>", "height": <n>}, ..., {"tx_hash": "<txid>", "height": 0 | -1, "fee": <sats>}]',
+    json: '[{"tx_hash": "<txid>", "height": <n>}, ..., {"tx_hash": "<txid>", "height": 0 | -1, "fee": <sats>}]; --verify wraps it: {"result": ..., "verified": {"verified": bool, "checkpoints", "proofs": [{"txid", "height", "status": "verified|unanchored|unconfirmed|failed", "reason"?, "block"?, "anchor"?}], "notes": [...]}}',
+    options: [
+      { flags: '--verify', kind: 'bool', description: 'prove it: merkle proofs against headers chained to a checkpoint, txids against raw transactions (exit 6 if false)' },
+      { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
+    ],
     columns: historyColumns,
     examples: ["electrum-cli history ADDR --json | jq '.[] | select(.height > 800000) | .tx_hash'"],
   },
@@ -265,6 +273,8 @@ export const txGet = defineMethod({
     options: [
       { flags: '--verbose', param: 'verbose', kind: 'bool', description: "ask for bitcoind's verbose object (protocol 1.2+)" },
       { flags: '--decode', kind: 'bool', description: 'decode the transaction locally (inputs, outputs with addresses, sizes)' },
+      { flags: '--verify', kind: 'bool', description: 'prove it: merkle proofs against headers chained to a checkpoint, txids against raw transactions (exit 6 if false)' },
+      { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
     ],
     json: '"<raw tx hex>" (the txid is checked against it), or the verbose object; --decode: {"result": "<hex>", "decoded": {"txid", "inputs": [...], "outputs": [...], ...}}',
   },
@@ -321,7 +331,10 @@ export const getMerkle = defineMethod({
       { name: 'TXID', kind: 'txid', param: 'tx_hash', description: 'the transaction id' },
       { name: 'HEIGHT', kind: 'uint', param: 'height', description: 'the height of its block' },
     ],
-    options: [{ flags: '--verify', kind: 'bool', description: "check the branch against the block header's merkle root" }],
+    options: [
+      { flags: '--verify', kind: 'bool', description: "check the branch against the merkle root of a header chained to a checkpoint (exit 6 if false)" },
+      { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
+    ],
     json: '{"block_height": n, "merkle": ["<hex>", ...], "pos": n}; --verify wraps it: {"result": ..., "verified": ...}',
     columns: [
       { key: 'block_height', header: 'height', format: 'height' },

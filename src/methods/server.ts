@@ -82,7 +82,21 @@ export const serverPeersSubscribe = defineMethod({
   cli: {
     name: 'peers',
     args: [],
-    json: '[["<ip>", "<host>", ["v1.6", "s50002", "t50001", "p10000"]], ...]',
+    json: '[["<ip>", "<host>", ["v1.6", "s50002", "t50001", "p10000"]], ...]; with --probe/--crawl/--servers: {"network", "servers": [{"server", "reachable", "connectMs", "tlsMs", "firstReplyMs", "pingP50Ms", "software", "protocol", "genesisOk", "height", "lag", "pruning", "tls": {"ca", "selfSigned", "fingerprint256", "validTo", "daysToExpiry"}, "error"?, ...}], "summary": {"probed", "reachable", "medianHeight", "wrongChain", "elapsedMs"}} (--crawl adds "crawl": {"depth", "discovered", "truncated"}); see docs/DIAGNOSTICS.md',
+    options: [
+      { flags: '--probe', kind: 'bool', description: "connect to every listed peer at once and report reachability, timings, tip lag and certificates" },
+      { flags: '--crawl', kind: 'bool', description: 'follow peers of peers breadth-first (with --depth, --max-servers), probing each' },
+      { flags: '--servers <file|list>', kind: 'string', description: 'probe these servers instead (a file, one per line, or a comma-separated list)' },
+      { flags: '--deadline <seconds>', kind: 'string', description: 'per-server deadline of a probe (default 5)' },
+      { flags: '--concurrency <n>', kind: 'uint', description: 'servers probed at once (default 32)' },
+      { flags: '--depth <n>', kind: 'uint', description: 'levels of peers --crawl follows (default 2)' },
+      { flags: '--max-servers <n>', kind: 'uint', description: 'most servers --crawl probes (default 200)' },
+      { flags: '--output <file>', kind: 'string', description: 'write the healthy servers, fastest first, as a server list file (--servers reads it)' },
+    ],
+    description: 'Without options: the peer list as a table (host, IP, version, pruning, ports). With --probe, --crawl or --servers: ' +
+      'a concurrent probe (bounded parallelism, a deadline per server); the healthy servers are also written to ' +
+      '$XDG_CACHE_HOME/electrum-cli/servers.txt for shell completion.',
+    examples: ['electrum-cli peers --probe', 'electrum-cli peers --crawl --depth 2 --output servers.txt', 'electrum-cli peers --servers servers.txt --json | jq \'.servers[] | select(.lag > 2)\''],
     columns: [
       { key: '1', header: 'host', format: 'text' },
       { key: '0', header: 'ip', format: 'text' },

@@ -139,18 +139,20 @@ export class Context {
     return r.value;
   }
 
-  /** On a terminal: pick a built-in server with an @inquirer/prompts select (lazily loaded). */
+  /** On a terminal: probe the built-in servers and let the user pick, fastest first (commands/prompt.ts). */
   private async prompt(addrs: ServerAddress[]): Promise<ServerAddress> {
-    const { select } = await import('@inquirer/prompts');
-    const choice = await select(
-      {
-        message: `No server configured. Pick a ${this.settings.network} server:`,
-        choices: addrs.map((a) => ({ name: formatServer(a), value: formatServer(a) })),
-      },
-      { output: this.io.stderr as unknown as NodeJS.WritableStream, signal: this.io.signal },
-    );
-    this.out.notice(`tip: make it the default with \`electrum-cli config set server ${choice}\``);
-    return addrs.find((a) => formatServer(a) === choice)!;
+    const { chooseServer } = await import('./commands/prompt.js');
+    return chooseServer(this.io, this.out, this.settings.network, addrs, (a) => Connection.open(this.connectionOptions(a)));
+  }
+
+  /** Drops the connection and opens a new one to the same server (watch reconnects). */
+  async reconnect(): Promise<Connection> {
+    const server = this.conn?.server;
+    this.conn?.close();
+    this.conn = undefined;
+    if (!server) return this.connect();
+    this.conn = await Connection.open(this.connectionOptions(server));
+    return this.conn;
   }
 
   private connectionOptions(server: ServerAddress): ConnectionOptions {

@@ -60,11 +60,9 @@ export class Output {
     return this.io.isTTY.stderr && !this.opts.json && !this.opts.quiet;
   }
 
-  /** Starts an ora spinner on stderr when interactive; ora is loaded only then. */
+  /** Starts an ora spinner on stderr when interactive (cli/progress.ts; ora is loaded only then). */
   async spinner(text: string): Promise<Spinner> {
-    if (!this.interactive || this.opts.debug) return { stop() {} };
-    const { default: ora } = await import('ora');
-    const s = ora({ text, stream: this.io.stderr as unknown as NodeJS.WritableStream, discardStdin: false }).start();
-    return { stop: () => s.stop() };
+    const { startProgress } = await import('./progress.js');
+    return startProgress(this, text);
   }
 }

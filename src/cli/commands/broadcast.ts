@@ -23,10 +23,13 @@ export function txidOf(raw: string): string {
 
 export async function run(job: Job): Promise<void> {
   const txid = txidOf(job.inv.values.raw_tx as string);
+  const { confirmBroadcast, requireConsent } = await import('./prompt.js');
+  requireConsent(job.ctx); // without --yes or a terminal: exit 2 before connecting
   await job.open();
   const method = job.requireMethod();
   // Never hand a transaction to a server on another chain.
   await job.ctx.verified();
+  await confirmBroadcast(job.ctx, job.conn, job.inv.values.raw_tx as string);
   let result: unknown;
   try {
     ({ result } = await job.call(job.inv.values, method));

@@ -1,12 +1,13 @@
 /**
- * Loads the sessions recorded from real servers (shared/fixtures/transcripts): each line is
+ * Loads the sessions recorded from real servers (test/fixtures/transcripts, a copy of the
+ * project's shared fixtures kept in the repository so a clean checkout has them): each line is
  * {"dir": "send"|"recv", "line": RAW}. Pairs every request with its reply by id.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export const TRANSCRIPT_DIR = fileURLToPath(new URL('../../../shared/fixtures/transcripts/', import.meta.url));
+export const TRANSCRIPT_DIR = fileURLToPath(new URL('../fixtures/transcripts/', import.meta.url));
 
 export interface TranscriptLine {
   dir: 'send' | 'recv';

@@ -15,7 +15,7 @@ const SPECIAL: Record<string, () => Promise<Special>> = {
   version: () => import('./commands/version.js'),
   tx: () => import('./commands/tx.js'),
   broadcast: () => import('./commands/broadcast.js'),
-  subscribe: () => import('./commands/subscribe.js'),
+  subscribe: () => import('./commands/watch.js'),
   tip: () => import('./commands/tip.js'),
   estimatefee: () => import('./commands/estimatefee.js'),
   merkle: () => import('./commands/merkle.js'),

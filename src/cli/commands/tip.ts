@@ -24,6 +24,7 @@ export async function run(job: Job): Promise<void> {
   await job.open();
   const method = job.requireMethod();
   const out = job.ctx.out;
+  if (job.inv.flags.follow === true) return (await import('./watch.js')).followTips(job);
   if (job.inv.flags.follow !== true) {
     const { result, params } = await job.call();
     await job.print([{ key: '', params, result }], async (r) => {

@@ -53,6 +53,9 @@ _electrum_cli_sub() {
     '|config') echo 'config' ;;
     '|wallet') echo 'wallet' ;;
     '|completion') echo 'completion' ;;
+    '|doctor') echo 'doctor' ;;
+    '|compare') echo 'compare' ;;
+    '|bench') echo 'bench' ;;
     'config|path') echo 'path' ;;
     'config|list') echo 'list' ;;
     'config|get') echo 'get' ;;
@@ -65,7 +68,7 @@ _electrum_cli_sub() {
 # PATH -> its subcommands.
 _electrum_cli_subs() {
   case "$1" in
-    '') echo 'version banner donation-address features peers add-peer ping balance history mempool utxos listunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx broadcast broadcast-package merkle tx-from-pos fee-histogram mempool-info proof height utxo-address chunk call serve config wallet completion' ;;
+    '') echo 'version banner donation-address features peers add-peer ping balance history mempool utxos listunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx broadcast broadcast-package merkle tx-from-pos fee-histogram mempool-info proof height utxo-address chunk call serve config wallet completion doctor compare bench' ;;
     'config') echo 'path list get set init' ;;
     'wallet') echo 'scan' ;;
   esac
@@ -79,11 +82,11 @@ _electrum_cli_opts() {
     'banner') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'donation-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'features') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'peers') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'peers') echo '--probe --crawl --servers --deadline --concurrency --depth --max-servers --output -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'add-peer') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'ping') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'balance') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'history') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'balance') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'history') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'mempool') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'utxos') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'subscribe') echo '--until-confirmed --exec -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
@@ -93,10 +96,10 @@ _electrum_cli_opts() {
     'tip') echo '--follow --exec -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'estimatefee') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'relayfee') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'tx') echo '--verbose --decode -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'tx') echo '--verbose --decode --verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'broadcast') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'broadcast-package') echo '--verbose -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'merkle') echo '--verify -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'merkle') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'tx-from-pos') echo '--merkle -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'fee-histogram') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'mempool-info') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
@@ -115,6 +118,9 @@ _electrum_cli_opts() {
     'wallet') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'wallet scan') echo '--gap-limit --type -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'completion') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'doctor') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'compare') echo '--servers --quorum -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'bench') echo '--sessions --duration --requests --mix --addresses -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
   esac
 }
 
@@ -132,11 +138,21 @@ _electrum_cli_optval() {
     '|--method') echo 'any' ;;
     '|--script') echo 'any' ;;
     '|--config') echo 'file' ;;
+    'peers|--servers') echo 'any' ;;
+    'peers|--deadline') echo 'any' ;;
+    'peers|--concurrency') echo 'any' ;;
+    'peers|--depth') echo 'any' ;;
+    'peers|--max-servers') echo 'any' ;;
+    'peers|--output') echo 'any' ;;
+    'balance|--checkpoint') echo 'any' ;;
+    'history|--checkpoint') echo 'any' ;;
     'subscribe|--until-confirmed') echo 'any' ;;
     'subscribe|--exec') echo 'any' ;;
     'header|--cp-height') echo 'any' ;;
     'headers|--cp-height') echo 'any' ;;
     'tip|--exec') echo 'any' ;;
+    'tx|--checkpoint') echo 'any' ;;
+    'merkle|--checkpoint') echo 'any' ;;
     'serve|--bitcoind') echo 'any' ;;
     'serve|--datadir') echo 'dir' ;;
     'serve|--rpc-cookie') echo 'file' ;;
@@ -161,6 +177,13 @@ _electrum_cli_optval() {
     'serve|--history-limit') echo 'any' ;;
     'wallet scan|--gap-limit') echo 'any' ;;
     'wallet scan|--type') echo 'words pkh sh-wpkh wpkh tr' ;;
+    'compare|--servers') echo 'any' ;;
+    'compare|--quorum') echo 'any' ;;
+    'bench|--sessions') echo 'any' ;;
+    'bench|--duration') echo 'any' ;;
+    'bench|--requests') echo 'any' ;;
+    'bench|--mix') echo 'any' ;;
+    'bench|--addresses') echo 'any' ;;
     *'|-s'|*'|--server') echo 'servers' ;;
     *'|-n'|*'|--network') echo 'words mainnet testnet testnet4 signet regtest' ;;
     *'|--proxy') echo 'any' ;;

@@ -31,7 +31,8 @@ export function progressAllowed(out: Output): boolean {
 export async function startProgress(out: Output, text: string, env?: ProgressEnv): Promise<Progress> {
   if (!progressAllowed(out)) return SILENT;
   const { default: ora } = await import('ora');
-  const noColor = env?.noColor ?? (out.io.env.NO_COLOR !== undefined && out.io.env.NO_COLOR !== '');
+  // out.opts.color is false under --no-color and NO_COLOR (and when stdout is piped).
+  const noColor = env?.noColor ?? (!out.opts.color || (out.io.env.NO_COLOR !== undefined && out.io.env.NO_COLOR !== ''));
   const s = ora({
     text,
     stream: out.io.stderr as unknown as NodeJS.WritableStream,

@@ -28,7 +28,7 @@ const WATCH_TEXT = [
 ];
 
 const WALLET_TEXT =
-  'wallet scan derives the receive (0/i) and change (1/i) addresses of an extended public key (xpub, ypub, zpub, tpub, upub, vpub; BIP44, BIP49, BIP84, or BIP86 with --type tr) or of a descriptor (pkh(), sh(wpkh()), wpkh(), tr() with KEY/<0;1>/* multipath or one KEY/0/* chain, key origins and checksums accepted), asks the server for their histories in batches, and stops each chain after --gap-limit consecutive unused addresses (default 20). It prints per-address and total balances, transaction counts and UTXOs; --json prints {"addresses": [...], "utxos": [...], "total": {...}}.';
+  'wallet scan derives the receive (0/i) and change (1/i) addresses of an extended public key (xpub, ypub, zpub, tpub, upub, vpub; BIP44, BIP49, BIP84, or BIP86 with --type tr) or of a descriptor (pkh(), sh(wpkh()), wpkh(), tr() with KEY/<0;1>/* multipath or one KEY/0/* chain, key origins and checksums accepted), asks the server for their histories in batches, and stops each chain after --gap-limit consecutive unused addresses (default 20). It prints per-address and total balances, transaction counts and UTXOs; --json prints {"addresses": [...], "utxos": [...], "next": [...], "total": {...}}.';
 
 const ENVIRONMENT: [string, string][] = [
   ['ELECTRUM_SERVER', 'The server to use when --server is not given (HOST:PORT[:t|s] or a URL).'],

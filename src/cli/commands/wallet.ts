@@ -32,8 +32,9 @@ export function register(program: Command, rt: Runtime): void {
     .addHelpText(
       'after',
       '\nJSON output:\n  {"addresses": [{"chain", "index", "address", "scripthash", "tx_count", "confirmed", "unconfirmed"}, ...],\n' +
-        '   "utxos": [{"address", "tx_hash", "tx_pos", "height", "value"}, ...],\n' +
-        '   "total": {"confirmed", "unconfirmed", "tx_count", "addresses_used", "utxo_count"}}',
+        '   "utxos": [{"tx_hash", "tx_pos", "height", "value", "address", "chain", "index"}, ...],\n' +
+        '   "next": [{"chain", "index", "address"}, ...],\n' +
+        '   "total": {"confirmed", "unconfirmed", "tx_count", "addresses_used", "addresses_scanned", "utxo_count"}}',
     )
     .action(async (key: string, flags: WalletScanFlags, self: Command) => {
       const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());

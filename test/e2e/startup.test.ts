@@ -19,7 +19,7 @@ function hookEnv(): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'electrum-cli-hooks-'));
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(hooks, `export async function resolve(spec, ctx, next) {
-  if (!/^(\\.|\\/|node:|file:|data:)/.test(spec)) process.stderr.write('[import] ' + spec + '\\n');
+  if (!/^(\\.|\\/|file:|data:)/.test(spec)) process.stderr.write('[import] ' + spec + '\\n');
   return next(spec, ctx);
 }\n`);
   const reg = join(dir, 'register.mjs');
@@ -37,14 +37,15 @@ describe('lazy loading', () => {
   it('--version imports no package at all', async () => {
     const r = await runCli(['--version'], { env: hookEnv() });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(imported(r.stderr), []);
+    assert.deepEqual(imported(r.stderr).filter((m) => !m.startsWith('node:')), []);
   });
 
   it('balance ADDR --json imports none of the heavy modules', async () => {
     const r = await runCli(['--network', 'regtest', '--json', 'balance', 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU'], { server: s.spec, env: hookEnv() });
     assert.equal(r.code, 0, r.stderr);
     const mods = imported(r.stderr);
-    assert.ok(mods.includes('commander'), `the hook sees imports: ${mods.join(', ')}`);
+    // Small packages are bundled into dist/; the hook still sees the built-ins the client uses.
+    assert.ok(mods.includes('node:net'), `the hook sees imports: ${mods.join(', ')}`);
     for (const h of HEAVY) assert.ok(!mods.some((m) => m === h || m.startsWith(`${h}/`)), `${h} was imported`);
   });
 

@@ -118,7 +118,7 @@ export const subscribe = defineMethod({
       { flags: '--until-confirmed <n>', kind: 'uint', description: 'exit 0 once a watched transaction has N confirmations' },
       { flags: '--exec <command>', kind: 'string', description: 'run COMMAND (with sh) for each event, the event as JSON on its stdin' },
     ],
-    json: 'NDJSON, one event per line: {"type": "status", "arg": "...", "scripthash": "...", "status": "<hex>" | null, "added": [...], "confirmed": [...], "unconfirmed": [...], "removed": [...]}; with --until-confirmed also {"type": "confirmed", "tx_hash": "...", "height": n, "confirmations": n}',
+    json: 'NDJSON, one event per line: first {"type": "status", "arg": "...", "scripthash": "...", "status": "<hex>" | null, "history": [...]}, then per change {"type": "status", "arg", "scripthash", "status", "added": [...], "confirmed": [...], "unconfirmed": [...], "removed": [...]}; with --until-confirmed also {"type": "confirmed", "tx_hash": "...", "height": n, "confirmations": n}',
     description:
       'Prints the current status, then streams status changes with the history entries that changed until interrupted (Ctrl-C unsubscribes, exit 130). ' +
       'Reconnects with backoff after a dropped connection and reports once what changed meanwhile.',

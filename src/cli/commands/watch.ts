@@ -196,6 +196,7 @@ export async function run(job: Job): Promise<void> {
   const tracked = new Map<string, { w: Watched; height: number }>();
   let tip: number | undefined;
   let finished = false;
+  let historyWarned = false;
 
   const unsubscribe = () => {
     const conn = job.conn;
@@ -236,7 +237,19 @@ export async function run(job: Job): Promise<void> {
   /** A status for `w` (subscribe reply or notification): diff the history and report the change once. */
   const onStatus = async (conn: Connection, w: Watched, status: string | null, initial: boolean) => {
     if (!initial && w.history !== undefined && status === w.status) return; // a repeat: nothing new
-    const history = status === null ? [] : await fetchHistory(conn, w);
+    if (w.history !== undefined && status === w.status) return; // unchanged while we were away
+    let history: Entry[];
+    try {
+      history = status === null ? [] : await fetchHistory(conn, w);
+    } catch (err) {
+      if (err instanceof ConnectionError) throw err;
+      // No history from this server: still report the status change, without the entries.
+      if (!historyWarned) job.ctx.out.warn(`cannot read histories (${(err as Error).message}): events carry the status only`);
+      historyWarned = true;
+      w.status = status;
+      await emitter.emit({ type: 'status', arg: w.t.arg, ...key(w), status }, `${w.t.arg}: status ${status ?? 'null (no history)'}`);
+      return;
+    }
     w.status = status;
     if (w.history === undefined) {
       w.history = history;
@@ -253,14 +266,14 @@ export async function run(job: Job): Promise<void> {
     for (const e of d.unconfirmed) if (tracked.has(e.tx_hash)) tracked.get(e.tx_hash)!.height = e.height;
     for (const e of d.removed) tracked.delete(e.tx_hash);
     track(w, d.added, false);
-    if (!changed(d)) return;
+    // Every status change is one event, even when the entries moved between mempool states only.
     const parts = [
       ...d.added.map((e) => `+ ${short(e.tx_hash)} ${e.height > 0 ? `in block ${e.height}` : 'in the mempool'}`),
       ...d.confirmed.map((e) => `confirmed ${short(e.tx_hash)} in block ${e.height}`),
       ...d.unconfirmed.map((e) => `unconfirmed ${short(e.tx_hash)} (back in the mempool)`),
       ...d.removed.map((e) => `removed ${short(e.tx_hash)}`),
     ];
-    await emitter.emit({ type: 'status', arg: w.t.arg, ...key(w), status, ...d }, `${w.t.arg}: ${parts.join('; ')}`);
+    await emitter.emit({ type: 'status', arg: w.t.arg, ...key(w), status, ...d }, `${w.t.arg}: ${changed(d) ? parts.join('; ') : `status ${status ?? 'null'}`}`);
   };
 
   try {

@@ -86,7 +86,7 @@ describe('broken and lying servers', { concurrency: 6 }, () => {
     const s0 = await startScriptedServer({ transcript: 'electrumx-1.6' });
     const raw = (await runCli(['--network', 'regtest', '--json', 'tx', TXID], { server: s0.spec })).stdout;
     await s0.close();
-    const r = await withFault('blockchain.transaction.broadcast', { kind: 'result', result: '<html>upgrade</html>' }, ['broadcast', JSON.parse(raw) as string]);
+    const r = await withFault('blockchain.transaction.broadcast', { kind: 'result', result: '<html>upgrade</html>' }, ['broadcast', '--yes', JSON.parse(raw) as string]);
     assert.equal(r.code, 5);
     oneLine(r.stderr, new RegExp(`instead of the txid ${TXID}`));
   });
@@ -144,7 +144,7 @@ describe('usage errors -> 2', { concurrency: 6 }, () => {
     ['not a number', ['header', 'five'], /non-negative integer/],
     ['a method that does not serve the command', ['--method', 'server.ping', 'balance', P2PKH], /does not serve balance/],
     ['bad network', ['--network', 'moon', 'ping'], /unknown network/],
-    ['RAWTX that is not a transaction', ['broadcast', '00'], /not a valid transaction/],
+    ['RAWTX that is not a transaction', ['broadcast', '--yes', '00'], /not a valid transaction/],
     ['no command', [], /no command given/],
   ];
   for (const [name, args, re] of cases) {

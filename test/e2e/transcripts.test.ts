@@ -72,7 +72,7 @@ function cases(t: Transcript, ex: Exchange[]): Case[] {
     out.push({ args: ['utxos', arg], method: 'blockchain.scripthash.listunspent', params: [sh] });
   }
   const broadcast = ex.find((e) => e.method === 'blockchain.transaction.broadcast' && e.params[0] !== '00');
-  if (broadcast) out.push({ args: ['broadcast', broadcast.params[0] as string], method: broadcast.method, params: broadcast.params });
+  if (broadcast) out.push({ args: ['broadcast', '--yes', broadcast.params[0] as string], method: broadcast.method, params: broadcast.params });
   return out;
 }
 

@@ -22,6 +22,8 @@ export interface RunOptions {
   stdin?: string;
   /** Sends SIGINT once stdout has this many lines (streaming commands). */
   interruptAfterLines?: number;
+  /** Sends SIGINT once stderr matches this (e.g. a reconnect notice). */
+  interruptOnStderr?: RegExp;
   /** Kills the child after this long (a test safety net). */
   timeoutMs?: number;
 }
@@ -63,7 +65,13 @@ export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<
         child.kill('SIGINT');
       }
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (!interrupted && opts.interruptOnStderr?.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -13,8 +13,10 @@
  *
  * openBackend checks bitcoind first (reachable, auth, network, warm-up/IBD, pruning) and
  * throws DaemonError (exit 7) when it is unusable. After the initial sync it follows the
- * tip and the mempool (polling every second, promptly on ZMQ messages when configured)
- * and emits `tip` then `touched` (PROTOCOL.md §11).
+ * tip and the mempool and emits `tip` then `touched` (PROTOCOL.md §11): the tip is polled
+ * every 250 ms (one cheap batch), the mempool every 500 ms or ten times as long as its last
+ * poll took (so a huge mempool costs at most ~10% of a core), and ZMQ messages, when
+ * bitcoind publishes them, trigger the matching poll at once.
  */
 import { EventEmitter } from 'node:events';
 import { statusHash, sortMempool16 } from '../bitcoin/status.js';
@@ -60,8 +62,10 @@ export interface OpenBackendOptions {
   historyLimit?: number;
   /** Cap on blocks per sync chunk (one store transaction each); default 500. */
   maxChunkBlocks?: number;
-  /** Polling period of tip and mempool, ms (default 1000). */
+  /** Polling period of the tip, ms (default 250). */
   pollMs?: number;
+  /** Shortest polling period of the mempool, ms (default 500; stretched for slow polls). */
+  mempoolPollMs?: number;
   signal?: AbortSignal;
 }
 
@@ -73,8 +77,11 @@ export class LocalBackend implements Backend {
   private readonly historyLimit: number;
   /** Cached complete checkpoint subtrees (see checkpoint.ts), dropped from a reorg's height. */
   private readonly cpCache = new Map<number, Buffer>();
-  /** Set to make the follow loop poll now (ZMQ message, broadcast). */
-  wake: () => void = () => {};
+  /** Set to make the follow loop poll now (ZMQ message, broadcast): the tip, or the mempool too. */
+  wake: (what?: 'tip' | 'mempool') => void = () => {};
+  /** estimatesmartfee answers for the current tip (ElectrumX caches per tip as well). */
+  private feeCache = new Map<string, Promise<number>>();
+  private feeCacheTip = '';
 
   constructor(
     readonly daemon: Daemon,
@@ -236,7 +243,7 @@ export class LocalBackend implements Backend {
     // Never retried: the first attempt may have reached the network already.
     try {
       const txid = await this.daemon.call<string>('sendrawtransaction', [rawTx]);
-      this.wake();
+      this.wake('mempool');
       return txid;
     } catch (e) {
       if (e instanceof RpcError) throw new BackendError(1, `the transaction was rejected by network rules.\n\n${e.rpcMessage}\n[${rawTx}]`);
@@ -252,16 +259,30 @@ export class LocalBackend implements Backend {
       if (e instanceof RpcError) throw new BackendError(1, `the tx package was rejected by network rules.\n\n${e.rpcMessage}`);
       throw this.daemonError(e);
     }
-    this.wake();
+    this.wake('mempool');
     if (verbose) return r;
     const errors = Object.values(r['tx-results'] ?? {}).filter((x) => x.error).map((x) => ({ txid: x.txid ?? '', error: x.error! }));
     return errors.length > 0 ? { success: r.package_msg === 'success', errors } : { success: r.package_msg === 'success' };
   }
 
   async estimateFee(blocks: number, mode?: string): Promise<number> {
+    const target = feeTargetBucket(blocks);
+    const tip = this.indexer.height >= 0 ? toDisplay(this.indexer.tipHash) : '';
+    if (tip !== this.feeCacheTip) {
+      this.feeCache.clear();
+      this.feeCacheTip = tip;
+    }
+    const key = `${target}/${mode ?? ''}`;
+    let p = this.feeCache.get(key);
+    if (!p) {
+      p = this.daemon.call<{ feerate?: number }>('estimatesmartfee', mode ? [target, mode] : [target])
+        .then((r) => (typeof r.feerate === 'number' ? r.feerate : -1));
+      this.feeCache.set(key, p);
+      // Errors are not cached: the next request asks bitcoind again.
+      p.catch(() => this.feeCache.get(key) === p && this.feeCache.delete(key));
+    }
     try {
-      const r = await this.daemon.call<{ feerate?: number }>('estimatesmartfee', mode ? [blocks, mode] : [blocks]);
-      return typeof r.feerate === 'number' ? r.feerate : -1;
+      return await p;
     } catch (e) {
       throw this.daemonError(e);
     }
@@ -297,14 +318,27 @@ export class LocalBackend implements Backend {
   };
 
   /**
-   * One round: catch up with bitcoind's tip, then its mempool; emits `tip` then `touched`.
-   * Public so tests can step deterministically instead of waiting for the poll timer.
+   * One round: catch up with bitcoind's tip, then (when `mempool` is true or the tip moved)
+   * its mempool; emits `tip` then `touched`. Returns how long the mempool poll took (ms), or
+   * undefined when it was skipped. Public so tests can step deterministically instead of
+   * waiting for the poll timer.
    */
-  async step(signal?: AbortSignal): Promise<void> {
+  step(signal?: AbortSignal, mempool = true): Promise<number | undefined> {
+    // Rounds never overlap (the follow loop and a test or broadcast may ask at once).
+    const run = this.stepping.then(() => this.stepOnce(signal, mempool));
+    this.stepping = run.catch(() => {});
+    return run;
+  }
+
+  private stepping: Promise<unknown> = Promise.resolve();
+
+  private async stepOnce(signal: AbortSignal | undefined, mempool: boolean): Promise<number | undefined> {
     const before = this.indexer.height >= 0 ? toDisplay(this.indexer.tipHash) : '';
     const r = await this.indexer.catchUp(true, signal);
     if (r.reorgHeight !== undefined) this.invalidateFrom(r.reorgHeight);
     const touched = r.touched;
+    if (!mempool && !r.tipChanged) return undefined;
+    const t0 = Date.now();
     let u = await this.daemon.retrying('bitcoind', () => this.mempoolView.poll(this.daemon), signal);
     // The mempool only makes sense against the tip it was read at: index a new block first.
     for (let i = 0; i < 3 && u.tip !== toDisplay(this.indexer.tipHash); i++) {
@@ -318,7 +352,20 @@ export class LocalBackend implements Backend {
     for (const s of this.mempoolView.apply(u, this.confirmedOutput)) touched.add(s);
     if (tipChanged) this.events.emit('tip', this.tip());
     if (touched.size > 0) this.events.emit('touched', touched);
+    return Date.now() - t0;
   }
+}
+
+/**
+ * ElectrumX's bucketing of estimatefee targets, so cached answers are shared: up to 12
+ * exact, 25 kept, up to 48 rounded down to even, up to 1008 down to a multiple of 24,
+ * capped at 1008. Targets below 1 go to bitcoind unchanged (it rejects them).
+ */
+export function feeTargetBucket(blocks: number): number {
+  if (!Number.isInteger(blocks) || blocks <= 12 || blocks === 25) return blocks;
+  if (blocks <= 48) return blocks - (blocks % 2);
+  if (blocks <= 1008) return blocks - (blocks % 24);
+  return 1008;
 }
 
 /** Opens the index, checks bitcoind and starts syncing; see the top of this file. */
@@ -345,9 +392,8 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   if (indexer.height >= 0) opts.log(`index at height ${indexer.height}; syncing with bitcoind`);
 
-  let wakeNow: (() => void) | null = null;
-  backend.wake = () => wakeNow?.();
-  let closeZmq: (() => void) | null = null;
+  const follow = new FollowTimer(opts.pollMs ?? 250, opts.mempoolPollMs ?? 500);
+  backend.wake = (what = 'mempool') => follow.wake(what);
 
   const sync = (async () => {
     await indexer.catchUp(false, signal);
@@ -361,37 +407,97 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
     } catch {
       return; // reported through `sync`
     }
-    if (opts.zmq !== false) closeZmq = await subscribeZmq(await daemon.zmqEndpoints(), () => backend.wake(), opts.log);
-    while (!signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, opts.pollMs ?? 1000);
-        wakeNow = () => {
-          clearTimeout(t);
-          resolve();
-        };
-        signal.addEventListener('abort', () => wakeNow?.(), { once: true });
-      });
-      wakeNow = null;
-      if (signal.aborted) break;
-      try {
-        await backend.step(signal);
-      } catch (e) {
-        if (signal.aborted) break;
-        opts.log(`sync: ${oneLine((e as Error).message)}`);
-        await sleep(1000, signal).catch(() => {});
-      }
+    const closeZmq = opts.zmq === false ? null : await subscribeZmq(await daemon.zmqEndpoints(), (topic, body) => follow.wake(zmqWakes(topic, body)), opts.log);
+    follow.mempoolPolled(0);
+    try {
+      await follow.run(signal, async (mempool) => {
+        const ms = await backend.step(signal, mempool);
+        if (ms !== undefined) follow.mempoolPolled(ms);
+      }, opts.log);
+    } finally {
+      closeZmq?.();
     }
   })();
+
   return {
     backend,
     sync,
     close: async () => {
       stop.abort();
-      closeZmq?.();
       await sync.catch(() => {});
       await loop;
       daemon.close();
       await store.close();
     },
   };
+}
+
+/** Which poll a ZMQ message calls for: blocks (hashblock, sequence C/D) or the mempool. */
+export function zmqWakes(topic: string, body: Buffer): 'tip' | 'mempool' {
+  if (topic === 'hashblock' || topic === 'rawblock') return 'tip';
+  if (topic === 'sequence' && body.length >= 33 && (body[32] === 0x43 || body[32] === 0x44)) return 'tip';
+  return 'mempool';
+}
+
+/**
+ * When the follow loop polls next: the tip every `tipMs`, the mempool every `mempoolMs` or
+ * ten times its last poll's duration, and at once after wake(). A wake that arrives while
+ * a poll runs is kept for the next round, so no ZMQ message is lost to a busy loop.
+ */
+export class FollowTimer {
+  private wantTip = false;
+  private wantMempool = false;
+  private nextMempoolAt = 0;
+  private resolve: (() => void) | null = null;
+
+  constructor(private readonly tipMs: number, private readonly mempoolMs: number) {}
+
+  /** Asks for a poll now. */
+  wake(what: 'tip' | 'mempool'): void {
+    if (what === 'tip') this.wantTip = true;
+    else this.wantMempool = true;
+    this.resolve?.();
+  }
+
+  /** Records a mempool poll that took `ms`, scheduling the next one. */
+  mempoolPolled(ms: number): void {
+    this.nextMempoolAt = Date.now() + Math.max(this.mempoolMs, 10 * ms);
+  }
+
+  /** Runs `round` until `signal` aborts; a failed round is logged and retried a second later. */
+  async run(signal: AbortSignal, round: (mempool: boolean) => Promise<void>, log: (line: string) => void): Promise<void> {
+    while (!signal.aborted) {
+      const mempool = await this.next(signal);
+      if (signal.aborted) break;
+      try {
+        await round(mempool);
+      } catch (e) {
+        if (signal.aborted) break;
+        log(`sync: ${oneLine((e as Error).message)}`);
+        await sleep(1000, signal).catch(() => {});
+      }
+    }
+  }
+
+  /** Waits for the next round; resolves whether it should include the mempool. */
+  async next(signal: AbortSignal): Promise<boolean> {
+    if (!this.wantTip && !this.wantMempool) {
+      const wait = Math.min(this.tipMs, Math.max(0, this.nextMempoolAt - Date.now()));
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          this.resolve = null;
+          resolve();
+        };
+        const t = setTimeout(done, wait);
+        this.resolve = done;
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+    const mempool = this.wantMempool || Date.now() >= this.nextMempoolAt;
+    this.wantTip = false;
+    this.wantMempool = false;
+    return mempool;
+  }
 }

@@ -340,11 +340,12 @@ export class Daemon {
 }
 
 /**
- * Subscribes to bitcoind's ZMQ topics and calls `onEvent` for each message (any topic: the
- * caller then polls, so messages only make polling prompt). Returns a closer, or null when
- * the optional `zeromq` package cannot load or nothing is published: polling then suffices.
+ * Subscribes to bitcoind's ZMQ topics and calls `onEvent(topic, body)` for each message
+ * (frames: topic, body, 4-byte sequence). The caller then polls, so messages only make
+ * polling prompt and a lost message costs at most one poll period. Returns a closer, or
+ * null when the optional `zeromq` package cannot load or nothing is published.
  */
-export async function subscribeZmq(endpoints: ZmqEndpoints, onEvent: (topic: string) => void, log: (line: string) => void): Promise<(() => void) | null> {
+export async function subscribeZmq(endpoints: ZmqEndpoints, onEvent: (topic: string, body: Buffer) => void, log: (line: string) => void): Promise<(() => void) | null> {
   const addrs = new Map<string, string[]>();
   for (const [topic, addr] of Object.entries(endpoints)) {
     if (!addr) continue;
@@ -368,7 +369,7 @@ export async function subscribeZmq(endpoints: ZmqEndpoints, onEvent: (topic: str
     socks.push(sock);
     void (async () => {
       try {
-        for await (const [topic] of sock) onEvent(topic!.toString());
+        for await (const [topic, body] of sock) onEvent(topic!.toString(), body ?? Buffer.alloc(0));
       } catch {
         // closed
       }

@@ -9,7 +9,7 @@ import { dumpStore, expectedFromNode, makeTraffic, startTestNode, tempDir, type 
 const quiet = (line: string): void => void (process.env.DEBUG_BACKEND && console.error(line));
 
 async function open(node: TestNode, dbDir: string) {
-  const b = await openBackend({ network: 'regtest', bitcoindUrl: node.rpcUrl, rpcCookie: node.cookiePath, dbDir, log: quiet, zmq: false, pollMs: 3_600_000 });
+  const b = await openBackend({ network: 'regtest', bitcoindUrl: node.rpcUrl, rpcCookie: node.cookiePath, dbDir, log: quiet, zmq: false, pollMs: 3_600_000, mempoolPollMs: 3_600_000 });
   await b.sync;
   return b;
 }

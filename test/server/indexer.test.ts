@@ -47,8 +47,8 @@ test('kill -9 at 20 seeded random moments during initial sync leaves an index eq
       if (r === 'killed') kills++;
     }
     assert.equal(await runChild(node.rpcUrl, node.cookiePath, dirs[0]!, null), 'synced');
-    const a = await openBackend({ network: 'regtest', bitcoindUrl: node.rpcUrl, rpcCookie: node.cookiePath, dbDir: dirs[0]!, zmq: false, log: () => {}, pollMs: 3_600_000 });
-    const b = await openBackend({ network: 'regtest', bitcoindUrl: node.rpcUrl, rpcCookie: node.cookiePath, dbDir: dirs[1]!, zmq: false, log: () => {}, pollMs: 3_600_000 });
+    const a = await openBackend({ network: 'regtest', bitcoindUrl: node.rpcUrl, rpcCookie: node.cookiePath, dbDir: dirs[0]!, zmq: false, log: () => {}, pollMs: 3_600_000, mempoolPollMs: 3_600_000 });
+    const b = await openBackend({ network: 'regtest', bitcoindUrl: node.rpcUrl, rpcCookie: node.cookiePath, dbDir: dirs[1]!, zmq: false, log: () => {}, pollMs: 3_600_000, mempoolPollMs: 3_600_000 });
     await a.sync;
     await b.sync;
     assert.deepEqual(dumpStore(a.backend.store), dumpStore(b.backend.store), `seed ${seed}`);

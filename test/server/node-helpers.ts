@@ -1,21 +1,26 @@
 /**
- * Helpers for the back half's integration tests: a regtest node (the simulator, or a real
- * bitcoind through test/support/bitcoind.ts when it exists), an independent computation of
- * every script hash's history/UTXOs from `getblock <hash> 2`, and whole-index dumps.
+ * Helpers for the back half's integration tests: a regtest node through
+ * test/support/bitcoind.ts `startNode()` (the simulator by default, a real bitcoind when
+ * BITCOIND and BITCOIN_CLI are set), an independent computation of every script hash's
+ * history/UTXOs from `getblock <hash> 2`, and whole-index dumps.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Daemon } from '../../src/server/daemon.js';
 import type { Store } from '../../src/server/store/db.js';
-import { Simulator } from '../support/sim/server.js';
+import { startNode, type NodeHandle, type StartNodeOptions } from '../support/bitcoind.js';
 
-/** The subset of a node handle these tests use. */
+/** The subset of a node handle these tests use; stop() also deletes the datadir. */
 export interface TestNode {
+  kind: 'sim' | 'bitcoind';
   rpcUrl: string;
   cookiePath: string;
   datadir: string;
+  /** Where ZMQ is published (started with `zmq: true`). */
+  zmqAddress?: string;
+  /** The underlying handle (white-box simulator access through `handle.sim`, sim mode only). */
+  handle: NodeHandle;
   rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
   mine(n: number): Promise<string[]>;
   newAddress(): Promise<string>;
@@ -23,33 +28,22 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
-/** Starts a regtest simulator with a wallet. */
-export async function startTestNode(opts: { rest?: boolean } = {}): Promise<TestNode> {
-  const sim = new Simulator({ rest: opts.rest ?? true });
-  await sim.start();
-  let client = new Daemon({ network: 'regtest', url: sim.rpcUrl, cookiePath: sim.cookiePath });
-  const rpc = <T,>(method: string, params: unknown[] = []): Promise<T> => client.call<T>(method, params);
-  await rpc('createwallet', ['w']);
-  const node: TestNode = {
-    get rpcUrl() { return sim.rpcUrl; },
-    get cookiePath() { return sim.cookiePath; },
-    datadir: sim.datadir,
-    rpc,
-    newAddress: () => rpc<string>('getnewaddress', ['', 'bech32']),
-    mine: async (n) => rpc<string[]>('generatetoaddress', [n, await node.newAddress()]),
-    restart: async () => {
-      await sim.restart();
-      client.close();
-      client = new Daemon({ network: 'regtest', url: sim.rpcUrl, cookiePath: sim.cookiePath });
-      await rpc('loadwallet', ['w']).catch(() => {});
-    },
-    stop: async () => {
-      client.close();
-      await sim.stop();
-      fs.rmSync(sim.datadir, { recursive: true, force: true });
-    },
+/** Starts a regtest node with a wallet (simulator, or bitcoind when BITCOIND is set). */
+export async function startTestNode(opts: Pick<StartNodeOptions, 'rest' | 'zmq' | 'process' | 'preloadFile'> = {}): Promise<TestNode> {
+  const h = await startNode({ rest: opts.rest ?? true, zmq: opts.zmq, process: opts.process, preloadFile: opts.preloadFile });
+  return {
+    kind: h.kind,
+    get rpcUrl() { return h.rpcUrl; },
+    get cookiePath() { return h.cookiePath; },
+    get zmqAddress() { return h.zmqAddress; },
+    datadir: h.datadir,
+    handle: h,
+    rpc: <T,>(method: string, params: unknown[] = []): Promise<T> => h.rpc<T>(method, params),
+    newAddress: () => h.newAddress('bech32'),
+    mine: (n) => h.mine(n),
+    restart: () => h.restart(),
+    stop: () => h.cleanup(),
   };
-  return node;
 }
 
 /** A temp dir for an index. */

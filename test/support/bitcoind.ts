@@ -35,6 +35,12 @@ export interface StartNodeOptions {
   forceSim?: boolean;
   /** Extra bitcoind arguments (real bitcoind only). */
   bitcoindArgs?: string[];
+  /**
+   * Publish ZMQ hashblock, hashtx, rawtx and sequence on one free 127.0.0.1 port (a real
+   * bitcoind gets -zmqpub<topic>=tcp://127.0.0.1:PORT; needs the optional zeromq package
+   * for the simulator). The address is NodeHandle.zmqAddress.
+   */
+  zmq?: boolean;
 }
 
 /** A started regtest node. */
@@ -70,6 +76,8 @@ export interface NodeHandle {
   cleanup(): Promise<void>;
   /** The in-process simulator, when kind is 'sim' and not a child process. */
   sim?: Simulator;
+  /** tcp://127.0.0.1:PORT where ZMQ notifications are published (with `zmq: true`). */
+  zmqAddress?: string;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -117,6 +125,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
   const cookiePath = path.join(datadir, 'regtest', '.cookie');
   const walletName = opts.wallet === undefined ? 'test' : opts.wallet;
   let port = 0;
+  let zmqPort = 0;
   let sim: Simulator | undefined;
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -133,7 +142,13 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
         c.stdout!.on('data', (d: Buffer) => {
           out += d.toString();
           const nl = out.indexOf('\n');
-          if (nl >= 0) { try { resolve(JSON.parse(out.slice(0, nl)).rpcport); } catch (e) { reject(e); } }
+          if (nl >= 0) {
+            try {
+              const first = JSON.parse(out.slice(0, nl));
+              if (first.zmq) zmqPort = Number(String(first.zmq).split(':').pop());
+              resolve(first.rpcport);
+            } catch (e) { reject(e); }
+          }
         });
         c.once('exit', (code) => reject(new Error(`simulator exited (${code}): ${stderr}`)));
       });
@@ -161,10 +176,12 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
   const launch = async (): Promise<void> => {
     if (real) {
       if (!port) port = await freePort();
+      if (opts.zmq && !zmqPort) zmqPort = await freePort();
+      const zmqArgs = opts.zmq ? ['hashblock', 'hashtx', 'rawtx', 'sequence'].map((t) => `-zmqpub${t}=tcp://127.0.0.1:${zmqPort}`) : [];
       const args = [
         '-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, `-port=${await freePort()}`, '-listen=0', '-server',
         '-txindex', '-fallbackfee=0.0002', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1', '-dnsseed=0', '-discover=0',
-        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...(opts.bitcoindArgs ?? []),
+        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs, ...(opts.bitcoindArgs ?? []),
       ];
       await startProcess(process.env.BITCOIND!, args, false);
       await waitReady();
@@ -173,11 +190,13 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       if (opts.rest === false) args.push('--no-rest');
       if (opts.seed) args.push('--seed', opts.seed);
       if (opts.preloadFile) args.push('--preload', opts.preloadFile);
+      if (opts.zmq) args.push(...(zmqPort ? ['--zmq-port', String(zmqPort)] : ['--zmq']));
       await startProcess(process.execPath, args, true);
     } else {
-      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile });
+      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq });
       await sim.start();
       port = sim.rpcPort;
+      if (sim.zmqAddress) zmqPort = Number(sim.zmqAddress.split(':').pop());
     }
   };
 
@@ -187,6 +206,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
     get rpcUrl() { return `http://127.0.0.1:${port}/`; },
     get restUrl() { return `http://127.0.0.1:${port}/rest`; },
     get rpcPort() { return port; },
+    get zmqAddress() { return opts.zmq && zmqPort ? `tcp://127.0.0.1:${zmqPort}` : undefined; },
     datadir, cookiePath,
     sim: undefined,
     async rpc(method, params = []) {

@@ -8,7 +8,7 @@ import { openBackend } from '../../src/server/backend.js';
 const [url, cookie, dbDir] = process.argv.slice(2);
 const b = await openBackend({
   network: 'regtest', bitcoindUrl: url, rpcCookie: cookie, dbDir: dbDir!, zmq: false, maxChunkBlocks: 3,
-  log: () => {}, pollMs: 3_600_000,
+  log: () => {}, pollMs: 3_600_000, mempoolPollMs: 3_600_000,
 });
 process.stdout.write('open\n');
 await b.sync;

@@ -1,7 +1,7 @@
 /**
  * Child-process entry: `node --import tsx test/support/sim/main.ts --datadir DIR [--port N]
- * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P]`. Prints {"rpcport":N}
- * on stdout once listening; exits after the stop RPC or on SIGTERM/SIGINT.
+ * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P] [--zmq | --zmq-port N]`.
+ * Prints {"rpcport":N,"zmq":"tcp://127.0.0.1:M"?} on stdout once listening; exits after the stop RPC or on SIGTERM/SIGINT.
  */
 import { Simulator, SimulatorOptions } from './server.js';
 
@@ -18,6 +18,8 @@ function parseArgs(argv: string[]): SimulatorOptions {
     else if (a === '--rpcuser') o.rpcUser = next();
     else if (a === '--rpcpassword') o.rpcPassword = next();
     else if (a === '--warmup-ms') o.warmupMs = Number(next());
+    else if (a === '--zmq') o.zmq = true;
+    else if (a === '--zmq-port') o.zmq = Number(next());
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -26,7 +28,7 @@ function parseArgs(argv: string[]): SimulatorOptions {
 const opts = parseArgs(process.argv.slice(2));
 const sim = new Simulator({ ...opts, onStopRequested: () => process.exit(0) });
 await sim.start();
-process.stdout.write(JSON.stringify({ rpcport: sim.rpcPort }) + '\n');
+process.stdout.write(JSON.stringify({ rpcport: sim.rpcPort, ...(sim.zmqAddress ? { zmq: sim.zmqAddress } : {}) }) + '\n');
 const shutdown = () => { void sim.stop().then(() => process.exit(0)); };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

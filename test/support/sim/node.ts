@@ -28,6 +28,16 @@ export interface NodeOptions {
   preloadBlocks?: string[];
 }
 
+/** Chain and mempool events in Core's notification order (the ZMQ publisher listens). */
+export interface NodeEvents {
+  blockConnected(hash: string, txs: Tx[]): void;
+  blockDisconnected(hash: string, txs: Tx[]): void;
+  /** A tx entered the mempool; mempoolSeq is Core's mempool sequence after the change. */
+  txAdded(tx: Tx, mempoolSeq: number): void;
+  /** A tx left the mempool for another reason than confirmation (replaced, conflicted, reorg). */
+  txRemoved(txid: string, mempoolSeq: number): void;
+}
+
 /** A wallet-visible coin. */
 export interface WalletCoin extends SpendCoin { confirmations: number; coinbase: boolean; trusted: boolean }
 
@@ -44,6 +54,14 @@ export class SimNode {
   readonly walletFeeRate: number;
   mockTime = 0;
   readonly startedAt = Date.now();
+  /** Receives chain and mempool events (set by the HTTP face when ZMQ is on). */
+  events?: NodeEvents;
+  /** What getzmqnotifications reports. */
+  zmqNotifications: { type: string; address: string; hwm: number }[] = [];
+  /** Core's mempool sequence: +1 on every addition and removal (confirmations included). */
+  mempoolSequence = 1;
+  /** >0 while a chain change re-adds txs (their events are derived from a before/after diff). */
+  private quiet = 0;
   private store?: Store;
   private mempoolDirty = false;
 
@@ -153,14 +171,34 @@ export class SimNode {
     return this.chain.inActive(r) ? null : 'inconclusive';
   }
 
-  /** Brings the mempool in line with a chain change. */
+  /** Brings the mempool in line with a chain change (and reports both to `events`). */
   private applyChange(change: ChainChange): void {
-    if (change.disconnected.length === 0) {
-      for (const c of change.connected) this.mempool.removeForBlock(c.txs);
-    } else {
-      this.rebuildMempool(change);
+    const before = this.events ? new Set(this.mempool.entries.keys()) : undefined;
+    this.quiet++;
+    try {
+      if (change.disconnected.length === 0) {
+        for (const c of change.connected) this.mempool.removeForBlock(c.txs);
+      } else {
+        this.rebuildMempool(change);
+      }
+    } finally {
+      this.quiet--;
     }
     if (change.connected.length || change.disconnected.length) this.touchMempool();
+    if (!before) return;
+    const ev = this.events!;
+    for (const d of change.disconnected) ev.blockDisconnected(d.entry.hash, d.txs);
+    const confirmed = new Set<string>();
+    for (const c of change.connected) {
+      ev.blockConnected(c.entry.hash, c.txs);
+      for (const tx of c.txs) confirmed.add(tx.txid);
+    }
+    for (const t of before) {
+      if (this.mempool.entries.has(t)) continue;
+      this.mempoolSequence++;
+      if (!confirmed.has(t)) ev.txRemoved(t, this.mempoolSequence);
+    }
+    for (const [t, e] of this.mempool.entries) if (!before.has(t)) ev.txAdded(e.tx, ++this.mempoolSequence);
   }
 
   /** After a reorg: disconnected txs (oldest block first) return, then the old mempool is re-checked. */
@@ -265,6 +303,14 @@ export class SimNode {
     }
     const e = this.mempool.add(plan, opts.time ?? this.now(), this.chain.height);
     this.touchMempool();
+    if (this.quiet === 0) {
+      for (const r of plan.replaced) {
+        this.mempoolSequence++;
+        this.events?.txRemoved(r, this.mempoolSequence);
+      }
+      this.mempoolSequence++;
+      this.events?.txAdded(tx, this.mempoolSequence);
+    }
     return e;
   }
 

@@ -499,7 +499,7 @@ const M: Record<string, MethodDef> = {
       const verbose = p.optBool(0, false);
       if (p.optBool(1, false)) {
         if (verbose) throw new RpcError(RPC.INVALID_PARAMETER, 'Verbose results cannot contain mempool sequence values.');
-        return { txids: rawMempool(c.node, false), mempool_sequence: c.node.mempool.entries.size };
+        return { txids: rawMempool(c.node, false), mempool_sequence: c.node.mempoolSequence };
       }
       return rawMempool(c.node, verbose);
     },
@@ -536,7 +536,7 @@ const M: Record<string, MethodDef> = {
   ping: { names: [], run: () => null },
   getconnectioncount: { names: [], run: () => 0 },
   getpeerinfo: { names: [], run: () => [] },
-  getzmqnotifications: { names: [], run: () => [] },
+  getzmqnotifications: { names: [], run: (c) => c.node.zmqNotifications },
   getindexinfo: {
     names: ['index_name'], run: (c, p) => {
       const all = { txindex: { synced: true, best_block_height: c.node.chain.height } };

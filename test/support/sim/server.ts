@@ -13,6 +13,7 @@ import { NodeOptions, SimNode } from './node.js';
 import { handleRest } from './rest.js';
 import { dispatch } from './rpc.js';
 import type { Policy } from './mempool.js';
+import { ZmqPublisher, hashBytes, sequenceBody } from './zmq.js';
 
 /** Options of a simulator instance. */
 export interface SimulatorOptions {
@@ -34,6 +35,12 @@ export interface SimulatorOptions {
   warmupMs?: number;
   /** Called after the stop RPC has shut the server down. */
   onStopRequested?: () => void;
+  /**
+   * Publish ZMQ notifications (hashblock, hashtx, rawtx, sequence) on one 127.0.0.1 port, like
+   * bitcoind with -zmqpub<topic>=ADDR: true picks a free port (kept across restarts), a number
+   * fixes it. Needs the optional `zeromq` package.
+   */
+  zmq?: boolean | number;
 }
 
 /** A running (or stopped) simulated bitcoind. */
@@ -44,6 +51,8 @@ export class Simulator {
   private port: number;
   private cookie = '';
   private warmupUntil = 0;
+  private zmq?: ZmqPublisher;
+  private zmqPort = 0;
 
   constructor(readonly opts: SimulatorOptions = {}) {
     this.datadir = opts.datadir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'electrum-cli-sim-'));
@@ -55,6 +64,8 @@ export class Simulator {
   get restUrl(): string { return `http://127.0.0.1:${this.port}/rest`; }
   get cookiePath(): string { return path.join(this.datadir, 'regtest', '.cookie'); }
   get running(): boolean { return this.server !== undefined; }
+  /** tcp://127.0.0.1:PORT of the ZMQ publisher, when `zmq` is on and running. */
+  get zmqAddress(): string | undefined { return this.zmq?.address; }
 
   /** Loads state from the datadir, writes a fresh cookie and listens. */
   async start(): Promise<void> {
@@ -64,6 +75,7 @@ export class Simulator {
       preloadBlocks: this.opts.preloadFile ? fs.readFileSync(this.opts.preloadFile, 'utf8').split('\n').filter(Boolean) : undefined,
     };
     this.node = new SimNode(nodeOpts);
+    if (this.opts.zmq) await this.startZmq(this.node);
     if (this.opts.rpcPassword === undefined) {
       this.cookie = `__cookie__:${crypto.randomBytes(32).toString('hex')}`;
       fs.writeFileSync(this.cookiePath, this.cookie, { mode: 0o600 });
@@ -85,8 +97,38 @@ export class Simulator {
     if (!server) return;
     this.server = undefined;
     this.node?.flushMempool();
+    this.zmq?.close();
+    this.zmq = undefined;
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
     if (this.opts.rpcPassword === undefined) fs.rmSync(this.cookiePath, { force: true });
+  }
+
+  private async startZmq(node: SimNode): Promise<void> {
+    const pub = await ZmqPublisher.open(this.zmqPort || (typeof this.opts.zmq === 'number' ? this.opts.zmq : 0));
+    this.zmqPort = Number(pub.address.split(':').pop());
+    this.zmq = pub;
+    node.zmqNotifications = pub.notifications();
+    const txMessages = (tx: { txid: string; raw: Buffer }): void => {
+      pub.publish('hashtx', hashBytes(tx.txid));
+      pub.publish('rawtx', tx.raw);
+    };
+    // Core's order: each tx of a block (hashtx/rawtx), sequence C/D, then hashblock for a new tip.
+    node.events = {
+      blockConnected: (hash, txs) => {
+        for (const tx of txs) txMessages(tx);
+        pub.publish('sequence', sequenceBody(hash, 'C'));
+        pub.publish('hashblock', hashBytes(hash));
+      },
+      blockDisconnected: (hash, txs) => {
+        for (const tx of txs) txMessages(tx);
+        pub.publish('sequence', sequenceBody(hash, 'D'));
+      },
+      txAdded: (tx, seq) => {
+        txMessages(tx);
+        pub.publish('sequence', sequenceBody(tx.txid, 'A', seq));
+      },
+      txRemoved: (txid, seq) => pub.publish('sequence', sequenceBody(txid, 'R', seq)),
+    };
   }
 
   /** stop() then start(): same port, new cookie, state re-derived from disk. */

@@ -2,13 +2,14 @@
  * SPV proofs of transactions (PROTOCOL.md §6.3) against anchored headers, and what a
  * verification reports. Talks to the server only through a narrow Rpc seam.
  */
-import { ServerError, VerificationError } from '../errors.js';
+import { ProtocolError, ServerError, VerificationError } from '../errors.js';
 import { verifyMerkleBranch } from '../bitcoin/merkle.js';
 import { parseRawTx } from '../bitcoin/tx.js';
 import { scriptHash } from '../bitcoin/scripthash.js';
-import { splitHeaders } from '../bitcoin/header.js';
+import { HEADER_SIZE, serializeHeader, splitHeaders } from '../bitcoin/header.js';
+import { hashToDisplay } from '../bitcoin/hex.js';
 import { cmpVersion } from '../protocol/version.js';
-import type { AnchorResult, HeaderAnchor, HeaderFetcher } from './spv.js';
+import { headerHash, type AnchorResult, type HeaderAnchor, type HeaderFetcher } from './spv.js';
 
 /** What the verifier needs from a connection. */
 export interface Rpc {
@@ -16,31 +17,42 @@ export interface Rpc {
   readonly version?: string;
 }
 
+/** How far one transaction was proven, best first. */
+export type ProofStatus = 'verified' | 'unconfirmed' | 'unanchored' | 'failed';
+
 /** The outcome for one transaction. */
 export interface ProofItem {
   txid: string;
   height: number;
   /**
-   * verified: merkle proof checks against an anchored header and the raw tx hashes to txid;
-   * unanchored: the header could not be chained to a checkpoint (nothing proven);
+   * verified: the merkle branch leads to the root of an anchored header and the raw tx hashes to txid;
    * unconfirmed: a mempool transaction (no proof exists);
-   * failed: the server said something false (reason names it).
+   * unanchored: the branch leads to the root of the server's own header, but that header could
+   *   not be chained to a trusted block (the server is consistent with itself; nothing more);
+   * failed: the server said something false (reason names it), anchored or not.
    */
-  status: 'verified' | 'unanchored' | 'unconfirmed' | 'failed';
+  status: ProofStatus;
   reason?: string;
-  /** The block hash of the anchored header. */
+  /** The block hash of the header the branch was checked against. */
   block?: string;
-  /** The trusted point the header was chained to. */
+  /** The trusted point the header was chained to (anchored headers only). */
   anchor?: string;
 }
 
-/** The `verified` member of --verify output. */
-export interface VerifyReport {
-  /** True when every confirmed transaction verified (and none failed). */
-  verified: boolean;
+/** The `verification` member of --verify output: the details behind `verified`. */
+export interface Verification {
+  /** The worst status among the proofs (failed > unanchored > unconfirmed > verified); verified when there is nothing to prove. */
+  status: ProofStatus;
   checkpoints: string;
   proofs: ProofItem[];
   notes: string[];
+}
+
+/** What --verify prints: {"result": ..., "verified": bool, "verification": {...}} (true only when every proof is anchored and valid). */
+export interface VerifiedOutput {
+  result: unknown;
+  verified: boolean;
+  verification: Verification;
 }
 
 /** Fetches raw headers over the connection: block.headers from 1.2, get_chunk before. */
@@ -75,6 +87,13 @@ export function checkRawTx(raw: unknown, txid: string): { ok: true; tx: ReturnTy
   return { ok: true, tx };
 }
 
+/** A merkle proof as get_merkle returns it (unchecked). */
+export interface MerkleReply {
+  block_height?: unknown;
+  merkle?: unknown;
+  pos?: unknown;
+}
+
 /** Proves transactions over one connection, anchoring headers with `anchor`. */
 export class TxProver {
   constructor(
@@ -82,15 +101,23 @@ export class TxProver {
     private readonly anchor: HeaderAnchor,
   ) {}
 
-  /** Proves that `txid` is in the block at `height` (merkle proof + raw tx hash). */
-  async prove(txid: string, height: number, raw?: string): Promise<ProofItem & { tx?: ReturnType<typeof parseRawTx> }> {
+  /**
+   * Proves that `txid` is in the block at `height` (merkle proof + raw tx hash). The branch is
+   * always checked: against the anchored header when there is one, else against the header the
+   * server itself gives for that height, so a branch that contradicts the server's own header
+   * is a failure even when nothing can be anchored. `merkle` is a get_merkle reply already in
+   * hand (the merkle command), `raw` the raw tx (the tx command).
+   */
+  async prove(txid: string, height: number, opts: { raw?: string; merkle?: MerkleReply } = {}): Promise<ProofItem & { tx?: ReturnType<typeof parseRawTx> }> {
     if (height <= 0) return { txid, height, status: 'unconfirmed', reason: 'in the mempool: no proof exists until it confirms' };
-    let merkle: { block_height?: unknown; merkle?: unknown; pos?: unknown };
-    try {
-      merkle = (await this.rpc.request('blockchain.transaction.get_merkle', [txid, height])) as typeof merkle;
-    } catch (err) {
-      if (err instanceof ServerError) return { txid, height, status: 'failed', reason: `the server gave no merkle proof for a transaction it says is at height ${height}: ${err.rpcMessage}` };
-      throw err;
+    let merkle = opts.merkle;
+    if (merkle === undefined) {
+      try {
+        merkle = (await this.rpc.request('blockchain.transaction.get_merkle', [txid, height])) as MerkleReply;
+      } catch (err) {
+        if (err instanceof ServerError) return { txid, height, status: 'failed', reason: `the server gave no merkle proof for a transaction it says is at height ${height}: ${err.rpcMessage}` };
+        throw err;
+      }
     }
     const pos = merkle?.pos;
     const branch = merkle?.merkle;
@@ -99,11 +126,28 @@ export class TxProver {
       return { txid, height, status: 'failed', reason: `the merkle proof is for height ${String(merkle.block_height)}, not ${height}` };
     }
     const a: AnchorResult = await this.anchor.header(height);
-    if (a.status === 'unanchored') return { txid, height, status: 'unanchored', reason: a.reason };
-    const proof = verifyMerkleBranch(txid, pos, branch as string[], a.merkleRoot);
-    const base = { txid, height, block: a.hash, anchor: a.anchor.source };
-    if (!proof.ok) return { ...base, status: 'failed', reason: `false merkle proof for ${txid} at height ${height}: ${proof.reason}` };
-    let rawTx: unknown = raw;
+    let root: string;
+    let base: ProofItem;
+    let against: string;
+    if (a.status === 'anchored') {
+      root = a.merkleRoot;
+      base = { txid, height, status: 'verified', block: a.hash, anchor: a.anchor.source };
+      against = `the merkle root of block ${a.hash} at ${height} (its header chained to ${a.anchor.source})`;
+    } else {
+      const own = await this.serverHeader(height);
+      if (typeof own === 'string') return { txid, height, status: 'unanchored', reason: `${a.reason}; ${own}, so the branch could not be checked at all` };
+      root = hashToDisplay(own.subarray(36, 68));
+      base = { txid, height, status: 'unanchored', block: headerHash(own), reason: `${a.reason}; the branch agrees only with the server's own header at ${height}, which is no proof` };
+      against = `the merkle root of the server's own header at ${height}`;
+    }
+    const proof = verifyMerkleBranch(txid, pos, branch as string[], root);
+    if (!proof.ok) {
+      const reason = proof.reason === 'branch does not lead to the merkle root'
+        ? `the merkle branch for ${txid} does not lead to ${against}`
+        : `false merkle proof for ${txid} at height ${height}: ${proof.reason}`;
+      return { ...base, status: 'failed', reason };
+    }
+    let rawTx: unknown = opts.raw;
     if (rawTx === undefined) {
       try {
         rawTx = await this.rpc.request('blockchain.transaction.get', [txid]);
@@ -114,14 +158,36 @@ export class TxProver {
     }
     const t = checkRawTx(rawTx, txid);
     if (!t.ok) return { ...base, status: 'failed', reason: t.reason };
-    return { ...base, status: 'verified', tx: t.tx };
+    return { ...base, tx: t.tx };
+  }
+
+  /** The server's own header at `height` (block.header, get_header before 1.3), or why there is none. */
+  private async serverHeader(height: number): Promise<Buffer | string> {
+    const old = cmpVersion(this.rpc.version ?? '1.4', '1.3') < 0;
+    let r: unknown;
+    try {
+      r = await this.rpc.request(old ? 'blockchain.block.get_header' : 'blockchain.block.header', [height]);
+    } catch (err) {
+      if (err instanceof ServerError) return `the server would not give its own header at ${height} either (${err.rpcMessage})`;
+      throw err;
+    }
+    let hex: string;
+    try {
+      hex = typeof r === 'string' ? r : serializeHeader(r as Parameters<typeof serializeHeader>[0]);
+    } catch (err) {
+      throw new ProtocolError(`the server's header at ${height} is malformed: ${(err as Error).message}`);
+    }
+    // AuxPoW chains send longer headers; the base header comes first.
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex) || hex.length < 2 * HEADER_SIZE) throw new ProtocolError(`the server's header at ${height} is not an 80-byte header`);
+    return Buffer.from(hex.slice(0, 2 * HEADER_SIZE), 'hex');
   }
 
   /** Proves that output `vout` of a confirmed tx pays `scripthash` the claimed `value`. */
   async proveOutput(txid: string, height: number, vout: number, value: number, scripthash: string): Promise<ProofItem> {
     const p = await this.prove(txid, height);
     const { tx, ...item } = p;
-    if (p.status !== 'verified' || !tx) return item;
+    // The raw tx is authenticated by its txid, so a false output is a lie even unanchored.
+    if (!tx || (p.status !== 'verified' && p.status !== 'unanchored')) return item;
     const out = tx.outputs[vout];
     if (!out) return { ...item, status: 'failed', reason: `transaction ${txid} has no output ${vout}` };
     if (scriptHash(out.script) !== scripthash) return { ...item, status: 'failed', reason: `output ${txid}:${vout} pays another script, not this address` };
@@ -130,21 +196,32 @@ export class TxProver {
   }
 }
 
-/** Builds the report and the error to throw (exit 6) when something was false. */
-export function summarizeProofs(proofs: ProofItem[], checkpoints: string, notes: string[] = []): { report: VerifyReport; error?: VerificationError } {
-  const failed = proofs.filter((p) => p.status === 'failed');
-  const unanchored = proofs.filter((p) => p.status === 'unanchored');
-  const report: VerifyReport = { verified: failed.length === 0 && unanchored.length === 0, checkpoints, proofs, notes: [...notes] };
-  if (unanchored.length > 0) {
-    report.notes.push(`${unanchored.length} transaction(s) unanchored: their headers could not be chained to a trusted block, so nothing about them is proven`);
+const RANK: Record<ProofStatus, number> = { verified: 0, unconfirmed: 1, unanchored: 2, failed: 3 };
+
+/**
+ * The output members and the error to throw (exit 6) when something was false. `verified` is
+ * true only when every proof is anchored and valid (vacuously for nothing to prove).
+ */
+export function summarizeProofs(proofs: ProofItem[], checkpoints: string, notes: string[] = []): { verified: boolean; verification: Verification; error?: VerificationError } {
+  let status: ProofStatus = 'verified';
+  for (const p of proofs) if (RANK[p.status] > RANK[status]) status = p.status;
+  const count = (s: ProofStatus) => proofs.filter((p) => p.status === s).length;
+  const verification: Verification = { status, checkpoints, proofs, notes: [...notes] };
+  const unanchored = count('unanchored');
+  if (unanchored > 0) {
+    verification.notes.push(`${unanchored} transaction(s) unanchored: their headers could not be chained to a trusted block, so nothing about them is proven (their branches only agree with the server's own headers)`);
   }
+  const unconfirmed = count('unconfirmed');
+  if (unconfirmed > 0) verification.notes.push(`${unconfirmed} transaction(s) unconfirmed: in the mempool, no proof exists until they confirm`);
+  const failed = proofs.filter((p) => p.status === 'failed');
+  const out = { verified: status === 'verified', verification };
   if (failed.length > 0) {
     return {
-      report,
+      ...out,
       error: new VerificationError(`the server lied: ${failed[0]!.reason}${failed.length > 1 ? ` (and ${failed.length - 1} more false answer(s))` : ''}`, {
         hint: 'do not trust this server; compare with others (electrum-cli compare)',
       }),
     };
   }
-  return { report };
+  return out;
 }

@@ -10,7 +10,7 @@ import type { ProbeReport, ProbeResult } from './probe.js';
 import type { DoctorReport } from './doctor.js';
 import type { CompareReport } from './compare.js';
 import type { LoadBenchStats } from './loadbench.js';
-import type { VerifyReport } from './proofs.js';
+import type { ProofStatus, VerifiedOutput } from './proofs.js';
 
 const text = (keys: [string, string][]): ColumnSpec[] => keys.map(([key, header]) => ({ key, header, format: 'text' as const }));
 const msText = (x: number | undefined) => (x === undefined ? '' : x < 10 ? x.toFixed(1) : String(Math.round(x)));
@@ -123,12 +123,20 @@ export function benchText(s: LoadBenchStats, server: string): string {
   return lines.join('\n');
 }
 
+const VERDICT: Record<ProofStatus, string> = {
+  verified: 'yes',
+  unconfirmed: 'no, unconfirmed transactions have no proof yet',
+  unanchored: 'no, unanchored: the headers could not be chained to a trusted block',
+  failed: 'NO, the server said something false',
+};
+
 /** The verification summary under a human result. */
-export function verifyText(v: VerifyReport): string {
+export function verifyText(v: VerifiedOutput): string {
+  const d = v.verification;
   const counts = new Map<string, number>();
-  for (const p of v.proofs) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
-  const lines = [`verified: ${v.verified ? 'yes' : 'NO'} (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to prove'}; anchored to ${v.checkpoints})`];
-  for (const p of v.proofs) if (p.status === 'failed' || p.status === 'unanchored') lines.push(`  ${p.txid} @ ${p.height}: ${p.status}: ${printable(p.reason ?? '')}`);
-  for (const n of v.notes) lines.push(`note: ${n}`);
+  for (const p of d.proofs) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+  const lines = [`verified: ${VERDICT[d.status]} (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to prove'}; trusted: ${d.checkpoints})`];
+  for (const p of d.proofs) if (p.status === 'failed' || p.status === 'unanchored') lines.push(`  ${p.txid} @ ${p.height}: ${p.status}: ${printable(p.reason ?? '')}`);
+  for (const n of d.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }

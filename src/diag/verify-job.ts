@@ -1,8 +1,9 @@
 /**
- * --verify for history, tx, merkle and balance: the command's normal answer, wrapped as
- * {"result": ..., "verified": VerifyReport} (DESIGN.md §7). Headers are anchored to a
- * checkpoint (checkpoints.ts, or --checkpoint HEIGHT:HASH) and cached; a false answer ends
- * with exit status 6 naming what was false.
+ * --verify for history, tx, merkle and balance (the one implementation; run-method routes
+ * every --verify here): the command's normal answer, wrapped as {"result": ..., "verified":
+ * bool, "verification": {...}} (DESIGN.md §7). Headers are anchored to a checkpoint
+ * (checkpoints.ts, or --checkpoint HEIGHT:HASH) and cached; a false answer, anchored or not,
+ * ends with exit status 6 naming what was false.
  */
 import { ProtocolError, UsageError } from '../errors.js';
 import type { Job, Outcome } from '../cli/job.js';
@@ -11,7 +12,7 @@ import { TARGET_PARAM } from '../cli/args.js';
 import { checkpointsFor } from './checkpoints.js';
 import { cacheDir, FileHeaderStore, MemoryHeaderStore } from './cache.js';
 import { HeaderAnchor } from './spv.js';
-import { TxProver, connectionFetcher, summarizeProofs, type ProofItem, type VerifyReport } from './proofs.js';
+import { TxProver, connectionFetcher, summarizeProofs, type MerkleReply, type ProofItem, type VerifiedOutput } from './proofs.js';
 
 const VERIFIABLE = new Set(['history', 'tx', 'merkle', 'balance']);
 
@@ -42,9 +43,10 @@ export async function run(job: Job): Promise<void> {
       const notes = name === 'balance'
         ? ['the funding transactions of the UTXOs were proven; that they are still unspent cannot be proven this way (only the server says so)']
         : [];
-      const { report, error } = summarizeProofs(proofs.items, cpText, [...notes, ...proofs.notes]);
+      const { verified, verification, error } = summarizeProofs(proofs.items, cpText, [...notes, ...proofs.notes]);
       firstError ??= error;
-      wrapped.push({ ...o, result: { result: o.result, verified: report } });
+      const out: VerifiedOutput = { result: o.result, verified, verification };
+      wrapped.push({ ...o, result: out });
     }
   } finally {
     spin.stop();
@@ -52,9 +54,9 @@ export async function run(job: Job): Promise<void> {
   }
   const { verifyText } = await import('./render.js');
   await job.print(wrapped, async (r) => {
-    const w = r as { result: unknown; verified: VerifyReport };
+    const w = r as VerifiedOutput;
     const body = name === 'tx' ? String(w.result) : await job.human(w.result);
-    return `${body}\n${verifyText(w.verified)}`;
+    return `${body}\n${verifyText(w)}`;
   });
   if (firstError) throw firstError;
 }
@@ -68,9 +70,11 @@ async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract
     return { items, notes };
   }
   if (name === 'merkle') {
+    // The branch in hand is the one checked (not a second get_merkle), at the height asked.
     const txid = o.params[0] as string;
-    const r = o.result as { block_height: number };
-    return { items: [strip(await prover.prove(txid, r.block_height))], notes };
+    const r = o.result as MerkleReply & { block_height: number };
+    const height = typeof o.params[1] === 'number' ? o.params[1] : r.block_height;
+    return { items: [strip(await prover.prove(txid, height, { merkle: r }))], notes };
   }
   if (name === 'tx') {
     const txid = o.params[0] as string;
@@ -79,7 +83,7 @@ async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract
     if (height === undefined) {
       return { items: [{ txid, height: 0, status: 'unanchored', reason: 'the server would not say which block holds it (no verbose transaction), so its confirmation cannot be proven' }], notes };
     }
-    return { items: [strip(await prover.prove(txid, height, raw))], notes };
+    return { items: [strip(await prover.prove(txid, height, raw !== undefined ? { raw } : {}))], notes };
   }
   // balance: prove every confirmed UTXO's funding output, then compare the sum
   const sh = scripthashOf(job, o);

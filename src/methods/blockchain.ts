@@ -38,7 +38,7 @@ export const getBalance = defineMethod({
   cli: {
     name: 'balance',
     args: [target],
-    json: '{"confirmed": <sats>, "unconfirmed": <sats, may be negative>}; --verify wraps it: {"result": ..., "verified": {"verified": bool, "checkpoints", "proofs": [...], "notes": [...]}}',
+    json: '{"confirmed": <sats>, "unconfirmed": <sats, may be negative>}; --verify wraps it: {"result": ..., "verified": true|false, "verification": {"status": "verified|unconfirmed|unanchored|failed", "checkpoints", "proofs": [...], "notes": [...]}}',
     options: [
       { flags: '--verify', kind: 'bool', description: 'prove the funding transactions of the UTXOs (unspentness cannot be proven): merkle proofs against headers chained to a checkpoint, txids against raw transactions (exit 6 if false)' },
       { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
@@ -61,7 +61,7 @@ export const getHistory = defineMethod({
   cli: {
     name: 'history',
     args: [target],
-    json: '[{"tx_hash": "<txid>", "height": <n>}, ..., {"tx_hash": "<txid>", "height": 0 | -1, "fee": <sats>}]; --verify wraps it: {"result": ..., "verified": {"verified": bool, "checkpoints", "proofs": [{"txid", "height", "status": "verified|unanchored|unconfirmed|failed", "reason"?, "block"?, "anchor"?}], "notes": [...]}}',
+    json: '[{"tx_hash": "<txid>", "height": <n>}, ..., {"tx_hash": "<txid>", "height": 0 | -1, "fee": <sats>}]; --verify wraps it: {"result": ..., "verified": true|false, "verification": {"status": "verified|unconfirmed|unanchored|failed", "checkpoints", "proofs": [{"txid", "height", "status", "reason"?, "block"?, "anchor"?}], "notes": [...]}}',
     options: [
       { flags: '--verify', kind: 'bool', description: 'prove it: merkle proofs against headers chained to a checkpoint, txids against raw transactions (exit 6 if false)' },
       { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
@@ -276,7 +276,7 @@ export const txGet = defineMethod({
       { flags: '--verify', kind: 'bool', description: 'prove it: merkle proofs against headers chained to a checkpoint, txids against raw transactions (exit 6 if false)' },
       { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
     ],
-    json: '"<raw tx hex>" (the txid is checked against it), or the verbose object; --decode: {"result": "<hex>", "decoded": {"txid", "inputs": [...], "outputs": [...], ...}}',
+    json: '"<raw tx hex>" (the txid is checked against it), or the verbose object; --decode: {"result": "<hex>", "decoded": {"txid", "inputs": [...], "outputs": [...], ...}}; --verify: {"result": ..., "verified": true|false, "verification": {"status", "checkpoints", "proofs": [...], "notes": [...]}}',
   },
 });
 
@@ -332,10 +332,10 @@ export const getMerkle = defineMethod({
       { name: 'HEIGHT', kind: 'uint', param: 'height', description: 'the height of its block' },
     ],
     options: [
-      { flags: '--verify', kind: 'bool', description: "check the branch against the merkle root of a header chained to a checkpoint (exit 6 if false)" },
+      { flags: '--verify', kind: 'bool', description: "check the branch against the merkle root of a header chained to a checkpoint, or else of the server's own header (unanchored; exit 6 if false either way)" },
       { flags: '--checkpoint <height:hash>', kind: 'string', description: 'anchor --verify to this block instead of the built-in checkpoints' },
     ],
-    json: '{"block_height": n, "merkle": ["<hex>", ...], "pos": n}; --verify wraps it: {"result": ..., "verified": ...}',
+    json: '{"block_height": n, "merkle": ["<hex>", ...], "pos": n}; --verify wraps it: {"result": ..., "verified": true|false, "verification": {"status": "verified|unconfirmed|unanchored|failed", "checkpoints", "proofs": [...], "notes": [...]}}',
     columns: [
       { key: 'block_height', header: 'height', format: 'height' },
       { key: 'pos', header: 'pos', format: 'int' },

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '../../src/protocol/connection.js';
 import { parseServer } from '../../src/protocol/server-address.js';
-import { HeaderAnchor, checkHeaderRun } from '../../src/diag/spv.js';
+import { HeaderAnchor, checkHeaderRun, type HeaderFetcher } from '../../src/diag/spv.js';
 import { FileHeaderStore } from '../../src/diag/cache.js';
 import { TxProver, connectionFetcher, summarizeProofs } from '../../src/diag/proofs.js';
 import { builtinCheckpoints } from '../../src/diag/checkpoints.js';
@@ -19,14 +19,17 @@ after(async () => {
   for (const c of closers) await c();
 });
 
-async function setup(opts: LyingOptions = {}, network: 'regtest' | 'testnet' = 'regtest', checkpoints = builtinCheckpoints('regtest')) {
+async function setup(opts: LyingOptions = {}, network: 'regtest' | 'testnet' = 'regtest', checkpoints = builtinCheckpoints('regtest'), fetcher?: HeaderFetcher) {
   const srv = await startLyingServer(opts);
   closers.push(() => srv.close());
   const conn = await Connection.open({ server: parseServer(srv.spec), requestTimeoutMs: 5000 });
   closers.push(() => conn.close());
-  const anchor = new HeaderAnchor({ network, checkpoints, fetcher: connectionFetcher(conn) });
+  const anchor = new HeaderAnchor({ network, checkpoints, fetcher: fetcher ?? connectionFetcher(conn) });
   return { srv, conn, anchor, prover: new TxProver(conn, anchor) };
 }
+
+/** Header ranges refused, as a server that will not give headers 0..H does (nothing can be anchored). */
+const refusing: HeaderFetcher = { fetch: async () => { throw new Error('headers refused'); } };
 
 test('an honest server: every payment proves against headers chained to genesis', async () => {
   const { anchor, prover, srv } = await setup();
@@ -38,7 +41,16 @@ test('an honest server: every payment proves against headers chained to genesis'
   assert.equal(p.anchor, 'checkpoint 0');
   const mem = await prover.prove(u.tx_hash, 0);
   assert.equal(mem.status, 'unconfirmed');
-  assert.equal(summarizeProofs([p], 'genesis').report.verified, true);
+  const s = summarizeProofs([p], 'genesis');
+  assert.equal(s.verified, true);
+  assert.equal(s.verification.status, 'verified');
+  assert.equal(s.error, undefined);
+  // A mempool entry has no proof: not verified, but nothing false either.
+  const m = summarizeProofs([p, mem], 'genesis');
+  assert.equal(m.verified, false);
+  assert.equal(m.verification.status, 'unconfirmed');
+  assert.equal(m.error, undefined);
+  assert.equal(summarizeProofs([], 'genesis').verified, true);
 });
 
 test('a wrong merkle branch is a failed proof naming the transaction', async () => {
@@ -46,10 +58,51 @@ test('a wrong merkle branch is a failed proof naming the transaction', async () 
   const u = srv.chain.utxos[3]!;
   const p = await prover.prove(u.tx_hash, u.height);
   assert.equal(p.status, 'failed');
-  assert.match(p.reason!, /false merkle proof/);
+  assert.match(p.reason!, new RegExp(`the merkle branch for ${u.tx_hash} does not lead to the merkle root of block [0-9a-f]{64} at ${u.height} \\(its header chained to checkpoint 0\\)`));
   const s = summarizeProofs([p], 'genesis');
   assert.ok(s.error instanceof VerificationError);
   assert.equal(s.error.exitCode, 6);
+  assert.equal(s.verified, false);
+  assert.equal(s.verification.status, 'failed');
+});
+
+test('unanchored: a branch that contradicts the server\'s own header is still a lie', async () => {
+  const { prover, srv } = await setup({ wrongMerkle: true }, 'regtest', builtinCheckpoints('regtest'), refusing);
+  const u = srv.chain.utxos[3]!;
+  const p = await prover.prove(u.tx_hash, u.height);
+  assert.equal(p.status, 'failed');
+  assert.equal(p.reason, `the merkle branch for ${u.tx_hash} does not lead to the merkle root of the server's own header at ${u.height}`);
+  assert.equal(p.anchor, undefined);
+  const s = summarizeProofs([p], 'genesis');
+  assert.equal(s.verified, false);
+  assert.equal(s.error?.exitCode, 6);
+  assert.ok(srv.requests.some((r) => r.method === 'blockchain.block.header'), 'the server\'s own header was fetched');
+});
+
+test('unanchored: a branch that matches the server\'s own header is unanchored, never verified', async () => {
+  const { prover, srv } = await setup({}, 'regtest', builtinCheckpoints('regtest'), refusing);
+  const u = srv.chain.utxos[4]!;
+  const p = await prover.prove(u.tx_hash, u.height);
+  assert.equal(p.status, 'unanchored');
+  assert.equal(p.block, srv.chain.blocks[u.height]!.hash);
+  assert.match(p.reason!, /headers refused.*agrees only with the server's own header/);
+  const s = summarizeProofs([p], 'genesis');
+  assert.equal(s.verified, false);
+  assert.equal(s.verification.status, 'unanchored');
+  assert.equal(s.error, undefined);
+  assert.match(s.verification.notes.join('\n'), /1 transaction\(s\) unanchored/);
+  // Self-authenticating parts are still checked: an inflated output value is a lie unanchored too.
+  const o = await prover.proveOutput(u.tx_hash, u.height, u.tx_pos, u.value + 1, WATCH_SCRIPTHASH);
+  assert.equal(o.status, 'failed');
+  assert.match(o.reason!, /not the \d+ the server claims/);
+});
+
+test('unanchored: a raw transaction that does not hash to its txid fails', async () => {
+  const { prover, srv } = await setup({ wrongTx: true }, 'regtest', builtinCheckpoints('regtest'), refusing);
+  const u = srv.chain.utxos[6]!;
+  const p = await prover.prove(u.tx_hash, u.height);
+  assert.equal(p.status, 'failed');
+  assert.match(p.reason!, /hashes to/);
 });
 
 test('a raw transaction that does not hash to its txid fails', async () => {

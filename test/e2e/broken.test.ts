@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { createHash } from 'node:crypto';
 import { startScriptedServer, selfSignedCert, type Fault, type ScriptedServer } from '../support/scripted-server.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -19,6 +20,30 @@ async function withFault(method: string, fault: Fault, args: string[]) {
   } finally {
     await s.close();
   }
+}
+
+/** The recorded get_merkle branch of TXID at height 103 (position 1). */
+const MERKLE_103 = [
+  'ebe7300f7c658b447977cd18161513df8bd6ec428b1f9bf824acf9e47afe3c17',
+  '4864492f560e430f030da9c1fab69cd8a92b28e207e150c2dcee8d8d8b47a75e',
+  '1c65e6651b9c5b456fca9e32e72d6b860b79fac944ab1d011e966e2bf9cccd68',
+];
+
+/** The merkle root (display hex) a branch leads to (PROTOCOL.md §6.3). */
+function rootOf(txid: string, pos: number, branch: string[]): string {
+  const rev = (hex: string) => Buffer.from(hex, 'hex').reverse();
+  const d = (b: Buffer) => createHash('sha256').update(createHash('sha256').update(b).digest()).digest();
+  let h = rev(txid);
+  for (const e of branch) {
+    h = pos & 1 ? d(Buffer.concat([rev(e), h])) : d(Buffer.concat([h, rev(e)]));
+    pos >>= 1;
+  }
+  return Buffer.from(h).reverse().toString('hex');
+}
+
+/** A regtest-shaped 80-byte header with the given merkle root (display hex). */
+function headerWithRoot(root: string): string {
+  return '00000020' + '11'.repeat(32) + Buffer.from(root, 'hex').reverse().toString('hex') + '8a98046bffff7f2004000000';
 }
 
 function oneLine(stderr: string, re: RegExp) {
@@ -100,15 +125,39 @@ describe('broken and lying servers', { concurrency: 6 }, () => {
   it('merkle --verify against a header whose root does not match -> 6, wrapped JSON', async () => {
     const s = await startScriptedServer({
       transcript: 'electrumx-1.6',
-      // The header at 103 is not in the recording: a header with some other merkle root.
-      extra: [{ method: 'blockchain.block.header', params: [103], result: '00000020' + '11'.repeat(32) + '22'.repeat(32) + '8a98046bffff7f2004000000' }],
+      // The header at 103 is not in the recording: a header with some other merkle root. The
+      // headers 0..103 are not recorded either, so nothing can be anchored: the branch still
+      // contradicts the server's own header, which is a lie.
+      extra: [{ method: 'blockchain.block.header', params: [103], result: headerWithRoot('22'.repeat(32)) }],
     });
     const r = await runCli(['--network', 'regtest', '--json', 'merkle', TXID, '103', '--verify'], { server: s.spec });
     await s.close();
-    assert.equal(r.code, 6);
-    const out = JSON.parse(r.stdout) as { result: { block_height: number }; verified: boolean };
+    assert.equal(r.code, 6, r.stderr);
+    const out = JSON.parse(r.stdout) as { result: { block_height: number }; verified: boolean; verification: { status: string; proofs: { status: string; reason: string }[] } };
     assert.equal(out.verified, false);
     assert.equal(out.result.block_height, 103);
+    assert.equal(out.verification.status, 'failed');
+    assert.equal(out.verification.proofs[0]!.status, 'failed');
+    const e = JSON.parse(r.stderr) as { error: { exit: number; message: string } };
+    assert.equal(e.error.exit, 6);
+    assert.match(e.error.message, new RegExp(`the merkle branch for ${TXID} does not lead to the merkle root of the server's own header at 103`));
+  });
+  it('merkle --verify against the server\'s own matching header, unanchored -> 0, never "verified"', async () => {
+    const s = await startScriptedServer({
+      transcript: 'electrumx-1.6',
+      extra: [{ method: 'blockchain.block.header', params: [103], result: headerWithRoot(rootOf(TXID, 1, MERKLE_103)) }],
+    });
+    const j = await runCli(['--network', 'regtest', '--json', 'merkle', TXID, '103', '--verify'], { server: s.spec });
+    const h = await runCli(['--network', 'regtest', 'merkle', TXID, '103', '--verify'], { server: s.spec });
+    await s.close();
+    assert.equal(j.code, 0, j.stderr);
+    const out = JSON.parse(j.stdout) as { verified: boolean; verification: { status: string; notes: string[] } };
+    assert.equal(out.verified, false);
+    assert.equal(out.verification.status, 'unanchored');
+    assert.match(out.verification.notes.join(' '), /unanchored/);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /verified: no, unanchored/);
+    assert.doesNotMatch(h.stdout, /verified: yes/);
   });
 });
 

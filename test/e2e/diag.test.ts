@@ -73,21 +73,28 @@ test('history and balance --verify prove against serve --local', async () => {
   const h = await cli(['history', paid, '--verify', '--json'], local);
   assert.equal(h.code, 0, h.stderr);
   const out = JSON.parse(h.stdout);
-  assert.equal(out.verified.verified, true);
-  assert.equal(out.verified.proofs[0].status, 'verified');
+  assert.equal(out.verified, true);
+  assert.equal(out.verification.status, 'verified');
+  assert.equal(out.verification.proofs[0].status, 'verified');
+  assert.equal(out.verification.proofs[0].anchor, 'checkpoint 0');
   const b = await cli(['balance', paid, '--verify'], local);
   assert.equal(b.code, 0, b.stderr);
   assert.match(b.stdout, /verified: yes/);
   assert.match(b.stdout, /unspent cannot be proven/);
   const m = await cli(['merkle', out.result[0].tx_hash, String(out.result[0].height), '--verify', '--json'], local);
-  assert.equal(JSON.parse(m.stdout).verified.verified, true);
+  assert.equal(m.code, 0, m.stderr);
+  assert.equal(JSON.parse(m.stdout).verified, true);
+  // Anchored to a block the server does not have: a lie about that block (exit 6).
+  const cp = await cli(['merkle', out.result[0].tx_hash, String(out.result[0].height), '--verify', '--checkpoint', `1:${'ab'.repeat(32)}`], local);
+  assert.equal(cp.code, 6);
+  assert.match(cp.stderr, /--checkpoint 1 says/);
 });
 
 test('a lying server is reported with exit status 6 naming what was false', async () => {
   const bad = await liar({ wrongMerkle: true });
   const h = await cli(['history', WATCH_ADDRESS, '--verify'], bad);
   assert.equal(h.code, 6);
-  assert.match(h.stderr, /the server lied: false merkle proof/);
+  assert.match(h.stderr, /the server lied: the merkle branch for [0-9a-f]{64} does not lead to the merkle root of block [0-9a-f]{64} at \d+ \(its header chained to checkpoint 0\)/);
   const u = await cli(['balance', WATCH_ADDRESS, '--verify'], await liar({ inflateUtxos: 1 }));
   assert.equal(u.code, 6);
   assert.match(u.stderr, /not the \d+ the server claims/);

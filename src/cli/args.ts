@@ -200,9 +200,17 @@ export async function readRawTx(text: string, cwd: string, readStdin: () => Prom
  * The wire params for `method` at `version`: positional, in the method's order. Params the
  * version lacks are left out unless the user gave them (then sent, with a warning by the
  * caller); interior gaps take the documented default; trailing omitted ones are dropped.
+ * `notParams` names given values that are no parameter of this method at all.
  */
-export function wireParams(method: MethodSpec, version: string, values: Record<string, unknown>): { params: unknown[]; outOfVersion: string[] } {
+export function wireParams(
+  method: MethodSpec,
+  version: string,
+  values: Record<string, unknown>,
+): { params: unknown[]; outOfVersion: string[]; notParams: string[] } {
   const target = values[TARGET_PARAM] as Target | undefined;
+  // Given values the method has no slot for at all (--cp-height with 1.0's block.get_header):
+  // they cannot be sent, and dropping them silently would answer another question.
+  const notParams = Object.keys(values).filter((k) => k !== TARGET_PARAM && values[k] !== undefined && !method.params.some((p) => p.name === k));
   const slots: { given: boolean; value: unknown }[] = [];
   const outOfVersion: string[] = [];
   for (const p of method.params) {
@@ -225,7 +233,7 @@ export function wireParams(method: MethodSpec, version: string, values: Record<s
     slots.push({ given: true, value: v });
   }
   while (slots.length > 0 && !slots[slots.length - 1]!.given) slots.pop();
-  return { params: slots.map((s) => s.value), outOfVersion };
+  return { params: slots.map((s) => s.value), outOfVersion, notParams };
 }
 
 function targetAddress(target: Target, method: MethodSpec, version: string): string {

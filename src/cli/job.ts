@@ -52,7 +52,16 @@ export class Job {
 
   /** Wire params for `values`, warning about params the negotiated version lacks. */
   params(values: Record<string, unknown> = this.inv.values, method: MethodSpec = this.requireMethod()): unknown[] {
-    const { params, outOfVersion } = wireParams(method, this.version, values);
+    const { params, outOfVersion, notParams } = wireParams(method, this.version, values);
+    if (notParams.length > 0) {
+      const having = this.command.methods.flatMap((m) => {
+        const p = m.params.find((x) => notParams.includes(x.name));
+        return p ? [`${m.name} (protocol ${p.since ?? m.since}+)`] : [];
+      });
+      throw new UsageError(`${this.command.spec.name} sends ${method.name} at protocol ${this.version}, which takes no ${notParams.join(', ')}`, {
+        hint: `${notParams.join(', ')} needs ${having.join(' or ') || 'another method'}: negotiate it with --protocol, or leave the option out`,
+      });
+    }
     for (const p of outOfVersion) {
       this.ctx.out.warn(`${method.name}: parameter ${p} does not exist at protocol ${this.version}; sending it anyway`);
     }

@@ -89,10 +89,12 @@ test('wire params follow the negotiated version', () => {
   assert.deepEqual(wireParams(get, '1.6', { tx_hash: txid }).params, [txid]);
   assert.deepEqual(wireParams(get, '1.6', { tx_hash: txid, verbose: true }).params, [txid, true], 'the 1.0-only height slot is skipped');
   const fee = findMethod('blockchain.estimatefee')!;
-  assert.deepEqual(wireParams(fee, '1.6', { number: 2, mode: 'ECONOMICAL' }), { params: [2, 'ECONOMICAL'], outOfVersion: [] });
-  assert.deepEqual(wireParams(fee, '1.4', { number: 2, mode: 'ECONOMICAL' }), { params: [2, 'ECONOMICAL'], outOfVersion: ['mode'] });
+  assert.deepEqual(wireParams(fee, '1.6', { number: 2, mode: 'ECONOMICAL' }), { params: [2, 'ECONOMICAL'], outOfVersion: [], notParams: [] });
+  assert.deepEqual(wireParams(fee, '1.4', { number: 2, mode: 'ECONOMICAL' }), { params: [2, 'ECONOMICAL'], outOfVersion: ['mode'], notParams: [] });
   const hdr = findMethod('blockchain.block.header')!;
   assert.deepEqual(wireParams(hdr, '1.4', { height: 5 }).params, [5], 'the default cp_height is not sent');
+  const old = findMethod('blockchain.block.get_header')!;
+  assert.deepEqual(wireParams(old, '1.2', { height: 5, cp_height: 9 }), { params: [5], outOfVersion: [], notParams: ['cp_height'] }, 'a proof 1.2 cannot give is named');
 });
 
 test('call params: JSON when they parse, else strings; long digit strings stay strings', () => {

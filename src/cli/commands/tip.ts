@@ -28,11 +28,12 @@ export async function run(job: Job): Promise<void> {
   if (job.inv.flags.follow !== true) {
     const { result, params } = await job.call();
     await job.print([{ key: '', params, result }], async (r) => {
-      const h = r as { hex?: string; height?: number };
-      if (typeof h.hex !== 'string') return job.human(r);
+      // 1.0-1.3 servers send the deserialized header: re-serialize it to show the same view.
+      const h = r as { hex?: string; height?: number; block_height?: number };
+      const hex = typeof h.hex === 'string' ? h.hex : await (await import('./header.js')).headerHexOf(r);
       const { decodeHeader } = await import('../../bitcoin/decode.js');
       const { renderDecodedHeader } = await import('../../format/tx.js');
-      return renderDecodedHeader(decodeHeader(h.hex, h.height), out.opts.color);
+      return renderDecodedHeader(decodeHeader(hex, h.height ?? h.block_height), out.opts.color);
     });
     return;
   }

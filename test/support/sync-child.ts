@@ -1,16 +1,48 @@
 /**
- * Child process of the kill -9 test (test/server/indexer.test.ts): opens the backend on a
- * bitcoind (URL and cookie from argv), prints "open" once syncing starts and "synced" when
- * done, then exits. Usage: node --import tsx test/support/sync-child.ts URL COOKIE DBDIR
+ * A syncing backend in its own process, for the kill -9 test (test/server/indexer.test.ts)
+ * and bench/sync.ts (which measures this process's peak RSS apart from the node's).
+ * Opens the backend on a bitcoind (URL and cookie from argv), prints "open" once syncing
+ * starts and "synced" when done, then exits. With --report it prints one more line first:
+ * {"secs","height","txs","maxRssBytes","maxAnonBytes"} (secs from openBackend to the end of
+ * the sync; maxAnonBytes is the peak of Linux's RssAnon, i.e. without LMDB's mapped pages).
+ * Usage: node --import tsx test/support/sync-child.ts URL COOKIE DBDIR [--chunk N] [--report]
  */
+import fs from 'node:fs';
 import { openBackend } from '../../src/server/backend.js';
 
-const [url, cookie, dbDir] = process.argv.slice(2);
+const [url, cookie, dbDir, ...rest] = process.argv.slice(2);
+const chunkAt = rest.indexOf('--chunk');
+const report = rest.includes('--report');
+let maxAnon = 0;
+const sampleAnon = (): void => {
+  try {
+    const m = /RssAnon:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) maxAnon = Math.max(maxAnon, Number(m[1]) * 1024);
+  } catch {
+    // not Linux: reported as 0
+  }
+};
+const sampler = report ? setInterval(sampleAnon, 50) : undefined;
+const t0 = process.hrtime.bigint();
+let txs = 0;
 const b = await openBackend({
-  network: 'regtest', bitcoindUrl: url, rpcCookie: cookie, dbDir: dbDir!, zmq: false, maxChunkBlocks: 3,
-  log: () => {}, pollMs: 3_600_000, mempoolPollMs: 3_600_000,
+  network: 'regtest', bitcoindUrl: url, rpcCookie: cookie, dbDir: dbDir!, zmq: false,
+  maxChunkBlocks: chunkAt >= 0 ? Number(rest[chunkAt + 1]) : 3,
+  log: report ? (l) => process.stderr.write(`${l}\n`) : () => {},
+  onProgress: (p) => {
+    txs = Math.max(txs, p.txs);
+    if (report && !p.done) process.stderr.write(`height ${p.height}/${p.target}, ${Math.round(p.txPerSec)} tx/s\n`);
+  },
+  pollMs: 3_600_000, mempoolPollMs: 3_600_000,
 });
 process.stdout.write('open\n');
 await b.sync;
+const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+if (report) {
+  clearInterval(sampler);
+  sampleAnon();
+  // resourceUsage().maxRSS is the process's peak resident set (KiB), mapped LMDB pages included.
+  process.stdout.write(`${JSON.stringify({ secs, height: b.backend.tip().height, txs, maxRssBytes: process.resourceUsage().maxRSS * 1024, maxAnonBytes: maxAnon })}\n`);
+}
 process.stdout.write('synced\n');
 await b.close();

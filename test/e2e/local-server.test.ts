@@ -454,6 +454,49 @@ test('broadcast-package: a parent and its child (1.6 only)', { timeout: 30_000 }
   assert.ok(mem.includes(parent.txid) && mem.includes(child.txid));
 });
 
+test('a child at -1 turns 0 when only its parent confirms, and back after a reorg; history and notifications follow', { timeout: 60_000 }, async () => {
+  // Another anyone-can-spend script: P2WSH(<07> OP_DROP OP_TRUE), its own script hash.
+  const ws = Buffer.from([0x01, 0x07, 0x75, 0x51]);
+  const script = Buffer.concat([Buffer.from([0x00, 0x20]), createHash('sha256').update(ws).digest()]);
+  const x = scriptToAddress(script, 'regtest')!;
+  const parent = spend([spare[2]!], [[script, spare[2]!.value - 1000]]);
+  const t = new Transaction();
+  t.version = 2;
+  t.addInput(Buffer.from(parent.txid, 'hex').reverse(), 0, 0xfffffffd);
+  t.addOutput(script, BigInt(spare[2]!.value - 3000));
+  t.setWitness(0, [ws]);
+  const child = { hex: t.toHex(), txid: t.getId() };
+  await node.rpc('sendrawtransaction', [parent.hex]);
+  await node.rpc('sendrawtransaction', [child.hex]);
+  const s = streamCli(['--network', 'regtest', '--json', 'subscribe', x], { server: `${srv.tcp}:t` });
+  const want = async () => (await NodeReference.read(node)).historyOf(shOf(x));
+  const before = await want();
+  assert.deepEqual(before.map((e) => e.height), [0, -1]);
+  const first = JSON.parse(await s.waitFor((l) => l.includes(child.txid)));
+  assert.equal(first.status, statusHash(before));
+  // A block with the parent only: the child's height flips from -1 to 0.
+  const { hash } = await node.rpc<{ hash: string }>('generateblock', [await node.newAddress(), [parent.txid]]);
+  const after = await want();
+  assert.deepEqual(after.map((e) => e.height), [(await node.rpc<{ height: number }>('getblockheader', [hash])).height, 0]);
+  const n = s.lines.length;
+  const flipped = JSON.parse(await s.waitFor((l) => l.includes(statusHash(after)!), n > 0 ? 1 : 0));
+  assert.deepEqual(flipped.confirmed.map((e: { tx_hash: string }) => e.tx_hash), [parent.txid]);
+  assert.deepEqual(json(await cli(['history', x])), after);
+  // The block is reorged out: both back in the mempool, as the node says.
+  await node.invalidate(hash);
+  const back = await want();
+  assert.deepEqual(back.map((e) => e.height), [0, -1]);
+  const reorged = JSON.parse(await s.waitFor((l) => l.includes(`"status":"${statusHash(back)}"`), 2));
+  assert.deepEqual(reorged.unconfirmed.map((e: { tx_hash: string }) => e.tx_hash), [parent.txid]);
+  assert.deepEqual(json(await cli(['history', x])), back);
+  await node.reconsider(hash);
+  const again = JSON.parse(await s.waitFor((l) => l.includes(`"status":"${statusHash(after)}"`), s.lines.length));
+  assert.equal(again.type, 'status');
+  assert.deepEqual(json(await cli(['history', x])), await want());
+  s.interrupt();
+  assert.equal((await s.done).code, 130);
+});
+
 test('subscribe --json streams a payment arriving, then confirming (1.6 and 1.0); Ctrl-C exits 130', { timeout: 60_000 }, async () => {
   const fresh = await node.newAddress('bech32');
   const streams = ['1.6', '1.0'].map((v) =>

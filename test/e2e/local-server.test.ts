@@ -138,6 +138,7 @@ before(async () => {
 after(async () => {
   const code = await srv?.stop();
   await node?.cleanup();
+  if (!srv) return; // before() failed and says why
   // Ctrl-C is exit 130 like every command, after a graceful shutdown.
   assert.equal(code, 130, srv?.log());
   assert.match(srv.log(), /shutting down\nstopped\n?$/);
@@ -442,6 +443,10 @@ test('broadcast: a new tx is accepted once; the node refuses it again after it c
   const old = await cli(['broadcast', '--yes', t.hex], { version: '1.0' });
   assert.equal(old.code, 4, old.stderr);
   assert.ok(old.stderr.includes(reason), old.stderr);
+  // ...and an accepted one as its txid.
+  const t10 = spend([spare[3]!], [[P2WSH_SCRIPT, spare[3]!.value - 3000]]);
+  assert.equal(json(await cli(['broadcast', '--yes', t10.hex], { version: '1.0' })), t10.txid);
+  assert.ok((await node.rpc<string[]>('getrawmempool')).includes(t10.txid));
 });
 
 test('broadcast-package: a parent and its child (1.6 only)', { timeout: 30_000 }, async () => {

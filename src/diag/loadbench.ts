@@ -41,7 +41,10 @@ export interface LoadBenchStats {
   errorsByKind: Record<string, number>;
   elapsedMs: number;
   throughput: number;
+  /** Latency of the answered requests. */
   latency: LatencySummary;
+  /** Latency of the requests answered with an error (how long a refusal takes). */
+  errorLatency: LatencySummary;
   byMethod: Record<string, { requests: number; errors: number; latency: LatencySummary }>;
 }
 
@@ -87,6 +90,7 @@ export async function runLoadBench(opts: LoadBenchOptions): Promise<LoadBenchSta
     const durationMs = opts.requests === undefined ? opts.durationMs ?? 10_000 : Infinity;
     const budget = opts.requests ?? Infinity;
     const all: number[] = [];
+    const failed: number[] = [];
     const per = new Map<string, { lat: number[]; errors: number }>();
     const errorsByKind: Record<string, number> = {};
     let issued = 0;
@@ -117,6 +121,7 @@ export async function runLoadBench(opts: LoadBenchOptions): Promise<LoadBenchSta
           all.push(d);
           s.lat.push(d);
         } catch (err) {
+          failed.push(performance.now() - q0);
           errors++;
           s.errors++;
           const kind = errorKind(err);
@@ -142,6 +147,7 @@ export async function runLoadBench(opts: LoadBenchOptions): Promise<LoadBenchSta
       elapsedMs: roundMs(elapsedMs),
       throughput: Math.round(((all.length + errors) / elapsedMs) * 1000 * 10) / 10,
       latency: rounded(summarize(all)),
+      errorLatency: rounded(summarize(failed)),
       byMethod,
     };
   } finally {

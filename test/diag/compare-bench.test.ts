@@ -57,4 +57,8 @@ test('runLoadBench: request count, mix and latency figures', async () => {
   const d = await runLoadBench({ server: dropping, sessions: 2, requests: 200, scripthashes: [EMPTY_SCRIPTHASH] });
   assert.ok(d.errors >= 1);
   assert.ok(d.errorsByKind.connection! >= 1, JSON.stringify(d.errorsByKind));
+  // Refusals are timed apart from answers.
+  assert.equal(s.errorLatency.count, 0);
+  assert.equal(d.errorLatency.count, d.errors);
+  assert.equal(d.latency.count, d.requests - d.errors);
 });

@@ -19,6 +19,7 @@ import { formatServer } from '../../protocol/server-address.js';
 import { cmpVersion } from '../../protocol/version.js';
 import { TARGET_PARAM, type Target } from '../args.js';
 import type { Job } from '../job.js';
+import { headerHexOf } from './header.js';
 
 /** A history entry (blockchain.scripthash.get_history). */
 export interface Entry {
@@ -322,15 +323,16 @@ export async function followTips(job: Job): Promise<void> {
   await job.open();
   const method = job.requireMethod();
   const emitter = new Emitter(job);
-  let last: { height: number; hash?: string } | undefined;
+  let last: { height: number; hash: string } | undefined;
   const show = async (header: unknown) => {
-    const h = header as { hex?: string; height?: number; block_height?: number };
+    const h = header as { hex?: string };
     const height = tipHeight(header);
-    const hash = typeof h.hex === 'string' ? blockHash(h.hex) : undefined;
     if (height === undefined) return;
-    if (last && last.height === height && (hash === undefined || last.hash === hash)) return; // seen
-    last = { height, ...(hash ? { hash } : {}) };
-    const line = hash ? `${height}  ${hash}` : `${height}`;
+    // 1.0-1.3 servers send deserialized headers: re-serialize to get the hash.
+    const hash = blockHash(typeof h.hex === 'string' ? h.hex : await headerHexOf(header));
+    if (last && last.height === height && last.hash === hash) return; // seen
+    last = { height, hash };
+    const line = `${height}  ${hash}`;
     await emitter.emit({ type: 'tip', ...(header as Record<string, unknown>) }, line);
   };
   /** After a reconnect, the blocks announced while away (raw-header servers, up to 100). */

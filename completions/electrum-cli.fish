@@ -288,7 +288,7 @@ complete -c electrum-cli -n '__electrum_cli_at \'broadcast\'; and __electrum_cli
 complete -c electrum-cli -n '__electrum_cli_at \'broadcast-package\'' -l verbose -d 'return bitcoind\'s raw submitpackage result'
 complete -c electrum-cli -n '__electrum_cli_at \'broadcast-package\'' -s h -l help -d 'show help'
 complete -c electrum-cli -n '__electrum_cli_at \'broadcast-package\'; and __electrum_cli_pos_from 0' -F
-complete -c electrum-cli -n '__electrum_cli_at \'merkle\'' -l verify -d 'check the branch against the merkle root of a header chained to a checkpoint (e…'
+complete -c electrum-cli -n '__electrum_cli_at \'merkle\'' -l verify -d 'check the branch against the merkle root of a header chained to a checkpoint, o…'
 complete -c electrum-cli -n '__electrum_cli_at \'merkle\'' -l checkpoint -x -d 'anchor --verify to this block instead of the built-in checkpoints'
 complete -c electrum-cli -n '__electrum_cli_at \'merkle\'' -s h -l help -d 'show help'
 complete -c electrum-cli -n '__electrum_cli_at \'tx-from-pos\'' -l merkle -d 'also return the merkle branch'

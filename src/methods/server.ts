@@ -82,7 +82,7 @@ export const serverPeersSubscribe = defineMethod({
   cli: {
     name: 'peers',
     args: [],
-    json: '[["<ip>", "<host>", ["v1.6", "s50002", "t50001", "p10000"]], ...]; with --probe/--crawl/--servers: {"network", "servers": [{"server", "reachable", "connectMs", "tlsMs", "firstReplyMs", "pingP50Ms", "software", "protocol", "genesisOk", "height", "lag", "pruning", "tls": {"ca", "selfSigned", "fingerprint256", "validTo", "daysToExpiry"}, "error"?, ...}], "summary": {"probed", "reachable", "medianHeight", "wrongChain", "elapsedMs"}} (--crawl adds "crawl": {"depth", "discovered", "truncated"}); see docs/DIAGNOSTICS.md',
+    json: '[["<ip>", "<host>", ["v1.6", "s50002", "t50001", "p10000"]], ...]; with --probe/--crawl/--servers: {"network", "servers": [{"server", "reachable", "connectMs", "tlsMs", "firstReplyMs", "pingP50Ms", "software", "protocol", "genesisOk", "height", "lag", "pruning", "tls": {"ca", "selfSigned", "fingerprint256", "validTo", "daysToExpiry"}, "error"?, ...}], "summary": {"probed", "reachable", "medianHeight", "wrongChain", "elapsedMs"}} (--crawl adds "crawl": {"depth", "discovered", "truncated"}); see the README, Diagnostics',
     options: [
       { flags: '--probe', kind: 'bool', description: "connect to every listed peer at once and report reachability, timings, tip lag and certificates" },
       { flags: '--crawl', kind: 'bool', description: 'follow peers of peers breadth-first (with --depth, --max-servers), probing each' },

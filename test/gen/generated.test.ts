@@ -9,6 +9,7 @@ import { generatedFiles } from '../../src/gen/files.js';
 import { describe as describeModel, walk } from '../../src/gen/model.js';
 import { documentedCommands } from '../../src/gen/man.js';
 import { COMMANDS } from '../../src/methods/registry.js';
+import { spliceCommandsTable } from '../../src/gen/readme.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -24,6 +25,11 @@ test('committed completions/ and man/ equal freshly generated ones (run `npm run
     const committed = readFileSync(fileURLToPath(new URL(rel, ROOT)), 'utf8');
     assert.ok(committed === text, `${rel} is stale: run \`npm run gen\` and commit the result`);
   }
+});
+
+test("the README's command table is current (run `npm run gen`)", () => {
+  const readme = readFileSync(fileURLToPath(new URL('README.md', ROOT)), 'utf8');
+  assert.ok(spliceCommandsTable(readme) === readme, 'README.md command table is stale: run `npm run gen` and commit the result');
 });
 
 test('generation is deterministic', async () => {

@@ -1,6 +1,6 @@
 /**
  * `peers`: the server's peer list as a table; with --probe / --crawl / --servers the
- * concurrent probe of src/diag (JSON: ProbeReport, see docs/DIAGNOSTICS.md). After a probe
+ * concurrent probe of src/diag (JSON: ProbeReport, see the README, Diagnostics). After a probe
  * the healthy servers, fastest first, go to <cache>/electrum-cli/servers.txt for completion.
  */
 import { UsageError, ConnectionError } from '../../errors.js';

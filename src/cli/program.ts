@@ -1,7 +1,8 @@
 /**
  * The commander tree, generated from the registry's COMMANDS (one subcommand per protocol
- * question, DESIGN.md §2) plus the commands that are not one method. Cheap to build: every
- * action imports what it needs when it runs, so `--help` loads no network or table code.
+ * question, DESIGN.md §2) plus the commands that are not one method. Cheap to build: the
+ * actions of the commands that are not one method import what they need when they run, and
+ * nothing here loads table, prompt, spinner, WebSocket or SOCKS code.
  */
 import { Command, Option } from 'commander';
 import { COMMANDS, type Command as RegistryCommand } from '../methods/registry.js';
@@ -15,6 +16,9 @@ import { register as registerBench } from './commands/bench.js';
 import { register as registerCompletion } from './commands/completion.js';
 import { register as registerWallet } from './commands/wallet.js';
 import { register as registerConfigInit } from './commands/config-init.js';
+// Static, not import(): every registry command runs it, and the build keeps the hot path in
+// one chunk (scripts/build.mjs); a separate chunk cost a file load on every run.
+import { runMethodCommand } from './run-method.js';
 
 /** What actions share with main.ts: the process seams and the contexts to close at exit. */
 export interface Runtime {
@@ -92,7 +96,6 @@ function addMethodCommand(program: Command, c: RegistryCommand, rt: Runtime): vo
     const self = a[a.length - 1] as Command;
     const positionals = a.slice(0, s.args.length);
     const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
-    const { runMethodCommand } = await import('./run-method.js');
     await runMethodCommand(ctx, c, positionals, self.opts());
   });
 }

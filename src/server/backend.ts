@@ -226,17 +226,19 @@ export class LocalBackend implements Backend {
 
   async utxoAddress(txid: string, index: number): Promise<string | null> {
     if (!/^[0-9a-fA-F]{64}$/.test(txid) || !Number.isInteger(index) || index < 0) return null;
-    // Unspent confirmed outputs are in the index; otherwise ask bitcoind.
-    const o = this.store.get(outpointKey(fromDisplay(txid.toLowerCase()), index));
-    let script: string | undefined;
+    // The index keeps script hashes, not scripts: the output's script comes from bitcoind
+    // (with the block hash from the index, so no -txindex is needed for confirmed txs).
+    const id = txid.toLowerCase();
+    const block = this.blockOf(id);
+    let tx: { vout?: { n: number; scriptPubKey?: { hex?: string } }[] };
     try {
-      const tx = await this.transaction(txid, true) as { vout?: { n: number; scriptPubKey?: { hex?: string } }[] };
-      script = tx.vout?.find((v) => v.n === index)?.scriptPubKey?.hex;
-    } catch {
-      if (!o) return null;
+      tx = await this.daemon.call('getrawtransaction', block ? [id, true, block] : [id, true]);
+    } catch (e) {
+      if (e instanceof RpcError) return null; // unknown to bitcoind
+      throw this.daemonError(e);
     }
-    if (script === undefined) return o ? null : null;
-    return scriptToAddress(script, this.network);
+    const script = tx.vout?.find((v) => v.n === index)?.scriptPubKey?.hex;
+    return script === undefined ? null : scriptToAddress(script, this.network);
   }
 
   async broadcast(rawTx: string): Promise<string> {

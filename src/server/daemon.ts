@@ -24,6 +24,8 @@ export interface DaemonOptions {
   log?: (line: string) => void;
   /** Per-request timeout (ms); default 120 s (a large block over RPC can be slow). */
   timeoutMs?: number;
+  /** Base wait between checks while bitcoind warms up or downloads blocks (ms, default 1000). */
+  waitMs?: number;
 }
 
 /** bitcoind answered a call with a JSON-RPC error object. */
@@ -249,14 +251,14 @@ export class Daemon {
         info = await this.call('getblockchaininfo');
         if (info.initialblockdownload && info.blocks < info.headers) {
           this.log(`bitcoind is in initial block download (${info.blocks}/${info.headers} blocks); waiting`);
-          await sleep(Math.min(30_000, 2000 * (attempt + 1)), signal);
+          await sleep(Math.min(30_000, 2 * (this.opts.waitMs ?? 1000) * (attempt + 1)), signal);
           continue;
         }
         break;
       } catch (e) {
         if (e instanceof RpcError && e.code === -28) {
-          this.log(`bitcoind is warming up (${oneLine(e.rpcMessage)}); waiting`);
-          await sleep(1000, signal);
+          if (attempt % 10 === 0) this.log(`bitcoind is warming up (${oneLine(e.rpcMessage)}); waiting`);
+          await sleep(this.opts.waitMs ?? 1000, signal);
           continue;
         }
         throw e;

@@ -278,16 +278,16 @@ export class Indexer {
     if (spentOuts && spentOuts.length !== b.txs.length) throw new RangeError(`spenttxouts lists ${spentOuts.length} txs, block has ${b.txs.length}`);
     for (let t = 0; t < b.txs.length; t++) {
       const t0 = b.txs[t]!;
-      const txid = t0.txid;
+      const txid = b.txids[t]!;
       tx.put(txnumKey(txnum), txid);
       tx.put(txidPrefixKey(txid, txnum), Buffer.alloc(0));
       shs.length = 0;
-      if (!t0.coinbase) {
+      if (t > 0) {
         const so = spentOuts?.[t];
-        if (so && so.length !== t0.ins.length) throw new RangeError(`spenttxouts lists ${so.length} inputs for a tx with ${t0.ins.length}`);
-        for (let i = 0; i < t0.ins.length; i++) {
-          const inp = t0.ins[i]!;
-          const ok = outpointKey(inp.prevHash, inp.vout);
+        if (so && so.length !== t0.inputs.length) throw new RangeError(`spenttxouts lists ${so.length} inputs for a tx with ${t0.inputs.length}`);
+        for (let i = 0; i < t0.inputs.length; i++) {
+          const inp = t0.inputs[i]!;
+          const ok = outpointKey(inp.prevHash, inp.prevIndex);
           let sh: Buffer;
           let value: number;
           let ftx: number;
@@ -299,22 +299,22 @@ export class Indexer {
             ftx = TXNUM_UNKNOWN;
           } else {
             const o = tx.get(ok);
-            if (!o) throw new RangeError(`block ${toDisplay(b.hash)} spends ${toDisplay(inp.prevHash)}:${inp.vout}, which the index does not know`);
+            if (!o) throw new RangeError(`block ${toDisplay(b.hash)} spends ${toDisplay(inp.prevHash)}:${inp.prevIndex}, which the index does not know`);
             const d = decodeOutpointValue(o);
             sh = Buffer.from(d.sh);
             value = d.value;
             ftx = d.txnum;
           }
           tx.del(ok);
-          tx.del(utxoKey(sh, inp.prevHash, inp.vout));
-          undo.push({ txid: Buffer.from(inp.prevHash), vout: inp.vout, sh, value, txnum: ftx });
+          tx.del(utxoKey(sh, inp.prevHash, inp.prevIndex));
+          undo.push({ txid: Buffer.from(inp.prevHash), vout: inp.prevIndex, sh, value, txnum: ftx });
           touch(sh);
         }
       }
       // The genesis coinbase cannot be spent and no server indexes it (PROTOCOL.md §3).
       if (height > 0) {
-        for (let v = 0; v < t0.outs.length; v++) {
-          const out = t0.outs[v]!;
+        for (let v = 0; v < t0.outputs.length; v++) {
+          const out = t0.outputs[v]!;
           if (isUnspendable(out.script)) continue;
           const sh = sha256(out.script);
           tx.put(utxoKey(sh, txid, v), utxoValue(out.value, txnum));
@@ -349,25 +349,26 @@ export class Indexer {
         let u = undo.length;
         for (let t = b.txs.length - 1; t >= 0; t--) {
           const t0 = b.txs[t]!;
+          const txid = b.txids[t]!;
           const txnum = first + t;
           const empty = Buffer.alloc(0);
           if (h > 0) {
-            for (let v = 0; v < t0.outs.length; v++) {
-              const out = t0.outs[v]!;
+            for (let v = 0; v < t0.outputs.length; v++) {
+              const out = t0.outputs[v]!;
               if (isUnspendable(out.script)) continue;
               const sh = sha256(out.script);
-              tx.del(utxoKey(sh, t0.txid, v));
-              tx.del(outpointKey(t0.txid, v));
+              tx.del(utxoKey(sh, txid, v));
+              tx.del(outpointKey(txid, v));
               tx.del(historyKey(sh, txnum));
               touched?.add(toDisplay(sh));
             }
           }
-          if (!t0.coinbase) {
+          if (t > 0) {
             // Undo entries are in input order; unspendable prevouts were not recorded.
             const mine: SpentOutput[] = [];
-            for (let i = t0.ins.length - 1; i >= 0; i--) {
+            for (let i = t0.inputs.length - 1; i >= 0; i--) {
               const e = undo[u - 1];
-              if (e && e.vout === t0.ins[i]!.vout && e.txid.equals(t0.ins[i]!.prevHash)) {
+              if (e && e.vout === t0.inputs[i]!.prevIndex && e.txid.equals(t0.inputs[i]!.prevHash)) {
                 mine.push(e);
                 u--;
               }
@@ -381,7 +382,7 @@ export class Indexer {
               touched?.add(toDisplay(e.sh));
             }
           }
-          tx.del(txidPrefixKey(t0.txid, txnum));
+          tx.del(txidPrefixKey(txid, txnum));
           tx.del(txnumKey(txnum));
         }
         tx.del(blockKey(h));

@@ -5,7 +5,7 @@
  * leaves the mempool.
  */
 import { createHash } from 'node:crypto';
-import { fromDisplay, isUnspendable, parseWholeTx, toDisplay, type RawTx } from './blockparse.js';
+import { fromDisplay, isUnspendable, parseWholeTx, toDisplay, type ParsedTx } from './blockparse.js';
 import type { Daemon } from './daemon.js';
 
 /** An input of a mempool tx, resolved to the output it spends. */
@@ -77,7 +77,7 @@ export class Mempool {
   apply(u: MempoolUpdate, lookup: ConfirmedLookup): Set<string> {
     const touched = new Set<string>();
     for (const t of u.removed) this.remove(t, touched);
-    const todo = new Map<string, RawTx>();
+    const todo = new Map<string, ParsedTx>();
     for (const a of u.added) {
       try {
         todo.set(a.txid, parseWholeTx(a.raw));
@@ -103,30 +103,30 @@ export class Mempool {
     return touched;
   }
 
-  private resolve(txid: string, tx: RawTx, lookup: ConfirmedLookup): MempoolTx | null {
+  private resolve(txid: string, tx: ParsedTx, lookup: ConfirmedLookup): MempoolTx | null {
     const ins: MempoolInput[] = [];
     let inSum = 0;
-    for (const i of tx.ins) {
-      const prev = toDisplay(i.prevHash);
+    for (const i of tx.inputs) {
+      const prev = i.prevTxid;
       const parent = this.txs.get(prev);
       let sh: string | null;
       let value: number;
       if (parent) {
-        const o = parent.outs[i.vout];
+        const o = parent.outs[i.prevIndex];
         if (!o) return null;
         sh = o.sh;
         value = o.value;
       } else {
-        const c = lookup(i.prevHash, i.vout);
+        const c = lookup(i.prevHash, i.prevIndex);
         if (!c) return null;
         sh = toDisplay(c.sh);
         value = c.value;
       }
-      ins.push({ prev, vout: i.vout, sh, value });
+      ins.push({ prev, vout: i.prevIndex, sh, value });
       inSum += value;
     }
     let outSum = 0;
-    const outs = tx.outs.map((o) => {
+    const outs = tx.outputs.map((o) => {
       outSum += o.value;
       return { sh: isUnspendable(o.script) ? null : toDisplay(createHash('sha256').update(o.script).digest()), value: o.value };
     });

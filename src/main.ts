@@ -10,13 +10,24 @@ import type { Context, GlobalOptions } from './cli/context.js';
 
 const ISSUES = (pkg as { bugs?: { url?: string } }).bugs?.url ?? 'the electrum-cli issue tracker';
 
-/** The real process as an Io; Ctrl-C aborts its signal. */
+/**
+ * The real process as an Io; Ctrl-C aborts its signal. stdin is only built when something
+ * reads it (prompts, `broadcast -`): node constructs a stream for it on first access.
+ */
 function processIo(controller: AbortController): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
-    isTTY: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
+    get stdin() {
+      return process.stdin;
+    },
+    isTTY: {
+      get stdin() {
+        return !!process.stdin.isTTY;
+      },
+      stdout: !!process.stdout.isTTY,
+      stderr: !!process.stderr.isTTY,
+    },
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
@@ -63,18 +74,21 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     else theIo.signal.addEventListener('abort', done, { once: true });
   });
   try {
-    const { buildProgram } = await import('./cli/program.js');
-    const program = buildProgram({
-      io: theIo,
-      version: pkg.version,
-      context: async (opts) => {
-        globals = opts;
-        const { Context } = await import('./cli/context.js');
-        const ctx = new Context(theIo, opts);
-        contexts.push(ctx);
-        return ctx;
+    // One chunk holds both (scripts/build.mjs): fetch the two entry files side by side.
+    const [{ buildProgram }, { Context }] = await Promise.all([import('./cli/program.js'), import('./cli/context.js')]);
+    const program = buildProgram(
+      {
+        io: theIo,
+        version: pkg.version,
+        context: async (opts) => {
+          globals = opts;
+          const ctx = new Context(theIo, opts);
+          contexts.push(ctx);
+          return ctx;
+        },
       },
-    });
+      args,
+    );
     const run = program.parseAsync(argv).then(() => EXIT.ok as number);
     run.catch(() => {}); // after an interrupt, a late failure is not reported
     return await Promise.race([run, interrupted]);

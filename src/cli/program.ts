@@ -100,8 +100,35 @@ function addMethodCommand(program: Command, c: RegistryCommand, rt: Runtime): vo
   });
 }
 
-/** Builds the whole tree. Errors surface as CommanderError (exitOverride) for main.ts. */
-export function buildProgram(rt: Runtime): Command {
+/**
+ * The registry command that `args` (the arguments after node and the script) invoke, or
+ * undefined when they name none (no command, help, another command, an unknown one, or
+ * anything commander would refuse before reaching one). Found by commander's own option
+ * parser on a throwaway root with the same global options, so option values such as
+ * `--server HOST:PORT:t` are skipped exactly as the real parse skips them.
+ */
+function invokedRegistryCommand(args: readonly string[]): RegistryCommand | undefined {
+  const probe = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+  addGlobalOptions(probe);
+  let name: string | undefined;
+  try {
+    name = probe.parseOptions([...args]).operands[0];
+  } catch {
+    return undefined; // e.g. --server without a value: the whole tree reports it
+  }
+  if (name === undefined) return undefined;
+  for (const c of COMMANDS.values()) if (c.spec.name === name || c.spec.aliases?.includes(name)) return c;
+  return undefined;
+}
+
+/**
+ * Builds the tree. Errors surface as CommanderError (exitOverride) for main.ts. Given the
+ * run's arguments (`args`, after node and the script) that invoke a registry command, the
+ * root gets only that subcommand: commander dispatches on the name alone, so the run is the
+ * same, and the other ~40 subcommands (about 4 ms of every run) are not built. Anything
+ * else (help, errors, other commands, completion and man page generation) gets them all.
+ */
+export function buildProgram(rt: Runtime, args?: readonly string[]): Command {
   const program = new Command('electrum-cli');
   program
     .description('Electrum-protocol client and diagnostics tool')
@@ -122,6 +149,11 @@ export function buildProgram(rt: Runtime): Command {
       '5 invalid reply, 6 verification failed, 7 bitcoind unusable, 130 interrupted.',
   );
 
+  const invoked = args ? invokedRegistryCommand(args) : undefined;
+  if (invoked) {
+    addMethodCommand(program, invoked, rt);
+    return program;
+  }
   for (const c of COMMANDS.values()) addMethodCommand(program, c, rt);
 
   program

@@ -49,6 +49,7 @@ export interface ZmqEndpoints {
   hashblock?: string;
   sequence?: string;
   rawtx?: string;
+  hashtx?: string;
 }
 
 const CHAIN_NAMES: Record<NetworkName, string> = {
@@ -328,6 +329,7 @@ export class Daemon {
         if (n.type === 'pubhashblock') out.hashblock = n.address;
         if (n.type === 'pubsequence') out.sequence = n.address;
         if (n.type === 'pubrawtx') out.rawtx = n.address;
+        if (n.type === 'pubhashtx') out.hashtx = n.address;
       }
       return out;
     } catch {
@@ -349,7 +351,12 @@ export class Daemon {
  */
 export async function subscribeZmq(endpoints: ZmqEndpoints, onEvent: (topic: string, body: Buffer) => void, log: (line: string) => void): Promise<(() => void) | null> {
   const addrs = new Map<string, string[]>();
-  for (const [topic, addr] of Object.entries(endpoints)) {
+  // `sequence` reports blocks and mempool changes alike (one short message each); per-tx
+  // topics would add a message for every tx of every block, so they are only the fallback.
+  const use: ZmqEndpoints = endpoints.sequence
+    ? { hashblock: endpoints.hashblock, sequence: endpoints.sequence }
+    : { hashblock: endpoints.hashblock, ...(endpoints.hashtx ? { hashtx: endpoints.hashtx } : { rawtx: endpoints.rawtx }) };
+  for (const [topic, addr] of Object.entries(use)) {
     if (!addr) continue;
     const list = addrs.get(addr) ?? [];
     list.push(topic);

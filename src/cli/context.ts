@@ -12,6 +12,7 @@ import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, isVersion } from '../protocol/v
 import { configDir, configPath, loadConfig, resolveSettings, type Settings } from './config.js';
 import type { Io } from './io.js';
 import { Output } from './output.js';
+import { startProgress } from './progress.js';
 import { builtinServers } from './servers.js';
 import { firstThatAnswers } from './select.js';
 
@@ -86,7 +87,9 @@ export class Context {
   /** The connection of this run, opened on first use. */
   async connect(): Promise<Connection> {
     if (this.conn) return this.conn;
-    const spin = await this.out.spinner('connecting…');
+    // out.spinner() without its import(): every connecting run starts one (a no-op unless
+    // interactive), and a separate entry file cost a file load on every run.
+    const spin = await startProgress(this.out, 'connecting…');
     try {
       this.conn = await this.open();
     } finally {

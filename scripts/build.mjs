@@ -15,10 +15,9 @@ const EXTERNAL = [
   'ws', 'socks', 'selfsigned',
 ];
 
-// What every command runs through: the commander tree, the context it hands to actions (with
-// them, everything they import statically: registry, connection, job, ...) and the spinner
-// wrapper that every connect() asks (ora itself stays external and lazy).
-const HOT_PATH = ['src/cli/program.ts', 'src/cli/context.ts', 'src/cli/progress.ts'];
+// What every command runs through: the commander tree and the context it hands to actions
+// (with them, everything they import statically: registry, connection, run-method, job, ...).
+const HOT_PATH = ['src/cli/program.ts', 'src/cli/context.ts'];
 
 /**
  * Puts the hot path into ONE chunk. esbuild gives every module the chunk of the set of entry

@@ -13,6 +13,8 @@ const EXTERNAL = [
   // heavy, loaded lazily by the few commands that need them
   'cli-table3', 'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'ecpair', 'bip32',
   'ws', 'socks', 'selfsigned',
+  // cli-table3's colour library: one shared instance, so table.ts can switch it on and off
+  '@colors/colors',
 ];
 
 // What every command runs through: the commander tree and the context it hands to actions

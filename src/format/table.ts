@@ -4,6 +4,7 @@
  * (DESIGN.md §6). Loaded lazily: only human output needs it.
  */
 import Table from 'cli-table3';
+import colors from '@colors/colors/safe.js';
 import type { ColumnSpec } from '../methods/spec.js';
 import { formatCell, type CellContext } from './cells.js';
 
@@ -12,6 +13,10 @@ export interface TableOptions extends CellContext {
 }
 
 function make(head: string[], color: boolean): Table.Table {
+  // Our caller decided (terminal, NO_COLOR, --no-color); the colour library's own guess
+  // (it turns itself off when CI is set, for example) must not override that.
+  if (color) colors.enable();
+  else colors.disable();
   return new Table({
     head,
     style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },

@@ -71,7 +71,7 @@ export async function main(opts: MempoolBenchOptions = {}): Promise<MempoolResul
     writeSection('mempool-latency', 'Mempool: sendrawtransaction to the status notification', `node --import tsx bench/mempool-latency.ts --txs ${n}`, `
 ${n} transactions per mode, one at a time after a random pause of 0-500 ms (one poll period, so sends do not lock to the polls), each paying a different one of ${n} script
 hashes that one Electrum TCP session (protocol 1.4) of the real \`serve --local\` has subscribed to. The regtest node
-simulator runs as a child process with ZMQ on. Latency: from \`sendrawtransaction\` returning to the arrival of that
+simulator runs as a child process publishing ZMQ \`hashblock\` and \`sequence\`. Latency: from \`sendrawtransaction\` returning to the arrival of that
 script hash's status notification.
 
 | bitcoind → server | txs | p50 | p90 | max |
@@ -80,7 +80,8 @@ ${results.map(row).join('\n')}
 
 Aim: under a second. Without ZMQ the mempool is polled every 500 ms, or ten times as long as the last poll took when
 that is longer (a poll is \`getrawmempool\` for the txid list, then \`getrawtransaction\` only for txids not seen
-before), so a polling server is up to one period late; with ZMQ the \`sequence\`/\`rawtx\` message starts the poll at once.
+before), so a polling server is up to one period late; with ZMQ the \`sequence\` message (\`rawtx\`/\`hashtx\` when bitcoind
+publishes no \`sequence\`) starts the poll at once.
 `);
     return results;
   } finally {

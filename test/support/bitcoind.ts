@@ -41,6 +41,8 @@ export interface StartNodeOptions {
    * for the simulator). The address is NodeHandle.zmqAddress.
    */
   zmq?: boolean;
+  /** Which ZMQ topics to publish (default hashblock, hashtx, rawtx, sequence). */
+  zmqTopics?: ('hashblock' | 'hashtx' | 'rawtx' | 'sequence')[];
 }
 
 /** A started regtest node. */
@@ -177,7 +179,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
     if (real) {
       if (!port) port = await freePort();
       if (opts.zmq && !zmqPort) zmqPort = await freePort();
-      const zmqArgs = opts.zmq ? ['hashblock', 'hashtx', 'rawtx', 'sequence'].map((t) => `-zmqpub${t}=tcp://127.0.0.1:${zmqPort}`) : [];
+      const zmqArgs = opts.zmq ? (opts.zmqTopics ?? ['hashblock', 'hashtx', 'rawtx', 'sequence']).map((t) => `-zmqpub${t}=tcp://127.0.0.1:${zmqPort}`) : [];
       const args = [
         '-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, `-port=${await freePort()}`, '-listen=0', '-server',
         '-txindex', '-fallbackfee=0.0002', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1', '-dnsseed=0', '-discover=0',
@@ -191,9 +193,10 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       if (opts.seed) args.push('--seed', opts.seed);
       if (opts.preloadFile) args.push('--preload', opts.preloadFile);
       if (opts.zmq) args.push(...(zmqPort ? ['--zmq-port', String(zmqPort)] : ['--zmq']));
+      if (opts.zmq && opts.zmqTopics) args.push('--zmq-topics', opts.zmqTopics.join(','));
       await startProcess(process.execPath, args, true);
     } else {
-      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq });
+      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics });
       await sim.start();
       port = sim.rpcPort;
       if (sim.zmqAddress) zmqPort = Number(sim.zmqAddress.split(':').pop());

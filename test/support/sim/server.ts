@@ -13,7 +13,7 @@ import { NodeOptions, SimNode } from './node.js';
 import { handleRest } from './rest.js';
 import { dispatch } from './rpc.js';
 import type { Policy } from './mempool.js';
-import { ZmqPublisher, hashBytes, sequenceBody } from './zmq.js';
+import { ZmqPublisher, hashBytes, sequenceBody, type ZmqTopic } from './zmq.js';
 
 /** Options of a simulator instance. */
 export interface SimulatorOptions {
@@ -41,6 +41,8 @@ export interface SimulatorOptions {
    * fixes it. Needs the optional `zeromq` package.
    */
   zmq?: boolean | number;
+  /** Topics to publish with `zmq` (default hashblock, hashtx, rawtx, sequence). */
+  zmqTopics?: ZmqTopic[];
 }
 
 /** A running (or stopped) simulated bitcoind. */
@@ -104,7 +106,7 @@ export class Simulator {
   }
 
   private async startZmq(node: SimNode): Promise<void> {
-    const pub = await ZmqPublisher.open(this.zmqPort || (typeof this.opts.zmq === 'number' ? this.opts.zmq : 0));
+    const pub = await ZmqPublisher.open(this.zmqPort || (typeof this.opts.zmq === 'number' ? this.opts.zmq : 0), this.opts.zmqTopics);
     this.zmqPort = Number(pub.address.split(':').pop());
     this.zmq = pub;
     node.zmqNotifications = pub.notifications();

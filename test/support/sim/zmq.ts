@@ -29,10 +29,10 @@ export class ZmqPublisher {
   private draining = false;
   private closed = false;
 
-  private constructor(private readonly sock: PublisherSocket, readonly address: string) {}
+  private constructor(private readonly sock: PublisherSocket, readonly address: string, readonly topics: readonly ZmqTopic[]) {}
 
-  /** Binds tcp://127.0.0.1:port (0 = a free port). */
-  static async open(port = 0): Promise<ZmqPublisher> {
+  /** Binds tcp://127.0.0.1:port (0 = a free port) for `topics` (default all four). */
+  static async open(port = 0, topics: readonly ZmqTopic[] = ZMQ_TOPICS): Promise<ZmqPublisher> {
     const zmq = await import('zeromq');
     for (let attempt = 0; ; attempt++) {
       const p = port || (await freePort());
@@ -40,7 +40,7 @@ export class ZmqPublisher {
       sock.sendHighWaterMark = 100_000;
       try {
         await sock.bind(`tcp://127.0.0.1:${p}`);
-        return new ZmqPublisher(sock, `tcp://127.0.0.1:${p}`);
+        return new ZmqPublisher(sock, `tcp://127.0.0.1:${p}`, topics);
       } catch (e) {
         sock.close();
         if (port || attempt >= 5) throw e;
@@ -50,12 +50,12 @@ export class ZmqPublisher {
 
   /** getzmqnotifications entries for this publisher. */
   notifications(): { type: string; address: string; hwm: number }[] {
-    return ZMQ_TOPICS.map((t) => ({ type: `pub${t}`, address: this.address, hwm: 1000 }));
+    return this.topics.map((t) => ({ type: `pub${t}`, address: this.address, hwm: 1000 }));
   }
 
-  /** Publishes one message (asynchronously, in call order). */
+  /** Publishes one message (asynchronously, in call order); topics not enabled are dropped, as in Core. */
   publish(topic: ZmqTopic, body: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || !this.topics.includes(topic)) return;
     const n = this.counters.get(topic) ?? 0;
     this.counters.set(topic, (n + 1) >>> 0);
     const seq = Buffer.alloc(4);

@@ -65,7 +65,8 @@ export async function startFundedNode(coins: number, log: (l: string) => void): 
       for (let v = 0; v < FANOUT; v++) out.push({ txid, vout: v, value: each });
     }
     for (const hex of fanouts) await node.rpc('sendrawtransaction', [hex]);
-    await node.mine(1);
+    // About 15 fan-outs fill a block: mine until all are confirmed.
+    while ((await node.rpc<string[]>('getrawmempool')).length > 0) await node.mine(1);
     log(`node (${node.kind}) ready: ${out.length} OP_TRUE coins at height ${await node.rpc<number>('getblockcount')}`);
     return { node, coins: out };
   } catch (e) {

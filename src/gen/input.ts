@@ -1,8 +1,10 @@
 /**
  * Gathers the generators' inputs: the real commander tree (built with an inert runtime: no
- * action runs), the serve options table, and the doctor checks when that module exists.
+ * action runs), the serve options table and the doctor checks.
  */
 import { buildProgram } from '../cli/program.js';
+import { DOCTOR_CHECKS, type DoctorCheckSpec } from '../diag/doctor-checks.js';
+import { SERVE_OPTIONS } from '../server/serve-options.js';
 import type { Io } from '../cli/io.js';
 import type { CheckDoc, GenInput } from './model.js';
 
@@ -20,35 +22,17 @@ function inertIo(): Io {
   };
 }
 
-/** Reads id/description pairs from whatever shape DOCTOR_CHECKS has. */
-export function checkDocs(checks: unknown): CheckDoc[] {
-  if (!Array.isArray(checks)) return [];
-  return checks.flatMap((c): CheckDoc[] => {
-    if (typeof c !== 'object' || c === null) return [];
-    const o = c as Record<string, unknown>;
-    const id = [o.id, o.name, o.key].find((x) => typeof x === 'string') as string | undefined;
-    const title = [o.title, o.label].find((x) => typeof x === 'string') as string | undefined;
-    const body = [o.description, o.summary].find((x) => typeof x === 'string') as string | undefined;
-    const critical = o.critical === true ? ' (critical)' : '';
-    const description = [title ? `${title}${critical}.` : critical.trim(), body].filter(Boolean).join(' ');
-    return id ? [{ id, description }] : [];
-  });
+/** The doctor checks as the man page lists them (critical ones marked). */
+export function checkDocs(checks: readonly DoctorCheckSpec[]): CheckDoc[] {
+  return checks.map((c) => ({ id: c.id, description: `${c.title}${c.critical ? ' (critical)' : ''}. ${c.description}` }));
 }
 
-/**
- * The inputs of `npm run gen`. `loadDoctor` imports src/diag/doctor-checks.ts, which may not
- * exist yet; it is a parameter so the bundle never references a missing file.
- */
-export async function loadGenInput(version: string, loadDoctor?: () => Promise<{ DOCTOR_CHECKS?: unknown } | undefined>): Promise<GenInput> {
+/** The inputs of `npm run gen` and `completion SHELL`. */
+export async function loadGenInput(version: string): Promise<GenInput> {
   const program = buildProgram({
     io: inertIo(),
     version,
     context: () => Promise.reject(new Error('generation runs no command')),
   });
-  const { SERVE_OPTIONS } = await import('../server/serve.js');
-  const input: GenInput = { program, version, serveOptions: SERVE_OPTIONS };
-  const doctor = loadDoctor ? await loadDoctor() : undefined;
-  const checks = checkDocs(doctor?.DOCTOR_CHECKS);
-  if (checks.length > 0) input.doctorChecks = checks;
-  return input;
+  return { program, version, serveOptions: SERVE_OPTIONS, doctorChecks: checkDocs(DOCTOR_CHECKS) };
 }

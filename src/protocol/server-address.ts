@@ -9,6 +9,16 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 
+/**
+ * net.isIP, without running Node's IPv6 pattern on strings that cannot be IPv6: compiling
+ * it costs about 4 ms on first use, which every `host:port:t` spec would otherwise pay.
+ */
+function ipVersion(s: string): number {
+  if (/^[\d.]+$/.test(s)) return isIP(s);
+  if (/^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(s) && s.indexOf(':') !== s.lastIndexOf(':')) return isIP(s);
+  return 0;
+}
+
 /** Network names, declared here so the protocol layer does not depend on bitcoin/. */
 export type NetworkName = 'mainnet' | 'testnet' | 'testnet4' | 'signet' | 'regtest';
 
@@ -104,7 +114,7 @@ export function parseServer(spec: string, opts: ParseServerOptions = {}): Server
   let letter: string | undefined;
   // Electrum's trailing protocol letter: `host:port:t`, `[::1]:50002:s`, or `host:s`.
   const m = /^(.*):([A-Za-z])$/.exec(s);
-  if (m && !isIP(s)) {
+  if (m && !ipVersion(s)) {
     authority = m[1]!;
     letter = m[2]!.toLowerCase();
     if (!LETTERS[letter]) throw bad(`unknown transport letter "${m[2]}"`, 'the last part is t (TCP) or s (TLS), e.g. HOST:50002:s');
@@ -130,8 +140,8 @@ function splitHostPort(text: string, bad: (why: string, hint?: string) => UsageE
       if (!after.startsWith(':')) throw bad(`unexpected ${JSON.stringify(after)} after "]"`);
       portText = after.slice(1);
     }
-    if (isIP(host) !== 6) throw bad(`${JSON.stringify(host)} is not an IPv6 address`);
-  } else if (isIP(text) === 6) {
+    if (ipVersion(host) !== 6) throw bad(`${JSON.stringify(host)} is not an IPv6 address`);
+  } else if (ipVersion(text) === 6) {
     host = text; // a bare IPv6 address without port is unambiguous
   } else {
     const parts = text.split(':');
@@ -141,7 +151,7 @@ function splitHostPort(text: string, bad: (why: string, hint?: string) => UsageE
     host = parts[0]!;
     portText = parts[1];
     if (host === '') throw bad('missing host');
-    if (isIP(host) === 0 && !HOSTNAME_RE.test(host)) throw bad(`${JSON.stringify(host)} is not a valid host name`);
+    if (ipVersion(host) === 0 && !HOSTNAME_RE.test(host)) throw bad(`${JSON.stringify(host)} is not a valid host name`);
   }
   if (portText === undefined) return { host: host.toLowerCase() };
   return { host: host.toLowerCase(), port: parsePort(portText, bad) };
@@ -156,7 +166,7 @@ function parsePort(text: string, bad: (why: string) => UsageError): number {
 
 /** `host:port`, with brackets around IPv6: the key of known_hosts.json and of messages. */
 export function hostPort(addr: { host: string; port: number }): string {
-  return `${isIP(addr.host) === 6 ? `[${addr.host}]` : addr.host}:${addr.port}`;
+  return `${ipVersion(addr.host) === 6 ? `[${addr.host}]` : addr.host}:${addr.port}`;
 }
 
 /** A server as users write it: `host:port:t|s` for TCP/TLS, a URL for WebSocket. */

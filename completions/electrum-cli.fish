@@ -248,7 +248,7 @@ complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l probe -d 'connect t
 complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l crawl -d 'follow peers of peers breadth-first (with --depth, --max-servers), probing each'
 complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l servers -x -d 'probe these servers instead (a file, one per line, or a comma-separated list)'
 complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l deadline -x -d 'per-server deadline of a probe (default 5)'
-complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l concurrency -x -d 'servers probed at once (default 32)'
+complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l concurrency -x -d 'servers probed at once (default 100)'
 complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l depth -x -d 'levels of peers --crawl follows (default 2)'
 complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l max-servers -x -d 'most servers --crawl probes (default 200)'
 complete -c electrum-cli -n '__electrum_cli_at \'peers\'' -l output -x -d 'write the healthy servers, fastest first, as a server list file (--servers read…'

@@ -88,7 +88,7 @@ export const serverPeersSubscribe = defineMethod({
       { flags: '--crawl', kind: 'bool', description: 'follow peers of peers breadth-first (with --depth, --max-servers), probing each' },
       { flags: '--servers <file|list>', kind: 'string', description: 'probe these servers instead (a file, one per line, or a comma-separated list)' },
       { flags: '--deadline <seconds>', kind: 'string', description: 'per-server deadline of a probe (default 5)' },
-      { flags: '--concurrency <n>', kind: 'uint', description: 'servers probed at once (default 32)' },
+      { flags: '--concurrency <n>', kind: 'uint', description: 'servers probed at once (default 100)' },
       { flags: '--depth <n>', kind: 'uint', description: 'levels of peers --crawl follows (default 2)' },
       { flags: '--max-servers <n>', kind: 'uint', description: 'most servers --crawl probes (default 200)' },
       { flags: '--output <file>', kind: 'string', description: 'write the healthy servers, fastest first, as a server list file (--servers reads it)' },

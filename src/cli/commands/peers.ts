@@ -66,7 +66,8 @@ export async function run(job: Job): Promise<void> {
     source = `the built-in ${network} list`;
   }
   const deadlineMs = seconds(f.deadline, '--deadline', 5);
-  const concurrency = f.concurrency === undefined ? 32 : Number(f.concurrency);
+  // Absent: the probe's own default (DEFAULT_PROBE_CONCURRENCY).
+  const concurrency = f.concurrency === undefined ? undefined : Number(f.concurrency);
   const connection = await diagConnection(ctx);
   const spin = await ctx.out.spinner(`probing ${addrs.length} servers from ${source}…`);
   const base = { network, deadlineMs, concurrency, connection };

@@ -163,9 +163,9 @@ test('Electrum 4.3 wallet against serve --local: balance, history, UTXOs, paymen
         'wallet-acceptance',
         'Electrum wallet acceptance: payment notification delay',
         'ELECTRUM_CLI_WRITE_BENCH=1 npm run test:acceptance',
-        `Electrum ${report.electrum} (Debian) against \`serve --local\` on the regtest simulator, polling bitcoind every second (no ZMQ).\n\n` +
+        `Electrum ${report.electrum} (Debian) against \`serve --local\` on the regtest simulator, polling bitcoind (tip every 250 ms, mempool every 500 ms; no ZMQ).\n\n` +
           `| measure | value |\n|---|---|\n| mempool payment → \`getbalance\` shows it unconfirmed | ${delayMs} ms |\n| limit | ${PAYMENT_LIMIT_MS} ms |\n\n` +
-          'The delay includes the server\'s mempool poll (up to 1 s), the notification, Electrum fetching and verifying the transaction, and the test\'s polling through the `electrum` CLI (each call starts Python, ~0.3 s).',
+          'The delay includes the server\'s mempool poll (up to 0.5 s), the notification, Electrum fetching and verifying the transaction, and the test\'s polling through the `electrum` CLI (each call starts Python, ~0.3 s).',
       );
     }
     assert.ok(delayMs < PAYMENT_LIMIT_MS, `payment took ${delayMs} ms to show`);

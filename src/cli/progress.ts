@@ -24,7 +24,10 @@ export interface ProgressEnv {
 
 /** Whether `out` may show a spinner. */
 export function progressAllowed(out: Output): boolean {
-  return out.interactive && !out.opts.debug;
+  // A terminal that reports zero columns (a pty nobody sized: `script` without a terminal,
+  // some CI runners) makes ora count Infinity lines to clear: it then writes forever.
+  const columns = (out.io.stderr as { columns?: unknown }).columns;
+  return out.interactive && !out.opts.debug && columns !== 0;
 }
 
 /** Starts a spinner with `text` (or a silent stand-in where none may be shown). */

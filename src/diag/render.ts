@@ -2,8 +2,8 @@
  * Human output of the diagnostics (tables through format/table.ts; loaded lazily by the
  * commands, never under --json).
  */
+import { oneLine } from '../errors.js';
 import { renderRows } from '../format/table.js';
-import { printable } from '../format/cells.js';
 import type { ColumnSpec } from '../methods/spec.js';
 import type { PeerEntry } from './peers.js';
 import type { ProbeReport, ProbeResult } from './probe.js';
@@ -13,14 +13,19 @@ import type { LoadBenchStats } from './loadbench.js';
 import type { ProofStatus, VerifiedOutput } from './proofs.js';
 
 const text = (keys: [string, string][]): ColumnSpec[] => keys.map(([key, header]) => ({ key, header, format: 'text' as const }));
+/**
+ * Server text in a one-line slot (a report line, a table cell): control characters AND line
+ * breaks go, so a server cannot paint the terminal or forge a line such as "pass  merkle proof".
+ */
+const line = (t: string) => oneLine(t, 1000);
 const msText = (x: number | undefined) => (x === undefined ? '' : x < 10 ? x.toFixed(1) : String(Math.round(x)));
 
 /** server.peers.subscribe as a table. */
 export function peersTable(peers: readonly PeerEntry[], color: boolean): string {
   if (peers.length === 0) return '(no peers)';
   const rows = peers.map((p) => ({
-    host: printable(p.host),
-    ip: printable(p.ip),
+    host: line(p.host),
+    ip: line(p.ip),
     version: p.version ?? '',
     pruning: p.pruning === undefined ? '-' : String(p.pruning),
     tcp: p.tcpPort === undefined ? '' : String(p.tcpPort),
@@ -54,7 +59,7 @@ export function probeTable(report: ProbeReport, color: boolean): string {
     tls: msText(r.tlsMs),
     first: msText(r.firstReplyMs),
     ping: msText(r.pingP50Ms),
-    software: printable(r.software ?? '').slice(0, 24),
+    software: line(r.software ?? '').slice(0, 24),
     proto: r.protocol ?? '',
     height: r.height === undefined ? '' : String(r.height),
     lag: r.lag === undefined ? '' : String(r.lag),
@@ -66,7 +71,7 @@ export function probeTable(report: ProbeReport, color: boolean): string {
     rows,
     { color },
   );
-  const problems = report.servers.filter((r) => r.error).map((r) => `  ${r.server}: ${printable(r.error!)}`);
+  const problems = report.servers.filter((r) => r.error).map((r) => `  ${r.server}: ${line(r.error!)}`);
   return `${table}\n${summaryLine(report)}${problems.length ? `\n${problems.join('\n')}` : ''}`;
 }
 
@@ -82,11 +87,11 @@ const MARK = { pass: 'pass', warn: 'WARN', fail: 'FAIL', skip: 'skip' } as const
 export function doctorCard(r: DoctorReport): string {
   const width = Math.max(...r.checks.map((c) => c.title.length));
   const lines = [`doctor ${r.server} (${r.network})`, ''];
-  for (const c of r.checks) lines.push(`  ${MARK[c.status]}  ${c.title.padEnd(width)}  ${printable(c.figure)}${c.critical && c.status === 'fail' ? '  [critical]' : ''}`);
+  for (const c of r.checks) lines.push(`  ${MARK[c.status]}  ${c.title.padEnd(width)}  ${line(c.figure)}${c.critical && c.status === 'fail' ? '  [critical]' : ''}`);
   const odd = r.methods.filter((m) => m.status !== 'ok' && m.status !== 'skipped');
   if (odd.length) {
     lines.push('', '  methods not answering as expected:');
-    for (const m of odd) lines.push(`    ${m.method}: ${m.status}${m.detail ? ` (${printable(m.detail).slice(0, 100)})` : ''}`);
+    for (const m of odd) lines.push(`    ${m.method}: ${m.status}${m.detail ? ` (${line(m.detail).slice(0, 100)})` : ''}`);
   }
   const s = r.summary;
   lines.push('', `${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped: ${r.ok ? 'healthy' : 'CRITICAL CHECK FAILED'}`);
@@ -95,16 +100,16 @@ export function doctorCard(r: DoctorReport): string {
 
 /** compare: each server's answer side by side. */
 export function compareTable(r: CompareReport, color: boolean): string {
-  const show = (v: unknown) => printable(typeof v === 'string' ? v : JSON.stringify(v) ?? 'null');
+  const show = (v: unknown) => line(typeof v === 'string' ? v : JSON.stringify(v) ?? 'null');
   const rows = r.servers.map((s) => ({
     server: s.server,
     agrees: s.error !== undefined ? 'no answer' : s.agrees ? 'yes' : 'NO',
-    answer: s.error !== undefined ? printable(s.error) : show(s.answer).slice(0, 90),
+    answer: s.error !== undefined ? line(s.error) : show(s.answer).slice(0, 90),
     ms: msText(s.ms),
   }));
   const table = renderRows(text([['server', 'server'], ['agrees', 'agrees'], ['answer', `${r.question}${r.arg ? ` ${r.arg}` : ''}`], ['ms', 'ms']]), rows, { color });
   const verdict = `${r.agreeing} of ${r.servers.length} servers agree (quorum ${r.quorum}): ${r.met ? 'quorum met' : 'QUORUM NOT MET'}`;
-  return [table, verdict, ...r.disagreements.map((d) => `  ${d}`)].join('\n');
+  return [table, verdict, ...r.disagreements.map((d) => `  ${line(d)}`)].join('\n');
 }
 
 /** bench: throughput, latency percentiles and errors by kind. */
@@ -136,7 +141,7 @@ export function verifyText(v: VerifiedOutput): string {
   const counts = new Map<string, number>();
   for (const p of d.proofs) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
   const lines = [`verified: ${VERDICT[d.status]} (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to prove'}; trusted: ${d.checkpoints})`];
-  for (const p of d.proofs) if (p.status === 'failed' || p.status === 'unanchored') lines.push(`  ${p.txid} @ ${p.height}: ${p.status}: ${printable(p.reason ?? '')}`);
+  for (const p of d.proofs) if (p.status === 'failed' || p.status === 'unanchored') lines.push(`  ${p.txid} @ ${p.height}: ${p.status}: ${line(p.reason ?? '')}`);
   for (const n of d.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }

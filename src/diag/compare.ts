@@ -3,6 +3,8 @@
  * the largest group is the majority, and the quorum is met when at least N servers agree.
  */
 import { ServerError } from '../errors.js';
+import { findMethod } from '../methods/registry.js';
+import { check } from '../methods/validate.js';
 import { Connection, type ConnectionOptions } from '../protocol/connection.js';
 import { formatServer, type ServerAddress } from '../protocol/server-address.js';
 import { cmpVersion } from '../protocol/version.js';
@@ -35,22 +37,27 @@ export interface CompareReport {
   disagreements: string[];
 }
 
-/** The request(s) for a question; `arg` is a script hash (balance/history/status) or a block target (fee). */
+/** The wire method that answers each question. */
+const METHOD: Record<Question, string> = {
+  balance: 'blockchain.scripthash.get_balance',
+  history: 'blockchain.scripthash.get_history',
+  status: 'blockchain.scripthash.subscribe',
+  tip: 'blockchain.headers.subscribe',
+  fee: 'blockchain.estimatefee',
+};
+
+/**
+ * The request for a question, its result validated like every other reply (an invalid one
+ * is that server's error, never an answer that could win the vote); `arg` is a script hash
+ * (balance/history/status) or a block target (fee).
+ */
 export async function ask(conn: Connection, q: Question, arg?: string): Promise<unknown> {
-  switch (q) {
-    case 'balance':
-      return conn.request('blockchain.scripthash.get_balance', [arg]);
-    case 'history':
-      return conn.request('blockchain.scripthash.get_history', [arg]);
-    case 'status':
-      return conn.request('blockchain.scripthash.subscribe', [arg]);
-    case 'tip': {
-      const t = (await conn.request('blockchain.headers.subscribe')) as { height?: number; hex?: string };
-      return { height: t.height, hex: t.hex };
-    }
-    case 'fee':
-      return conn.request('blockchain.estimatefee', [Number(arg ?? 6)]);
-  }
+  const method = METHOD[q];
+  const params = q === 'tip' ? [] : q === 'fee' ? [Number(arg ?? 6)] : [arg];
+  const result = check(findMethod(method)!.result, await conn.request(method, params), { version: conn.version ?? '1.0', params });
+  if (q !== 'tip') return result;
+  const t = result as { height?: number; hex?: string };
+  return { height: t.height, hex: t.hex };
 }
 
 /** Canonical text of an answer (sorted keys), so equal answers compare equal. */

@@ -45,6 +45,15 @@ test('compare finds the padded balance and the stale tip', async () => {
   assert.equal(st.answer, null);
 });
 
+test('compare validates every answer: two servers agreeing on an invalid reply do not win the vote', async () => {
+  const addrs = [await start({ fee: -5 }), await start({ fee: -5 }), await start({ fee: 0.0002 })];
+  const r = await compareServers(addrs, { question: 'fee', arg: '2', quorum: 2 });
+  assert.equal(r.met, false);
+  assert.equal(r.agreeing, 1);
+  assert.equal(r.answer, 0.0002);
+  for (const s of r.servers.slice(0, 2)) assert.match(s.error ?? '', /invalid reply/);
+});
+
 test('runLoadBench: request count, mix and latency figures', async () => {
   const srv = await start();
   const s = await runLoadBench({ server: srv, sessions: 4, requests: 400, scripthashes: [WATCH_SCRIPTHASH, EMPTY_SCRIPTHASH], txids: [] });

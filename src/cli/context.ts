@@ -46,7 +46,9 @@ export interface ProtocolRange {
 export function parseProtocolRange(text: string): ProtocolRange {
   const parts = text.trim().split(/\s*(?:-|\.\.|,)\s*/);
   const [min, max = min] = parts as [string, string?];
-  if (parts.length > 2 || !isVersion(min) || !isVersion(max) || cmpVersion(min, max) > 0) {
+  const valid = parts.length <= 2 && isVersion(min) && isVersion(max) && cmpVersion(min, max) <= 0;
+  // Outside what the registry describes the client cannot choose methods or check results.
+  if (!valid || cmpVersion(min, PROTOCOL_MIN) < 0 || cmpVersion(max, PROTOCOL_MAX) > 0) {
     throw new UsageError(`invalid --protocol ${JSON.stringify(text)}`, {
       hint: `give a version (1.4) or a range (1.2-1.6) within ${PROTOCOL_MIN}-${PROTOCOL_MAX}`,
     });

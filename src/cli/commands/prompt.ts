@@ -4,7 +4,7 @@
  * decoded summary, and the `config init` wizard. Each refuses with exit 2 when nobody can
  * answer, naming the flag or command that does the same without a prompt.
  */
-import { UsageError } from '../../errors.js';
+import { UsageError, oneLine } from '../../errors.js';
 import { NETWORK_NAMES, parseNetwork, type NetworkName } from '../../bitcoin/networks.js';
 import { decodeTx, type DecodedTx } from '../../bitcoin/decode.js';
 import { parseRawTx } from '../../bitcoin/tx.js';
@@ -67,7 +67,8 @@ export function sortProbes(results: readonly ProbeResult[]): ProbeResult[] {
 /** The select prompt's choices for probe results. */
 export function serverChoices(results: readonly ProbeResult[]): Choice<string>[] {
   return results.map((r) => ({
-    name: r.ms !== undefined ? `${formatServer(r.addr)}  ${r.ms} ms${r.software ? `  ${r.software}` : ''}` : `${formatServer(r.addr)}  (${r.error})`,
+    // The software string and errors are the servers' words: no escape codes in the menu.
+    name: r.ms !== undefined ? `${formatServer(r.addr)}  ${r.ms} ms${r.software ? `  ${oneLine(r.software, 60)}` : ''}` : `${formatServer(r.addr)}  (${oneLine(r.error ?? '')})`,
     value: formatServer(r.addr),
     ...(r.ms === undefined ? { disabled: '(no answer)' } : {}),
   }));

@@ -96,7 +96,12 @@ export async function run(job: Job): Promise<void> {
     const { resolve } = await import('node:path');
     const file = resolve(ctx.io.cwd, f.output);
     const list = report.servers.filter((r) => healthy.includes(r.server)).map((r) => parseServer(r.server, { network }));
-    writeFileSync(file, formatServerList(list, `electrum-cli ${f.crawl ? 'crawl' : 'probe'} ${network} ${new Date().toISOString()}: ${list.length} healthy servers, fastest first`));
+    try {
+      writeFileSync(file, formatServerList(list, `electrum-cli ${f.crawl ? 'crawl' : 'probe'} ${network} ${new Date().toISOString()}: ${list.length} healthy servers, fastest first`));
+    } catch (err) {
+      // A path the user gave that cannot be written is their argument's problem, not a bug.
+      throw new UsageError(`cannot write --output ${f.output}: ${(err as Error).message}`);
+    }
     ctx.out.notice(`wrote ${list.length} servers to ${file} (use it with --servers ${f.output})`);
   }
   if (ctx.json) ctx.out.json(report);

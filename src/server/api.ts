@@ -91,6 +91,13 @@ export interface Backend {
   mempool(scripthash: string): Promise<MempoolEntry[]>;
   balance(scripthash: string): Promise<Balance>;
   listunspent(scripthash: string): Promise<Utxo[]>;
+  /**
+   * Optional: what `history` returns, already encoded as JSON text, so a backend that caches
+   * a big history encodes it once rather than per request. Same errors as `history`.
+   */
+  historyJson?(scripthash: string): Promise<string>;
+  /** Optional: what `listunspent` returns, as JSON text (see historyJson). */
+  listunspentJson?(scripthash: string): Promise<string>;
   /** Status hash of PROTOCOL.md §4, or null for no history. */
   status(scripthash: string): Promise<string | null>;
 

@@ -19,7 +19,7 @@
  * bitcoind publishes them, trigger the matching poll at once.
  */
 import { EventEmitter } from 'node:events';
-import { statusHash, sortMempool16 } from '../bitcoin/status.js';
+import { sortMempool16 } from '../bitcoin/status.js';
 import { merkleBranchAndRootBuf } from '../bitcoin/merkle.js';
 import { scriptToAddress } from '../bitcoin/address.js';
 import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
@@ -33,10 +33,9 @@ import { Daemon, RpcError, sleep, subscribeZmq } from './daemon.js';
 import { Indexer } from './indexer.js';
 import { Mempool } from './mempool.js';
 import { checkpointBranch } from './checkpoint.js';
+import { ScriptView, type ScriptCacheLimits } from './script-view.js';
 import { openStore, type Store } from './store/db.js';
-import {
-  decodeOutpointValue, decodeUtxoValue, historyKeyTxnum, outpointKey, prefixEnd, shPrefix, TAG, txnumKey, utxoKeyVout,
-} from './store/rows.js';
+import { decodeOutpointValue, outpointKey, txnumKey } from './store/rows.js';
 import type { SyncProgress } from './sync-progress.js';
 
 /** ElectrumX's default: about (MAX_SEND - 100) / 99 entries (PROTOCOL.md §8). */
@@ -60,6 +59,8 @@ export interface OpenBackendOptions {
   log: (line: string) => void;
   onProgress?: (p: SyncProgress) => void;
   historyLimit?: number;
+  /** Bounds of the per-script-hash cache (default DEFAULT_CACHE_LIMITS). */
+  cacheLimits?: ScriptCacheLimits;
   /** Cap on blocks per sync chunk (one store transaction each); default 500. */
   maxChunkBlocks?: number;
   /** Polling period of the tip, ms (default 250). */
@@ -74,7 +75,8 @@ export class LocalBackend implements Backend {
   readonly network: NetworkName;
   readonly genesisHash: string;
   readonly events = new EventEmitter<BackendEvents>();
-  private readonly historyLimit: number;
+  /** History, status, balance and UTXO queries with their per-script-hash cache. */
+  readonly view: ScriptView;
   /** Cached complete checkpoint subtrees (see checkpoint.ts), dropped from a reorg's height. */
   private readonly cpCache = new Map<number, Buffer>();
   /** Set to make the follow loop poll now (ZMQ message, broadcast): the tip, or the mempool too. */
@@ -88,11 +90,13 @@ export class LocalBackend implements Backend {
     readonly store: Store,
     readonly indexer: Indexer,
     readonly mempoolView: Mempool,
-    opts: { network: NetworkName; historyLimit?: number },
+    opts: { network: NetworkName; historyLimit?: number; cacheLimits?: ScriptCacheLimits },
   ) {
     this.network = opts.network;
     this.genesisHash = NETWORKS[opts.network].genesisHash;
-    this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.view = new ScriptView(store, indexer, mempoolView, opts.historyLimit ?? DEFAULT_HISTORY_LIMIT, opts.cacheLimits);
+    // Same tick as each commit: no request can see the new rows and an old cached answer.
+    indexer.onCommit = (touched) => this.view.invalidate(touched);
   }
 
   tip(): Tip {
@@ -128,23 +132,13 @@ export class LocalBackend implements Backend {
     return fromDisplay(scripthash.toLowerCase());
   }
 
-  private confirmedHistory(sh: Buffer, limit: number): HistoryEntry[] {
-    const p = shPrefix(TAG.history, sh);
-    const out: HistoryEntry[] = [];
-    for (const key of this.store.keys(p, prefixEnd(p), limit + 1)) {
-      const n = historyKeyTxnum(key);
-      out.push({ tx_hash: toDisplay(this.store.get(txnumKey(n))!), height: this.indexer.heightOf(n) });
-    }
-    return out;
+  async history(scripthash: string): Promise<HistoryEntry[]> {
+    return this.view.history(scripthash.toLowerCase(), this.shBytes(scripthash));
   }
 
-  async history(scripthash: string): Promise<HistoryEntry[]> {
-    const sh = this.shBytes(scripthash);
-    const key = scripthash.toLowerCase();
-    const conf = this.confirmedHistory(sh, this.historyLimit);
-    const mem = sortMempool16(this.mempoolView.entries(key));
-    if (conf.length + mem.length > this.historyLimit) throw new BackendError(10001, 'history too large');
-    return [...conf, ...mem];
+  /** The get_history reply as JSON text (see Backend.historyJson). */
+  async historyJson(scripthash: string): Promise<string> {
+    return this.view.historyJson(scripthash.toLowerCase(), this.shBytes(scripthash));
   }
 
   async mempool(scripthash: string): Promise<MempoolEntry[]> {
@@ -153,30 +147,20 @@ export class LocalBackend implements Backend {
   }
 
   async status(scripthash: string): Promise<string | null> {
-    return statusHash(await this.history(scripthash));
+    return this.view.status(scripthash.toLowerCase(), this.shBytes(scripthash));
   }
 
   async balance(scripthash: string): Promise<Balance> {
-    const sh = this.shBytes(scripthash);
-    const p = shPrefix(TAG.utxo, sh);
-    let confirmed = 0;
-    for (const { value } of this.store.scan(p, prefixEnd(p))) confirmed += decodeUtxoValue(value).value;
-    return { confirmed, unconfirmed: this.mempoolView.delta(scripthash.toLowerCase()) };
+    return this.view.balance(scripthash.toLowerCase(), this.shBytes(scripthash));
   }
 
   async listunspent(scripthash: string): Promise<Utxo[]> {
-    const sh = this.shBytes(scripthash);
-    const p = shPrefix(TAG.utxo, sh);
-    const rows: { txnum: number; utxo: Utxo }[] = [];
-    for (const { key, value } of this.store.scan(p, prefixEnd(p))) {
-      const v = decodeUtxoValue(value);
-      const txid = toDisplay(this.store.get(txnumKey(v.txnum))!);
-      const vout = utxoKeyVout(key);
-      if (this.mempoolView.spender(txid, vout)) continue;
-      rows.push({ txnum: v.txnum, utxo: { tx_hash: txid, tx_pos: vout, height: this.indexer.heightOf(v.txnum), value: v.value } });
-    }
-    rows.sort((a, b) => a.txnum - b.txnum || a.utxo.tx_pos - b.utxo.tx_pos);
-    return [...rows.map((r) => r.utxo), ...this.mempoolView.unspentOutputs(scripthash.toLowerCase())];
+    return this.view.listunspent(scripthash.toLowerCase(), this.shBytes(scripthash));
+  }
+
+  /** The listunspent reply as JSON text (see Backend.listunspentJson). */
+  async listunspentJson(scripthash: string): Promise<string> {
+    return this.view.listunspentJson(scripthash.toLowerCase(), this.shBytes(scripthash));
   }
 
   /** Display hash of the block holding an indexed txid, or undefined. */
@@ -389,7 +373,7 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
     await store.close();
     throw e;
   }
-  const backend = new LocalBackend(daemon, store, indexer, new Mempool(), { network: opts.network, historyLimit: opts.historyLimit });
+  const backend = new LocalBackend(daemon, store, indexer, new Mempool(), { network: opts.network, historyLimit: opts.historyLimit, cacheLimits: opts.cacheLimits });
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   if (indexer.height >= 0) opts.log(`index at height ${indexer.height}; syncing with bitcoind`);

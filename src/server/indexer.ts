@@ -54,6 +54,16 @@ export class Indexer {
   tipHash: Buffer = Buffer.alloc(32);
   /** Tx number of the next transaction to index. */
   nextTxnum = 0;
+  /**
+   * Bumped on every committed change, so a computation that yields between reads can tell
+   * that the index moved under it (PROTOCOL.md §11: one snapshot per request).
+   */
+  generation = 0;
+  /**
+   * Called right after each commit (in the same tick) with the display script hashes it
+   * touched, or null when they were not collected (initial sync): caches drop what changed.
+   */
+  onCommit: ((touched: ReadonlySet<string> | null) => void) | null = null;
   private headersBuf = Buffer.alloc(80 * 1024);
   private hashesBuf = Buffer.alloc(32 * 1024);
   private firstTx: number[] = [];
@@ -263,6 +273,7 @@ export class Indexer {
     this.height = height;
     this.tipHash = Buffer.from(tip);
     this.nextTxnum = nextTxnum;
+    if (added.length > 0) this.committed(touched);
     return added.length;
   }
 
@@ -393,7 +404,13 @@ export class Indexer {
       this.tipHash = prev;
       this.nextTxnum = first;
       this.firstTx.length = h;
+      this.committed(touched);
     }
+  }
+
+  private committed(touched: ReadonlySet<string> | null): void {
+    this.generation++;
+    this.onCommit?.(touched);
   }
 }
 

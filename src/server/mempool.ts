@@ -200,6 +200,15 @@ export class Mempool {
     return this.spends.get(`${txid}:${vout}`);
   }
 
+  /** "txid:vout" of the outputs paying `sh` (confirmed or not) that mempool txs spend. */
+  spentOutputsOf(sh: string): Set<string> {
+    const out = new Set<string>();
+    for (const t of this.bySh.get(sh) ?? []) {
+      for (const i of this.txs.get(t)!.ins) if (i.sh === sh) out.add(`${i.prev}:${i.vout}`);
+    }
+    return out;
+  }
+
   /** Outputs paying `sh` created in the mempool and not spent there (listunspent, height 0). */
   unspentOutputs(sh: string): { tx_hash: string; tx_pos: number; height: 0; value: number }[] {
     const out: { tx_hash: string; tx_pos: number; height: 0; value: number }[] = [];

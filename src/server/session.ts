@@ -8,7 +8,7 @@
  */
 import { BackendError, type Backend } from './api.js';
 import { bindParams } from './bind.js';
-import { HANDLERS, RpcError, type Handler, type HandlerContext, type ServerInfo, type SessionApi } from './handlers/index.js';
+import { HANDLERS, RawJson, RpcError, type Handler, type HandlerContext, type ServerInfo, type SessionApi } from './handlers/index.js';
 import { BANDWIDTH_UNIT, ERROR_COST, PARSE_ERROR_COST, methodCost, type Limits } from './limits.js';
 import { findMethod } from '../methods/registry.js';
 import { availableAt } from '../methods/spec.js';
@@ -53,6 +53,11 @@ interface Subscription {
   status: string | null;
   scripthash: boolean;
   addresses: Set<string> | null;
+}
+
+/** encodeResult for a result that is already JSON text (same member order, no re-encoding). */
+export function encodeRawResult(id: RequestMessage['id'], json: string): string {
+  return `{"jsonrpc":"2.0","result":${json},"id":${JSON.stringify(id)}}`;
 }
 
 /** Messages queued beyond this pause reading until the backlog falls to RESUME_AT. */
@@ -314,7 +319,7 @@ export class Session implements SessionApi {
       const args = bindParams(spec, version, req.params, method === 'server.version');
       const ctx: HandlerContext = { backend: this.host.backend, network: this.host.network, version, session: this, info: this.host.info };
       const result = await (HANDLERS as Record<string, Handler>)[method]!(ctx, args);
-      return { reply: encodeResult(id, result), disconnect: false };
+      return { reply: result instanceof RawJson ? encodeRawResult(id, result.json) : encodeResult(id, result), disconnect: false };
     } catch (e) {
       this.charge(ERROR_COST);
       if (e instanceof RpcError) return { reply: encodeError(id, e.code, e.message), disconnect: e.disconnect };

@@ -1,5 +1,5 @@
 /** `blockchain.*` handlers of the current protocol (PROTOCOL.md §5.1, §5.3, §6). */
-import { RpcError, type Handler, type HandlerContext } from './context.js';
+import { RawJson, RpcError, type Handler, type HandlerContext } from './context.js';
 import { BackendError } from '../api.js';
 import { RPC } from '../../protocol/jsonrpc.js';
 import { cmpVersion } from '../../protocol/version.js';
@@ -52,9 +52,9 @@ const broadcast: Handler = async (c, p) => {
 
 export const blockchainHandlers = {
   'blockchain.scripthash.get_balance': (c, p) => c.backend.balance(p.scripthash),
-  'blockchain.scripthash.get_history': (c, p) => c.backend.history(p.scripthash),
+  'blockchain.scripthash.get_history': async (c, p) => (c.backend.historyJson ? new RawJson(await c.backend.historyJson(p.scripthash)) : c.backend.history(p.scripthash)),
   'blockchain.scripthash.get_mempool': (c, p) => c.backend.mempool(p.scripthash),
-  'blockchain.scripthash.listunspent': (c, p) => c.backend.listunspent(p.scripthash),
+  'blockchain.scripthash.listunspent': async (c, p) => (c.backend.listunspentJson ? new RawJson(await c.backend.listunspentJson(p.scripthash)) : c.backend.listunspent(p.scripthash)),
   'blockchain.scripthash.subscribe': (c, p) => c.session.subscribeScripthash(p.scripthash),
   'blockchain.scripthash.unsubscribe': (c, p) => c.session.unsubscribeScripthash(p.scripthash),
 

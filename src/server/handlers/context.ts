@@ -17,6 +17,11 @@ export class RpcError extends Error {
   }
 }
 
+/** A handler result that is already JSON text: the session splices it into the reply as is. */
+export class RawJson {
+  constructor(readonly json: string) {}
+}
+
 /** The session operations handlers need (implemented by Session). */
 export interface SessionApi {
   /** The negotiated protocol version; null until server.version succeeded. */

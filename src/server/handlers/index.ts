@@ -21,5 +21,5 @@ export const HANDLERS = {
 const _noExtra: Record<keyof typeof HANDLERS, true> = {} as Record<MethodName, true>;
 void _noExtra;
 
-export { RpcError } from './context.js';
+export { RawJson, RpcError } from './context.js';
 export type { Handler, HandlerContext, SessionApi, ServerInfo, Args } from './context.js';

@@ -15,6 +15,8 @@ export interface ReadView {
   scan(start: Buffer, end: Buffer, limit?: number): Iterable<{ key: Buffer; value: Buffer }>;
   /** Keys only (cheaper when the value is not needed). */
   keys(start: Buffer, end: Buffer, limit?: number): Iterable<Buffer>;
+  /** How many rows have start <= key < end, counted inside the store (no key or value is copied out). */
+  count(start: Buffer, end: Buffer): number;
 }
 
 /** A write transaction: reads see its own uncommitted writes. */
@@ -54,6 +56,7 @@ export async function openStore(dir: string): Promise<Store> {
     *keys(start, end, limit) {
       for (const key of db.getKeys({ start, end, limit })) yield key as Buffer;
     },
+    count: (start, end) => db.getCount({ start, end }),
   };
   const txn: WriteTxn = {
     ...view,

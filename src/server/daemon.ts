@@ -73,6 +73,11 @@ export class Daemon {
   /** bitcoind's version number (e.g. 280000), known after `detect()`. */
   version = 0;
   private auth = '';
+  /**
+   * Credentials given by the user (--rpc-user/--rpc-password or in the URL): a refusal is
+   * final. Cookie credentials change when bitcoind restarts, so their refusal is retried.
+   */
+  private readonly fixedAuth: boolean;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly log: (line: string) => void;
   private readonly timeoutMs: number;
@@ -88,6 +93,7 @@ export class Daemon {
     this.port = Number(u.port || NETWORKS[opts.network].rpcPort);
     if (u.username) this.auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
     if (opts.user !== undefined) this.auth = `${opts.user}:${opts.password ?? ''}`;
+    this.fixedAuth = this.auth !== '';
     if (!this.auth) this.readCookie();
   }
 
@@ -154,6 +160,12 @@ export class Daemon {
     if (this.closed) throw new DaemonError('daemon client closed');
     let r = await this.request('POST', '/', body);
     if (r.status === 401 && this.readCookie()) r = await this.request('POST', '/', body);
+    if ((r.status === 401 || r.status === 403) && this.fixedAuth) {
+      // Not "refused the credentials": retrying() must not take this for a restart in progress.
+      throw new DaemonError(`bitcoind at ${this.where} rejected the RPC user and password (HTTP ${r.status})`, {
+        hint: 'check --rpc-user/--rpc-password (or the user:password in --bitcoind) against bitcoind\'s rpcauth/rpcuser settings',
+      });
+    }
     if (r.status === 401 || r.status === 403) {
       const file = this.cookieFile();
       throw new DaemonError(`bitcoind at ${this.where} refused the credentials (HTTP ${r.status})`, {

@@ -70,6 +70,33 @@ test('cookie auth, re-read on 401 after a restart, batches and RPC errors', asyn
   }
 });
 
+test('fixed --rpc-user/--rpc-password refused: a final DaemonError (exit 7); a refused cookie is retried until bitcoind rewrites it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daemon-test-'));
+  const cookie = defaultCookiePath(dir, 'regtest');
+  fs.mkdirSync(path.dirname(cookie), { recursive: true });
+  fs.writeFileSync(cookie, '__cookie__:old');
+  const fake = await fakeBitcoind();
+  const fixed = new Daemon({ network: 'regtest', url: fake.url, user: '__cookie__', password: 'wrong' });
+  const cookied = new Daemon({ network: 'regtest', datadir: dir, url: fake.url });
+  try {
+    let attempts = 0;
+    await assert.rejects(fixed.retrying('bitcoind', () => (attempts++, fixed.call('getblockcount'))), (e: unknown) => {
+      assert.ok(e instanceof DaemonError && e.exitCode === 7, String(e));
+      assert.match(e.message, /rejected the RPC user and password \(HTTP 401\)/);
+      return true;
+    });
+    assert.equal(attempts, 1);
+    // bitcoind (re)starting writes the cookie a moment later: the retry picks it up.
+    setTimeout(() => fs.writeFileSync(cookie, '__cookie__:one'), 100);
+    assert.equal(await cookied.retrying('bitcoind', () => cookied.call('getblockcount')), 42);
+  } finally {
+    fixed.close();
+    cookied.close();
+    fake.server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('unreachable bitcoind is a DaemonError naming the address', async () => {
   const s = http.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));

@@ -143,7 +143,6 @@ async function reconnecting(job: Job, session: (conn: Connection, first: boolean
       if (signal.aborted) return;
       // The first session's failures are the command's failures (exit 3, 4, 5...).
       if (first || !(err instanceof ConnectionError)) throw err;
-      outcome = 'lost';
       const delay = backoffMs(attempt++);
       job.ctx.out.notice(`${formatServer(job.conn.server)}: ${(err as CliError).message}; retrying in ${Math.round(delay / 1000)} s`);
       await sleep(delay, signal);
@@ -174,10 +173,6 @@ function tipHeight(header: unknown): number | undefined {
   const h = header as { height?: unknown; block_height?: unknown };
   const v = h?.height ?? h?.block_height;
   return typeof v === 'number' ? v : undefined;
-}
-
-function short(txid: string): string {
-  return txid;
 }
 
 /** `subscribe` / `watch`. */
@@ -221,7 +216,7 @@ export async function run(job: Job): Promise<void> {
       if (c >= until) {
         await emitter.emit(
           { type: 'confirmed', arg: x.w.t.arg, ...key(x.w), tx_hash: txid, height: x.height, confirmations: c },
-          `${x.w.t.arg}: ${short(txid)} has ${c} confirmation${c === 1 ? '' : 's'} (block ${x.height})`,
+          `${x.w.t.arg}: ${txid} has ${c} confirmation${c === 1 ? '' : 's'} (block ${x.height})`,
         );
         return true;
       }
@@ -236,9 +231,9 @@ export async function run(job: Job): Promise<void> {
   };
 
   /** A status for `w` (subscribe reply or notification): diff the history and report the change once. */
-  const onStatus = async (conn: Connection, w: Watched, status: string | null, initial: boolean) => {
-    if (!initial && w.history !== undefined && status === w.status) return; // a repeat: nothing new
-    if (w.history !== undefined && status === w.status) return; // unchanged while we were away
+  const onStatus = async (conn: Connection, w: Watched, status: string | null) => {
+    // A repeated notification, or no change while we were away: nothing new to report.
+    if (w.history !== undefined && status === w.status) return;
     let history: Entry[];
     try {
       history = status === null ? [] : await fetchHistory(conn, w);
@@ -269,10 +264,10 @@ export async function run(job: Job): Promise<void> {
     track(w, d.added, false);
     // Every status change is one event, even when the entries moved between mempool states only.
     const parts = [
-      ...d.added.map((e) => `+ ${short(e.tx_hash)} ${e.height > 0 ? `in block ${e.height}` : 'in the mempool'}`),
-      ...d.confirmed.map((e) => `confirmed ${short(e.tx_hash)} in block ${e.height}`),
-      ...d.unconfirmed.map((e) => `unconfirmed ${short(e.tx_hash)} (back in the mempool)`),
-      ...d.removed.map((e) => `removed ${short(e.tx_hash)}`),
+      ...d.added.map((e) => `+ ${e.tx_hash} ${e.height > 0 ? `in block ${e.height}` : 'in the mempool'}`),
+      ...d.confirmed.map((e) => `confirmed ${e.tx_hash} in block ${e.height}`),
+      ...d.unconfirmed.map((e) => `unconfirmed ${e.tx_hash} (back in the mempool)`),
+      ...d.removed.map((e) => `removed ${e.tx_hash}`),
     ];
     await emitter.emit({ type: 'status', arg: w.t.arg, ...key(w), status, ...d }, `${w.t.arg}: ${changed(d) ? parts.join('; ') : `status ${status ?? 'null'}`}`);
   };
@@ -298,7 +293,7 @@ export async function run(job: Job): Promise<void> {
         pump(s.stream, q, (p) => ({ kind: 'status', w: s.w, status: (check(method.notification!, p, s.ctx) as unknown[])[1] }));
       }
       // What the subscribe replies say: first the initial report, after a reconnect what changed meanwhile.
-      for (const s of subs) await onStatus(conn, s.w, s.status, first);
+      for (const s of subs) await onStatus(conn, s.w, s.status);
       if (await checkConfirmed()) return 'done';
       for await (const ev of q) {
         if (ev.kind === 'end') {
@@ -306,7 +301,7 @@ export async function run(job: Job): Promise<void> {
           return 'lost';
         }
         if (ev.kind === 'tip') tip = tipHeight(ev.header) ?? tip;
-        else await onStatus(conn, ev.w, ev.status as string | null, false);
+        else await onStatus(conn, ev.w, ev.status as string | null);
         if (await checkConfirmed()) return 'done';
       }
       return 'lost';

@@ -5,8 +5,7 @@
  */
 import { formatServer, type ServerAddress } from '../protocol/server-address.js';
 import { parsePeer, peerAddresses } from './peers.js';
-import { compareResults, computeLag, probeAll, type ProbeOptions, type ProbeReport, type ProbeResult } from './probe.js';
-import { roundMs } from './stats.js';
+import { buildReport, probeAll, type ProbeOptions, type ProbeReport, type ProbeResult } from './probe.js';
 
 export interface CrawlOptions extends ProbeOptions {
   /** Levels of peers followed beyond the seeds (default 2). */
@@ -68,18 +67,8 @@ export async function crawl(seeds: readonly ServerAddress[], opts: CrawlOptions)
     depth++;
   }
   for (const r of all) delete r.peers;
-  const medianHeight = computeLag(all);
-  all.sort(compareResults);
   return {
-    network: opts.network,
-    servers: all,
-    summary: {
-      probed: all.length,
-      reachable: all.filter((r) => r.reachable).length,
-      medianHeight,
-      wrongChain: all.filter((r) => r.genesisOk === false).length,
-      elapsedMs: roundMs(performance.now() - t0),
-    },
+    ...buildReport(opts.network, all, t0),
     crawl: { depth, discovered, truncated },
   };
 }

@@ -201,10 +201,15 @@ export async function probeAll(addrs: readonly ServerAddress[], opts: ProbeOptio
     opts.onResult?.(r, ++done, addrs.length);
     return r;
   });
+  return buildReport(opts.network, results, t0);
+}
+
+/** The report of probed `results` (lag computed, sorted healthy-first), timed from `t0`. */
+export function buildReport(network: NetworkName, results: ProbeResult[], t0: number): ProbeReport {
   const medianHeight = computeLag(results);
   results.sort(compareResults);
   return {
-    network: opts.network,
+    network,
     servers: results,
     summary: {
       probed: results.length,

@@ -50,6 +50,10 @@ interface Entry {
   history?: HistoryEntry[];
   /** The confirmed entries as JSON, comma-separated, without brackets. */
   json?: string;
+  /** The whole get_history reply when the mempool has nothing for this script hash. */
+  fullJson?: string;
+  /** The whole listunspent reply when the mempool neither spends nor pays this script hash. */
+  fullUtxoJson?: string;
   /** SHA-256 state after the confirmed `txid:height:` strings (copied per status). */
   hash?: Hash;
   /** Status when the mempool has nothing for this script hash. */
@@ -251,7 +255,9 @@ export class ScriptView {
   /** The get_history reply as JSON text (the confirmed part is encoded once per change). */
   historyJson(key: string, sh: Buffer): Promise<string> {
     return this.withHistory(key, sh, (e, mem) => {
+      if (mem.length === 0 && e.fullJson !== undefined) return e.fullJson;
       e.json ??= e.history!.map(entryJson).join(',');
+      if (mem.length === 0) return (e.fullJson = `[${e.json}]`);
       const m = mem.map((x) => JSON.stringify(x)).join(',');
       return `[${e.json}${e.json && m ? ',' : ''}${m}]`;
     });
@@ -297,10 +303,12 @@ export class ScriptView {
   /** The listunspent reply as JSON text (the confirmed part is encoded once per change). */
   listunspentJson(key: string, sh: Buffer): Promise<string> {
     return this.withUtxos(key, sh, (e, spent) => {
+      const memOuts = this.mempool.unspentOutputs(key);
+      if (spent.size === 0 && memOuts.length === 0) return (e.fullUtxoJson ??= `[${e.utxoJson ??= e.utxos!.map(utxoJson).join(',')}]`);
       let conf: string;
       if (spent.size === 0) conf = e.utxoJson ??= e.utxos!.map(utxoJson).join(',');
       else conf = e.utxos!.filter((u) => !spent.has(`${u.tx_hash}:${u.tx_pos}`)).map(utxoJson).join(',');
-      const m = this.mempool.unspentOutputs(key).map(utxoJson).join(',');
+      const m = memOuts.map(utxoJson).join(',');
       return `[${conf}${conf && m ? ',' : ''}${m}]`;
     });
   }

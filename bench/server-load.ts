@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,6 +151,70 @@ export async function startServe(node: NodeHandle, db: string, home: string, ext
 
 interface Measured { label: string; stats: LoadBenchStats; serverCpu: number }
 
+/**
+ * A light client for multi-megabyte replies: `sessions` raw TCP sessions, one request in
+ * flight each, that frame the reply lines and look only at their start ("result" or
+ * "error") instead of parsing them. runLoadBench's full client spends ~35 ms of the shared
+ * core parsing each 4.6 MB history, so it measures the client; this measures the server.
+ */
+async function lightLoad(spec: string, sessions: number, durationMs: number, method: string, params: unknown[]): Promise<LoadBenchStats> {
+  const [host, port] = [spec.slice(0, spec.lastIndexOf(':', spec.length - 3)), Number(spec.split(':').at(-2))];
+  const lat: number[] = [];
+  const errLat: number[] = [];
+  const errorsByKind: Record<string, number> = {};
+  const t0 = performance.now();
+  const until = t0 + durationMs;
+  await Promise.all(Array.from({ length: sessions }, () => new Promise<void>((resolve, reject) => {
+    const sock = net.connect(port, host);
+    let head = '';
+    let id = 0;
+    let sent = 0;
+    const next = () => {
+      if (performance.now() >= until) return void sock.end(resolve);
+      sent = performance.now();
+      sock.write(`${JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params })}\n`);
+    };
+    sock.on('data', (d: Buffer) => {
+      // One request in flight: a reply ends where a chunk ends with a newline.
+      if (head === '') head = d.subarray(0, 64).toString('latin1');
+      if (d[d.length - 1] !== 10) return;
+      const first = head;
+      head = '';
+      if (id === 0) return next(); // server.version's answer
+      const ms = performance.now() - sent;
+      if (first.includes('"result"')) lat.push(ms);
+      else {
+        errLat.push(ms);
+        const code = /"code":(-?\d+)/.exec(first)?.[1] ?? '?';
+        errorsByKind[`server error ${code}`] = (errorsByKind[`server error ${code}`] ?? 0) + 1;
+      }
+      next();
+    });
+    sock.once('error', reject);
+    sock.once('connect', () => sock.write(`${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'server.version', params: ['bench', '1.4'] })}\n`));
+  })));
+  const elapsedMs = performance.now() - t0;
+  const summary = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    const q = (f: number) => (v.length ? Math.round(v[Math.min(v.length - 1, Math.floor(f * v.length))]! * 10) / 10 : 0);
+    return { count: v.length, p50: q(0.5), p99: q(0.99), max: v.length ? Math.round(v.at(-1)! * 10) / 10 : 0 };
+  };
+  const requests = lat.length + errLat.length;
+  return {
+    requests, errors: errLat.length, errorsByKind, elapsedMs,
+    throughput: Math.round((requests / (elapsedMs / 1000)) * 10) / 10,
+    latency: summary(lat), errorLatency: summary(errLat),
+  } as unknown as LoadBenchStats;
+}
+
+async function measureLight(label: string, served: Served, method: string, params: unknown[], sessions = SESSIONS, durationMs = RUN_MS): Promise<Measured> {
+  const c0 = served.cpu();
+  const stats = await lightLoad(served.spec, sessions, durationMs, method, params);
+  const serverCpu = (served.cpu() - c0) / (stats.elapsedMs / 1000);
+  process.stderr.write(`  ${label}: ${stats.throughput} req/s, p50 ${stats.latency.p50} ms, p99 ${stats.latency.p99} ms, errors ${stats.errors}\n`);
+  return { label, stats, serverCpu };
+}
+
 async function measure(label: string, served: Served, scripthashes: string[], mix: Partial<Record<BenchMethod, number>>, sessions = SESSIONS, durationMs = RUN_MS): Promise<Measured> {
   const c0 = served.cpu();
   const stats = await runLoadBench({ server: parseServer(served.spec), connection: { requestTimeoutMs: 120_000 }, sessions, durationMs, mix, scripthashes, seed: 7 });
@@ -201,6 +266,7 @@ export async function main(): Promise<Measured[]> {
     const mixed = await measure('(a) small: mixed', served, small, { history: 1, balance: 1, listunspent: 1 });
     results.push(mixed);
     for (const m of ['history', 'balance', 'listunspent'] as const) results.push(await measure(`(b) 50,000 entries: ${m}`, served, heavy, { [m]: 1 }));
+    for (const m of ['get_history', 'listunspent'] as const) results.push(await measureLight(`(b) 50,000 entries: ${m}, light client`, served, `blockchain.scripthash.${m}`, heavy));
     // One session: the cost of one such request without queueing behind 49 others.
     for (const m of ['history', 'balance', 'listunspent'] as const) results.push(await measure(`(b) 50,000 entries: ${m}, 1 session`, served, heavy, { [m]: 1 }, 1, 4_000));
     await served.stop();
@@ -233,7 +299,8 @@ export async function main(): Promise<Measured[]> {
       ...results.map(row),
       '',
       `Aim >= 5,000 requests/s for small addresses: best ${fmt(best)} requests/s, ${best >= 5000 ? 'met' : 'MISSED'}.`,
-      `History limit: with \`--history-limit ${HISTORY_LIMIT}\` the 50,000-entry address got error 10001 on ${fmt(refused)} of ${fmt(over.requests)} requests (p50 ${over.errorLatency.p50} ms per refusal; ${over.errorsByKind.connection ? 'some of those sessions were closed' : 'those sessions stayed open'}), while the other ${SESSIONS - 5} sessions were served ${fmt(others.requests)} requests (${fmt(others.throughput)}/s, p99 ${others.latency.p99} ms) with ${others.errors} errors: served, but at ${pct(others.throughput / mixed.stats.throughput)} of the ${fmt(mixed.stats.throughput)}/s they get without the refused sessions, because the server reads the first ${fmt(HISTORY_LIMIT + 1)} entries with their txids before it refuses (src/server/backend.ts confirmedHistory), so a refusal costs about as much as serving a ${fmt(HISTORY_LIMIT)}-entry history.`,
+      `History limit: with \`--history-limit ${HISTORY_LIMIT}\` the 50,000-entry address got error 10001 on ${fmt(refused)} of ${fmt(over.requests)} requests (p50 ${over.errorLatency.p50} ms per refusal; ${over.errorsByKind.connection ? 'some of those sessions were closed' : 'those sessions stayed open'}), while the other ${SESSIONS - 5} sessions were served ${fmt(others.requests)} requests (${fmt(others.throughput)}/s, p99 ${others.latency.p99} ms) with ${others.errors} errors: ${pct(others.throughput / mixed.stats.throughput)} of the ${fmt(mixed.stats.throughput)}/s they get without the refused sessions, the refused ones adding ${fmt(over.throughput)}/s. The server used ${pct(cpuC)} of its core there${cpuC >= 0.95 ? ': CPU-bound, with the refusing sessions taking a share of it like any other session' : ', so the split is set by the load generator\'s shared core'}; the ratio varies between runs (48% to 97% in the runs made for this change). The refusal is judged from the script hash's history row count, counted inside LMDB (\`getCount\`, no key or txid copied out) and cached with the script hash, so it costs about as much as a small request (it used to read the first ${fmt(HISTORY_LIMIT + 1)} entries with their txids: ~420-475 ms per refusal, the others at 1-2% of their rate). Mempool entries count toward the limit (they are in the same reply): a history of exactly the limit is served, one more entry is refused.`,
+      `Heavy addresses: each script hash's confirmed part (history with its JSON text and SHA-256 state, balance, UTXOs with their JSON text) is cached in an LRU (10,000 script hashes / 1,000,000 rows), dropped in the same tick as the index commit that touches it (new block, reorg); the mempool part is added per request. So the 50,000-entry history is read from LMDB once (~150 ms, in chunks of 2,000 rows with the event loop served in between, restarted if a block lands meanwhile) and then answered by splicing cached JSON into the reply. The "light client" rows measure the server with a client that frames the replies without parsing them: runLoadBench's full client parses each 4.6 MB history on the core it shares with the simulator, which caps the plain rows (see their server CPU). Before this change (same machine): get_history 7/s (p50 5.7 s) with 50 sessions and 7/s alone (142 ms each), listunspent 8/s, get_balance 62/s.`,
       `Whole run ${totalS.toFixed(0)} s.`,
     ].join('\n');
     writeSection('server-load', 'serve --local under load: 50 sessions, small addresses and a 50,000-entry history', 'npm run build && node --import tsx bench/server-load.ts', body);

@@ -9,7 +9,7 @@ import * as bitcoin from 'bitcoinjs-lib';
 import { startNode, type NodeHandle } from '../support/bitcoind.js';
 import { runCli } from '../support/run-cli.js';
 import { parseWalletSource, type WalletSource } from '../../src/wallet/source.js';
-import { startServe, waitSynced, type RunningServe } from './wallet-serve.js';
+import { startServe, waitSynced, type RunningServe } from '../support/serve-in-process.js';
 
 const SEED = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
 const tpub = BIP32Factory(ecc).fromSeed(SEED, bitcoin.networks.testnet).derivePath("m/84'/1'/0'").neutered().toBase58();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startNode, type NodeHandle } from '../support/bitcoind.js';
 import { BIN, tempHome } from '../support/run-cli.js';
 import { loopbackEnv } from '../support/loopback-guard.js';
-import { startServe, waitSynced, type RunningServe } from './wallet-serve.js';
+import { startServe, waitSynced, type RunningServe } from '../support/serve-in-process.js';
 import { backoffMs, confirmations, diffHistory } from '../../src/cli/commands/watch.js';
 
 let node: NodeHandle;

@@ -6,6 +6,8 @@ export interface LineClient {
   readonly closed: boolean;
   waitFor(pred: (m: any) => boolean, ms?: number): Promise<any>;
   call(method: string, params?: unknown[]): Promise<any>;
+  /** Resolves true once the server has closed the connection (false after `ms`). */
+  closedSoon(ms?: number): Promise<boolean>;
   close(): void;
 }
 
@@ -14,6 +16,11 @@ export async function connectLines(port: number, host = '127.0.0.1'): Promise<Li
     const s = net.connect(port, host, () => resolve(s));
     s.once('error', reject);
   });
+  return lineClient(socket);
+}
+
+/** Wraps an already connected socket (TCP or TLS). */
+export function lineClient(socket: net.Socket): LineClient {
   let buf = '';
   const lines: any[] = [];
   const waiters: (() => void)[] = [];
@@ -54,6 +61,11 @@ export async function connectLines(port: number, host = '127.0.0.1'): Promise<Li
       const myId = ++id;
       socket.write(`${JSON.stringify({ jsonrpc: '2.0', method, params, id: myId })}\n`);
       return client.waitFor((m) => m.id === myId);
+    },
+    async closedSoon(ms = 5000) {
+      const deadline = Date.now() + ms;
+      while (!closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return closed;
     },
     close: () => socket.destroy(),
   };

@@ -11,60 +11,9 @@ import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { startListeners } from '../../src/server/listeners.js';
 import { loadCertificate } from '../../src/server/certificate.js';
 import { assertLoopbackOnly } from '../support/loopback-guard.js';
+import { lineClient } from './serve-client.js';
 
 assertLoopbackOnly();
-
-/** A newline-framed client over a connected socket. */
-function lineClient(socket: net.Socket) {
-  let buf = '';
-  const lines: any[] = [];
-  const waiters: (() => void)[] = [];
-  let closed = false;
-  socket.on('data', (d) => {
-    buf += d.toString();
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(buf.slice(0, i)));
-      buf = buf.slice(i + 1);
-    }
-    for (const w of waiters.splice(0)) w();
-  });
-  socket.on('close', () => {
-    closed = true;
-    for (const w of waiters.splice(0)) w();
-  });
-  socket.on('error', () => {});
-  let id = 0;
-  const api = {
-    lines,
-    get closed() {
-      return closed;
-    },
-    async waitFor(pred: (m: any) => boolean, ms = 5000): Promise<any> {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const hit = lines.find(pred);
-        if (hit) return hit;
-        if (closed || Date.now() > deadline) throw new Error(`not received; got ${JSON.stringify(lines).slice(0, 500)}`);
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          setTimeout(r, 100);
-        });
-      }
-    },
-    async call(method: string, params: unknown[] = []): Promise<any> {
-      const myId = ++id;
-      socket.write(JSON.stringify({ jsonrpc: '2.0', method, params, id: myId }) + '\n');
-      return api.waitFor((m) => m.id === myId);
-    },
-    async closedSoon(ms = 5000) {
-      const deadline = Date.now() + ms;
-      while (!closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      return closed;
-    },
-  };
-  return api;
-}
 
 const connectTcp = (port: number) =>
   new Promise<net.Socket>((resolve, reject) => {

@@ -10,32 +10,13 @@ import path from 'node:path';
 import { serve, resolveServeConfig, parseHostPort } from '../../src/server/serve.js';
 import { startNode, type NodeHandle } from '../support/bitcoind.js';
 import { connectLines } from './serve-client.js';
+import { startServe } from '../support/serve-in-process.js';
 import { addressToScriptHash } from '../../src/bitcoin/scripthash.js';
 import { statusHash } from '../../src/bitcoin/status.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 import { assertLoopbackOnly } from '../support/loopback-guard.js';
 
 assertLoopbackOnly();
-
-async function startServe(node: NodeHandle, extra: Record<string, unknown> = {}) {
-  const db = fs.mkdtempSync(path.join(os.tmpdir(), 'ecli-serve-'));
-  const logs: string[] = [];
-  const ac = new AbortController();
-  let onLog: (() => void) | undefined;
-  const done = serve(
-    { local: true, network: 'regtest', bitcoind: node.rpcUrl, rpcCookie: node.cookiePath, db, tcp: '127.0.0.1:0', zmq: false, ...extra },
-    { log: (l) => { logs.push(l); onLog?.(); }, isTTY: false, signal: ac.signal, handleSignals: false },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    const check = () => {
-      const m = logs.map((l) => /^listening tcp 127\.0\.0\.1:(\d+)$/.exec(l)).find(Boolean);
-      if (m) resolve(Number(m[1]));
-    };
-    onLog = check;
-    done.then(() => reject(new Error(`serve ended early: ${logs.join('\n')}`)), reject);
-  });
-  return { port, logs, done, stop: () => ac.abort(), db };
-}
 
 test('options: defaults and parsing', () => {
   const env = { HOME: '/home/u' };
@@ -119,13 +100,12 @@ test('serve over the regtest node: features, headers, history, balance, notifica
     assert.equal((await c.call('mempool.get_fee_histogram')).result.length >= 0, true);
     assert.equal(typeof (await c.call('mempool.get_info')).result.minrelaytxfee, 'number');
 
-    srv.stop();
+    await srv.stop();
     assert.equal(await srv.done, 0);
     assert.ok(srv.logs.includes('stopped'), srv.logs.join('\n'));
     assert.ok(await new Promise((r) => { const t = setInterval(() => { if (c.closed) { clearInterval(t); r(true); } }, 20); }));
   } finally {
-    srv?.stop();
-    await srv?.done.catch(() => {});
+    await srv?.stop().catch(() => {});
     await node.cleanup();
     if (srv) fs.rmSync(srv.db, { recursive: true, force: true });
   }

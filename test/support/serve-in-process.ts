@@ -1,12 +1,12 @@
 /**
- * Test helper for the CLI tests that need a real server: `serve --local` in-process over the
+ * Test helper for the tests that need a real server: `serve --local` in-process over the
  * regtest node simulator (or a real bitcoind when BITCOIND is set), on an ephemeral port.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../../src/server/serve.js';
-import type { NodeHandle } from '../support/bitcoind.js';
+import type { NodeHandle } from './bitcoind.js';
 import { connectLines } from '../server/serve-client.js';
 
 export interface RunningServe {
@@ -17,14 +17,17 @@ export interface RunningServe {
   db: string;
 }
 
-/** Starts serve --local on `tcp` (default 127.0.0.1:0) with index dir `db` (default: fresh). */
-export async function startServe(node: NodeHandle, opts: { tcp?: string; db?: string } = {}): Promise<RunningServe> {
+/**
+ * Starts serve --local on `tcp` (default 127.0.0.1:0) with index dir `db` (default: fresh);
+ * `extra` adds or overrides serve options (limits, banner...).
+ */
+export async function startServe(node: NodeHandle, opts: { tcp?: string; db?: string; extra?: Record<string, unknown> } = {}): Promise<RunningServe> {
   const db = opts.db ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ecli-serve-'));
   const logs: string[] = [];
   const ac = new AbortController();
   let onLog: (() => void) | undefined;
   const done = serve(
-    { local: true, network: 'regtest', bitcoind: node.rpcUrl, rpcCookie: node.cookiePath, db, tcp: opts.tcp ?? '127.0.0.1:0', zmq: false },
+    { local: true, network: 'regtest', bitcoind: node.rpcUrl, rpcCookie: node.cookiePath, db, tcp: opts.tcp ?? '127.0.0.1:0', zmq: false, ...opts.extra },
     { log: (l) => { logs.push(l); onLog?.(); }, isTTY: false, signal: ac.signal, handleSignals: false },
   );
   const port = await new Promise<number>((resolve, reject) => {

@@ -118,7 +118,7 @@ simulator runs as a child process (its own core) publishing ZMQ \`hashblock\` an
 first sent to the node's mempool in JSON-RPC batches and their mempool notifications awaited; then, after a random
 pause of 0-500 ms (so blocks do not lock to the poll phase), \`generatetoaddress 1\` mines them. Latency: from when the node has the block (the RPC returns, or the ZMQ
 \`hashblock\` reaches this process, whichever is first) to the arrival of the last of the ${o.txs.toLocaleString('en')}
-status notifications (header notification first, PROTOCOL.md §11). ${o.runs} measured blocks per mode after one warm-up.
+status notifications (header notification first, docs/protocol.md §11). ${o.runs} measured blocks per mode after one warm-up.
 "Mempool burst" is the same for the ${o.txs.toLocaleString('en')} mempool arrivals: from the last batch's reply to the last
 mempool notification.
 

@@ -1,5 +1,5 @@
 // Bundles src/main.ts into dist/ with esbuild: one ESM entry plus lazily loaded chunks,
-// which starts faster than tsc's one-file-per-module output (DESIGN.md §6). Small pure-JS
+// which starts faster than tsc's one-file-per-module output (docs/architecture.md §6). Small pure-JS
 // packages (commander, bech32, bs58check, ...) are bundled in, so start-up does not pay for
 // node resolving and reading each of them; native modules and the heavy packages that only
 // some commands load stay external and load from node_modules when needed.

@@ -1,5 +1,5 @@
 /**
- * The error hierarchy and the exit statuses of DESIGN.md §7. Code anywhere throws these;
+ * The error hierarchy and the exit statuses of docs/architecture.md §7. Code anywhere throws these;
  * only main.ts catches them and turns them into one line on stderr and an exit status.
  */
 

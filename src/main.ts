@@ -1,6 +1,6 @@
 /**
  * Entry point: builds the context, runs the program, and is the ONLY place that catches
- * errors and decides the exit status (DESIGN.md §7). Everything heavy is imported lazily so
+ * errors and decides the exit status (docs/architecture.md §7). Everything heavy is imported lazily so
  * that `electrum-cli --version` costs little more than starting node.
  */
 import pkg from '../package.json' with { type: 'json' };

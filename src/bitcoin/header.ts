@@ -1,5 +1,5 @@
 /**
- * 80-byte block headers (PROTOCOL.md §6.1, §6.2, §6.5): parsing, the 1.0-1.3 deserialized
+ * 80-byte block headers (docs/protocol.md §6.1, §6.2, §6.5): parsing, the 1.0-1.3 deserialized
  * JSON form, compact targets, proof of work and prev-hash linkage.
  */
 import { ProtocolError } from '../errors.js';

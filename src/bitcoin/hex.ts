@@ -1,6 +1,6 @@
 /**
  * Hex, byte-order and hashing helpers. Hashes travel as display-order hex (reversed bytes,
- * PROTOCOL.md §0) and are hashed/concatenated in internal order; these helpers convert.
+ * docs/protocol.md §0) and are hashed/concatenated in internal order; these helpers convert.
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
 

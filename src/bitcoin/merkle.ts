@@ -1,5 +1,5 @@
 /**
- * Bitcoin merkle trees (PROTOCOL.md §6.3, §6.4): building roots and branches for the
+ * Bitcoin merkle trees (docs/protocol.md §6.3, §6.4): building roots and branches for the
  * server, and verifying transaction and checkpoint proofs for the client. Building works
  * on one flat buffer, in place, so a tree over a million block hashes stays cheap.
  */

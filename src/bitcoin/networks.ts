@@ -1,5 +1,5 @@
 /**
- * Per-network constants (PROTOCOL.md §1.2): address prefixes, genesis hashes, default ports
+ * Per-network constants (docs/protocol.md §1.2): address prefixes, genesis hashes, default ports
  * and where bitcoind keeps its data. Pure data; nothing here does I/O.
  */
 import { UsageError } from '../errors.js';

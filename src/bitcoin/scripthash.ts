@@ -1,5 +1,5 @@
 /**
- * Electrum script hashes (PROTOCOL.md §3): hex(reverse(SHA256(scriptPubKey))), and the
+ * Electrum script hashes (docs/protocol.md §3): hex(reverse(SHA256(scriptPubKey))), and the
  * parsing of what users type where a script hash is expected.
  */
 import { UsageError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * The script-hash status (PROTOCOL.md §4) and the ordering rules of get_history
+ * The script-hash status (docs/protocol.md §4) and the ordering rules of get_history
  * (§5.3) that a client checks before trusting a history.
  */
 import { createHash } from 'node:crypto';

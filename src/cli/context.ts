@@ -107,7 +107,7 @@ export class Context {
 
   /**
    * Resolves once the server proved to be on the chosen network (server.features genesis
-   * hash, PROTOCOL.md §2.1). Commands await it before printing anything.
+   * hash, docs/protocol.md §2.1). Commands await it before printing anything.
    */
   async verified(): Promise<void> {
     await this.genesis;

@@ -1,6 +1,6 @@
 /**
  * One invocation of a registry command: connects, lets the negotiated version choose the
- * wire method (DESIGN.md §2), builds the wire params, sends one request or ONE batch for
+ * wire method (docs/architecture.md §2), builds the wire params, sends one request or ONE batch for
  * several arguments, validates every result before anything formats it, and prints.
  * The generic path lives here; commands with extra behaviour (commands/*.ts) reuse its parts.
  */
@@ -106,7 +106,7 @@ export class Job {
     return value;
   }
 
-  /** Prints outcomes per DESIGN.md §7; throws the first error after printing the rest. */
+  /** Prints outcomes per docs/architecture.md §7; throws the first error after printing the rest. */
   async print(outcomes: Outcome[], human?: (result: unknown) => Promise<string> | string): Promise<void> {
     await this.ctx.verified();
     const out = this.ctx.out;

@@ -1,6 +1,6 @@
 /**
  * The commander tree, generated from the registry's COMMANDS (one subcommand per protocol
- * question, DESIGN.md §2) plus the commands that are not one method. Cheap to build: the
+ * question, docs/architecture.md §2) plus the commands that are not one method. Cheap to build: the
  * actions of the commands that are not one method import what they need when they run, and
  * nothing here loads table, prompt, spinner, WebSocket or SOCKS code.
  */

@@ -17,7 +17,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheckSpec[] = [
   { id: 'connect', title: 'TCP connect', description: 'Opens the TCP connection and times it. Fails when the server cannot be reached.', critical: true },
   { id: 'tls', title: 'TLS certificate', description: 'For TLS servers: handshake time, CA-signed or self-signed, SHA-256 fingerprint and days to expiry. Fails when the certificate has expired or differs from the one pinned in known_hosts.json; warns when it expires within 14 days.', critical: true },
   { id: 'version', title: 'server.version', description: 'The first message negotiates a version inside the offered range (1.0-1.6); shows the software and the time to the first reply.', critical: true },
-  { id: 'version-repeat', title: 'repeated server.version', description: 'From protocol 1.4 a second server.version must be refused (PROTOCOL.md 2.2); warns when it is answered.', critical: false },
+  { id: 'version-repeat', title: 'repeated server.version', description: 'From protocol 1.4 a second server.version must be refused (docs/protocol.md 2.2); warns when it is answered.', critical: false },
   { id: 'protocol-range', title: 'advertised protocol range', description: 'server.features protocol_min/protocol_max are honoured: sessions offering exactly the minimum and exactly the maximum negotiate those versions, and the main session got min(1.6, protocol_max).', critical: false },
   { id: 'genesis', title: 'genesis hash', description: 'server.features genesis_hash is the genesis block of the chosen network.', critical: true },
   { id: 'headers-form', title: 'block.headers form', description: 'blockchain.block.headers answers a "headers" list at protocol 1.6 and concatenated "hex" before.', critical: false },

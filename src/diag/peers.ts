@@ -1,5 +1,5 @@
 /**
- * server.peers.subscribe entries (PROTOCOL.md §9) as records, and the server lists that
+ * server.peers.subscribe entries (docs/protocol.md §9) as records, and the server lists that
  * probe, crawl, compare and bench accept (--servers FILE|LIST). Pure apart from reading files.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';

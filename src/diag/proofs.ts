@@ -1,5 +1,5 @@
 /**
- * SPV proofs of transactions (PROTOCOL.md §6.3) against anchored headers, and what a
+ * SPV proofs of transactions (docs/protocol.md §6.3) against anchored headers, and what a
  * verification reports. Talks to the server only through a narrow Rpc seam.
  */
 import { ProtocolError, ServerError, VerificationError } from '../errors.js';

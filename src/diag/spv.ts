@@ -1,5 +1,5 @@
 /**
- * SPV anchoring (PROTOCOL.md §6.5): a header is trusted only when the server's headers
+ * SPV anchoring (docs/protocol.md §6.5): a header is trusted only when the server's headers
  * chain it, by prev-hash linkage, to a checkpoint the server did not supply (checkpoints.ts)
  * or to a header verified that way before (the cache). Outside regtest every header must
  * also meet the target of its own bits, and on mainnet bits may change only at a 2016-block

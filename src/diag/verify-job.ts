@@ -1,7 +1,7 @@
 /**
  * --verify for history, tx, merkle and balance (the one implementation; run-method routes
  * every --verify here): the command's normal answer, wrapped as {"result": ..., "verified":
- * bool, "verification": {...}} (DESIGN.md §7). Headers are anchored to a checkpoint
+ * bool, "verification": {...}} (docs/architecture.md §7). Headers are anchored to a checkpoint
  * (checkpoints.ts, or --checkpoint HEIGHT:HASH) and cached; a false answer, anchored or not,
  * ends with exit status 6 naming what was false.
  */

@@ -1,5 +1,5 @@
 /**
- * JSON output (DESIGN.md §7). Values are printed as the server sent them: JSON.parse keeps
+ * JSON output (docs/architecture.md §7). Values are printed as the server sent them: JSON.parse keeps
  * the server's key order and JSON.stringify keeps it too, so output is byte-stable for a
  * given reply. Pure.
  */
@@ -17,7 +17,7 @@ export function toNdjson(event: Record<string, unknown>): string {
 /** The outcome of one argument of a multi-argument command. */
 export type KeyedOutcome = { result: unknown } | { error: { code: number; message: string } };
 
-/** Several arguments: one object keyed by argument, in argument order (DESIGN.md §7). */
+/** Several arguments: one object keyed by argument, in argument order (docs/architecture.md §7). */
 export function keyedByArgument(entries: readonly (readonly [string, KeyedOutcome])[]): Record<string, KeyedOutcome> {
   const out: Record<string, KeyedOutcome> = {};
   for (const [k, v] of entries) out[k] = v;

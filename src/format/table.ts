@@ -1,7 +1,7 @@
 /**
  * The single cli-table3 wrapper. Styles (colours, borders in colour) are off unless stdout
  * is a terminal and colour is allowed: cli-table3 emits colour codes even when piped
- * (DESIGN.md §6). Loaded lazily: only human output needs it.
+ * (docs/architecture.md §6). Loaded lazily: only human output needs it.
  */
 import Table from 'cli-table3';
 import colors from '@colors/colors/safe.js';

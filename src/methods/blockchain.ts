@@ -1,4 +1,4 @@
-/** `blockchain.*` methods of the current protocol (PROTOCOL.md §5.1, §5.3). */
+/** `blockchain.*` methods of the current protocol (docs/protocol.md §5.1, §5.3). */
 import { defineMethod, type ArgSpec, type ColumnSpec } from './spec.js';
 import * as v from './validate.js';
 import * as r from './results.js';
@@ -12,7 +12,7 @@ const target: ArgSpec = {
   variadic: true,
   description: 'an address of the network, a script hash (64 hex), or use --script HEX',
 };
-const scripthashParam = [{ name: 'scripthash', kind: 'scripthash', description: 'the script hash (PROTOCOL.md §3)' }] as const;
+const scripthashParam = [{ name: 'scripthash', kind: 'scripthash', description: 'the script hash (docs/protocol.md §3)' }] as const;
 
 const historyColumns: ColumnSpec[] = [
   { key: 'height', header: 'height', format: 'height' },

@@ -1,5 +1,5 @@
 /**
- * Methods removed from the protocol (PROTOCOL.md §5.2), kept to diagnose old servers and to
+ * Methods removed from the protocol (docs/protocol.md §5.2), kept to diagnose old servers and to
  * serve 1.0–1.2 sessions from `serve --local`. Each shares a subcommand with its modern
  * replacement; the command picks by the negotiated version, and `--method` forces one.
  */

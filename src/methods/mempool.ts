@@ -1,4 +1,4 @@
-/** `mempool.*` methods (PROTOCOL.md §5.1, §5.3). */
+/** `mempool.*` methods (docs/protocol.md §5.1, §5.3). */
 import { defineMethod } from './spec.js';
 import * as r from './results.js';
 

@@ -1,11 +1,11 @@
 /**
- * Result validators shared by several method records (PROTOCOL.md §5). Each one accepts what
- * ElectrumX, Fulcrum and electrs really send (see shared/fixtures) and nothing malformed.
+ * Result validators shared by several method records (docs/protocol.md §5). Each one accepts what
+ * ElectrumX, Fulcrum and electrs really send (see test/fixtures/transcripts) and nothing malformed.
  */
 import * as v from './validate.js';
 import { cmpVersion } from '../protocol/version.js';
 
-/** 1.0–1.3 deserialized header (PROTOCOL.md §6.2). */
+/** 1.0–1.3 deserialized header (docs/protocol.md §6.2). */
 export const deserializedHeader = v.object({
   block_height: v.nonNegInt,
   version: v.integer,

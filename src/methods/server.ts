@@ -1,4 +1,4 @@
-/** `server.*` methods (PROTOCOL.md §5.1, §9). */
+/** `server.*` methods (docs/protocol.md §5.1, §9). */
 import { defineMethod } from './spec.js';
 import * as v from './validate.js';
 import * as r from './results.js';

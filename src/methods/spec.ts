@@ -8,7 +8,7 @@ import type { Validator } from './validate.js';
 import { inRange } from '../protocol/version.js';
 
 export interface ParamSpec {
-  /** The documented wire name (PROTOCOL.md §5). */
+  /** The documented wire name (docs/protocol.md §5). */
   name: string;
   kind: ParamKind;
   description: string;
@@ -64,7 +64,7 @@ export interface OptionSpec {
   choices?: readonly string[];
 }
 
-/** The CLI face of a method: one subcommand (DESIGN.md §2). */
+/** The CLI face of a method: one subcommand (docs/architecture.md §2). */
 export interface CommandSpec {
   /** The subcommand name (the short verb). */
   name: string;

@@ -1,5 +1,5 @@
 /**
- * The client's one long-lived object (DESIGN.md §3): a session with one server. Correlates
+ * The client's one long-lived object (docs/architecture.md §3): a session with one server. Correlates
  * replies by id (never by order: ElectrumX answers batches in completion order), sends
  * batches as one line, applies timeouts, keeps the session alive with server.ping, and
  * delivers notifications as async iterators.
@@ -126,7 +126,7 @@ export class Connection {
   }
 
   /**
-   * Connects, negotiates the protocol version (server.version first, PROTOCOL.md §2.1) and
+   * Connects, negotiates the protocol version (server.version first, docs/protocol.md §2.1) and
    * starts the keepalive. Throws ConnectionError, TimeoutError, ServerError or ProtocolError.
    */
   static async open(opts: ConnectionOptions): Promise<Connection> {
@@ -224,7 +224,7 @@ export class Connection {
   /**
    * Subscribes and returns the initial result plus a stream of notification params for this
    * subscription. The stream is registered before the request goes out, because Fulcrum may
-   * notify before it replies (PROTOCOL.md §10). Keyed by the first param when it is a string
+   * notify before it replies (docs/protocol.md §10). Keyed by the first param when it is a string
    * (script hash, address); headers/numblocks/peers subscriptions get every notification.
    */
   async subscribe(method: string, params: unknown[] = [], opts: RequestOptions = {}): Promise<{ result: unknown; stream: AsyncIterableIterator<unknown[]> }> {

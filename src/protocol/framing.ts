@@ -1,5 +1,5 @@
 /**
- * Newline-delimited framing for TCP/TLS (PROTOCOL.md §1.1): one JSON value per line.
+ * Newline-delimited framing for TCP/TLS (docs/protocol.md §1.1): one JSON value per line.
  * Pure: bytes in, complete lines out. Accepts `\r\n` (Fulcrum ends lines with `\r`)
  * and skips blank lines; a line longer than `maxLine` bytes is an error, because a peer
  * that never sends a newline must not make us buffer without bound.

@@ -1,5 +1,5 @@
 /**
- * JSON-RPC codec shared by the client and the embedded server (PROTOCOL.md §1.1).
+ * JSON-RPC codec shared by the client and the embedded server (docs/protocol.md §1.1).
  * Pure: strings in, typed messages out. Anything a peer sends is untrusted; shapes are
  * checked here, results are checked later by each method's validator.
  */
@@ -37,7 +37,7 @@ export interface BatchMessage {
 }
 export type Message = SingleMessage | BatchMessage;
 
-/** JSON-RPC error codes used by Electrum servers (PROTOCOL.md §7). */
+/** JSON-RPC error codes used by Electrum servers (docs/protocol.md §7). */
 export const RPC = {
   PARSE_ERROR: -32700,
   INVALID_REQUEST: -32600,

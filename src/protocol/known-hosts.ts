@@ -1,5 +1,5 @@
 /**
- * `<configDir>/known_hosts.json`: what we trusted for each `host:port` (PROTOCOL.md §1.3).
+ * `<configDir>/known_hosts.json`: what we trusted for each `host:port` (docs/protocol.md §1.3).
  * `ca: true` means the host presented a CA-verified certificate and must keep doing so;
  * otherwise `fingerprint256` is the pinned self-signed certificate (trust on first use).
  */

@@ -1,5 +1,5 @@
 /**
- * The server.version handshake (PROTOCOL.md §2) and the genesis check against
+ * The server.version handshake (docs/protocol.md §2) and the genesis check against
  * server.features. The reply is untrusted: it must name a version inside the range offered.
  */
 import { ProtocolError, ServerError, VerificationError } from '../errors.js';
@@ -80,7 +80,7 @@ export function checkVersionReply(reply: unknown, min: string, max: string): Neg
 }
 
 /**
- * Calls server.features (protocol >= 1.1) and checks `genesis_hash` (PROTOCOL.md §2.1 step 3).
+ * Calls server.features (protocol >= 1.1) and checks `genesis_hash` (docs/protocol.md §2.1 step 3).
  * Returns the features, or undefined on a 1.0 session where the method does not exist.
  * @param networkName used in the message only ("regtest").
  * @throws VerificationError when the server is on another chain.

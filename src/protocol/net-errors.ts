@@ -14,7 +14,7 @@ export interface DialContext {
   proxy?: string;
 }
 
-/** Ports that are TLS by convention (PROTOCOL.md §1.2). */
+/** Ports that are TLS by convention (docs/protocol.md §1.2). */
 const TLS_PORTS = new Set([50002, 51002, 60002, 50004, 60004]);
 const TCP_PORTS = new Set([50001, 51001, 60001, 50003, 60003]);
 

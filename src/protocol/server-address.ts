@@ -2,7 +2,7 @@
  * Server and proxy specs as users type them (pure). Accepts Electrum's `host:port:t|s`, a bare
  * host, `[ipv6]:port:s`, and URLs (`tcp://`, `ssl://`/`tls://`, `ws://`, `wss://`).
  *
- * Default ports (PROTOCOL.md §1.2): t/s follow Electrum and ElectrumX (mainnet 50001/50002,
+ * Default ports (docs/protocol.md §1.2): t/s follow Electrum and ElectrumX (mainnet 50001/50002,
  * every test network 51001/51002). WebSocket has no Electrum default, so ws/wss follow
  * Fulcrum's suggested 50003/50004 on mainnet and its "+10000" rule (60003/60004) elsewhere.
  */

@@ -1,5 +1,5 @@
 /**
- * TLS with Electrum's trust model (PROTOCOL.md §1.3): CA verification first; a self-signed
+ * TLS with Electrum's trust model (docs/protocol.md §1.3): CA verification first; a self-signed
  * certificate is trusted on first use and pinned in known_hosts.json; later connections
  * accept only the pinned certificate (hostname check off); an expired pin is dropped and
  * re-learnt. Electrum reconnects to fetch the certificate; we do one handshake with

@@ -1,5 +1,5 @@
 /**
- * Protocol version strings (PROTOCOL.md §0): dotted decimal, compared as integer tuples with
+ * Protocol version strings (docs/protocol.md §0): dotted decimal, compared as integer tuples with
  * missing trailing parts treated as 0, so "1.6" equals "1.6.0".
  */
 export type VersionTuple = readonly [number, number, number];
@@ -35,7 +35,7 @@ export function inRange(v: string, since: string, until?: string): boolean {
 }
 
 /**
- * The server's choice (PROTOCOL.md §2.2): v = min(client_max, server_max); no common version
+ * The server's choice (docs/protocol.md §2.2): v = min(client_max, server_max); no common version
  * when v < max(client_min, server_min). Returns the chosen version or null.
  */
 export function negotiate(clientMin: string, clientMax: string, serverMin: string, serverMax: string): string | null {

@@ -1,6 +1,6 @@
 /**
  * WebSocket transport (ElectrumX/Fulcrum `ws`/`wss`): one JSON message per text frame, no
- * trailing newline (PROTOCOL.md §1.1). The TCP (or SOCKS) connection and the TLS handshake
+ * trailing newline (docs/protocol.md §1.1). The TCP (or SOCKS) connection and the TLS handshake
  * with pinning are done by transport.ts/tls.ts; `ws` gets the ready socket, so wss trust
  * decisions are the same as for `s` servers. Loaded lazily: only ws URLs pay for `ws`.
  */

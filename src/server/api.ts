@@ -4,7 +4,7 @@
  * tested with a fake and the back can change store or sync strategy without touching them.
  *
  * Hashes cross this seam as display-order lowercase hex, exactly as they go on the wire.
- * Every query answers from one consistent snapshot of chain and mempool (PROTOCOL.md §11).
+ * Every query answers from one consistent snapshot of chain and mempool (docs/protocol.md §11).
  */
 import type { EventEmitter } from 'node:events';
 
@@ -53,7 +53,7 @@ export interface MempoolInfo {
   incrementalrelayfee: number;
 }
 
-/** Why a backend call failed, in terms the session maps to JSON-RPC codes (PROTOCOL.md §7). */
+/** Why a backend call failed, in terms the session maps to JSON-RPC codes (docs/protocol.md §7). */
 export class BackendError extends Error {
   constructor(
     /** 1 = bad request, 2 = daemon error, 10001 = history too large, -32603 = internal. */
@@ -98,7 +98,7 @@ export interface Backend {
   historyJson?(scripthash: string): Promise<string>;
   /** Optional: what `listunspent` returns, as JSON text (see historyJson). */
   listunspentJson?(scripthash: string): Promise<string>;
-  /** Status hash of PROTOCOL.md §4, or null for no history. */
+  /** Status hash of docs/protocol.md §4, or null for no history. */
   status(scripthash: string): Promise<string | null>;
 
   /** Raw hex, or bitcoind's verbose object. Unknown txid: BackendError(2, daemon message). */

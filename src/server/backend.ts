@@ -13,7 +13,7 @@
  *
  * openBackend checks bitcoind first (reachable, auth, network, warm-up/IBD, pruning) and
  * throws DaemonError (exit 7) when it is unusable. After the initial sync it follows the
- * tip and the mempool and emits `tip` then `touched` (PROTOCOL.md §11): the tip is polled
+ * tip and the mempool and emits `tip` then `touched` (docs/protocol.md §11): the tip is polled
  * every 250 ms (one cheap batch), the mempool every 500 ms or ten times as long as its last
  * poll took (so a huge mempool costs at most ~10% of a core), and ZMQ messages, when
  * bitcoind publishes them, trigger the matching poll at once.
@@ -38,7 +38,7 @@ import { openStore, type Store } from './store/db.js';
 import { decodeOutpointValue, outpointKey, txnumKey } from './store/rows.js';
 import type { SyncProgress } from './sync-progress.js';
 
-/** ElectrumX's default: about (MAX_SEND - 100) / 99 entries (PROTOCOL.md §8). */
+/** ElectrumX's default: about (MAX_SEND - 100) / 99 entries (docs/protocol.md §8). */
 export const DEFAULT_HISTORY_LIMIT = Math.floor((8_100_000 - 100) / 99);
 
 /** Options of openBackend. */

@@ -1,7 +1,7 @@
 /**
  * The TLS certificate of `serve`: the operator's own (--tls-cert/--tls-key), or a
  * self-signed one generated on first run and kept in the data directory, so Electrum's
- * trust-on-first-use pin (PROTOCOL.md §1.3) stays valid across restarts.
+ * trust-on-first-use pin (docs/protocol.md §1.3) stays valid across restarts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

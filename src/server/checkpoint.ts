@@ -1,5 +1,5 @@
 /**
- * Checkpoint (cp_height) header proofs (PROTOCOL.md §6.4) with a cached intermediate level:
+ * Checkpoint (cp_height) header proofs (docs/protocol.md §6.4) with a cached intermediate level:
  * the tree over block hashes 0..cp is split into segments of 1024 leaves; the root of a
  * complete segment never changes (until a reorg), so it is cached, and a proof hashes one
  * segment plus the cached level instead of all cp+1 leaves. The tree code itself is

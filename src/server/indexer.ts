@@ -56,7 +56,7 @@ export class Indexer {
   nextTxnum = 0;
   /**
    * Bumped on every committed change, so a computation that yields between reads can tell
-   * that the index moved under it (PROTOCOL.md §11: one snapshot per request).
+   * that the index moved under it (docs/protocol.md §11: one snapshot per request).
    */
   generation = 0;
   /**
@@ -322,7 +322,7 @@ export class Indexer {
           touch(sh);
         }
       }
-      // The genesis coinbase cannot be spent and no server indexes it (PROTOCOL.md §3).
+      // The genesis coinbase cannot be spent and no server indexes it (docs/protocol.md §3).
       if (height > 0) {
         for (let v = 0; v < t0.outputs.length; v++) {
           const out = t0.outputs[v]!;

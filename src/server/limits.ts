@@ -1,5 +1,5 @@
 /**
- * Anti-DoS limits of the embedded server (PROTOCOL.md §8) and the per-IP cost meter.
+ * Anti-DoS limits of the embedded server (docs/protocol.md §8) and the per-IP cost meter.
  * Pure: the clock is passed in. The cost model is a simplified ElectrumX one: every request
  * has a cost in ElectrumX's units, errors cost 100 and parse errors 1,100, and every 5,000
  * bytes in or out cost 1. Each client IP has a token bucket of `costLimit` units refilled at
@@ -45,7 +45,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxBuffer: 32_000_000,
 });
 
-/** ElectrumX's approximate charges (PROTOCOL.md §8); methods not listed cost 1. */
+/** ElectrumX's approximate charges (docs/protocol.md §8); methods not listed cost 1. */
 const METHOD_COST: Readonly<Record<string, number>> = {
   'server.ping': 0.1,
   'server.donation_address': 0.1,

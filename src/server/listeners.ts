@@ -1,5 +1,5 @@
 /**
- * The sockets of `serve`: plain TCP and TLS (newline-framed, PROTOCOL.md §1.1) and WebSocket
+ * The sockets of `serve`: plain TCP and TLS (newline-framed, docs/protocol.md §1.1) and WebSocket
  * (one message per text frame, via `ws`). Each connection becomes a Session through the
  * manager; this file only moves bytes and enforces the incoming message size.
  */

@@ -3,7 +3,7 @@
  * meter, `server.features`, and the notification fan-out. Fan-out keeps an index from
  * script hash to the sessions subscribed to it, computes each touched status once per
  * update (not once per session) and sends header notifications before status ones
- * (PROTOCOL.md §11). Updates are handled one at a time, in the order the backend emits them.
+ * (docs/protocol.md §11). Updates are handled one at a time, in the order the backend emits them.
  */
 import type { Backend, Tip } from './api.js';
 import { Session, type SessionHost, type Transport } from './session.js';
@@ -85,7 +85,7 @@ export class SessionManager implements SessionHost {
     this.listeners.push(l);
   }
 
-  /** The server.features dictionary (PROTOCOL.md §9). */
+  /** The server.features dictionary (docs/protocol.md §9). */
   features(): Record<string, unknown> {
     const hosts: Record<string, Record<string, number | null>> = {};
     const key = { tcp: 'tcp_port', tls: 'ssl_port', ws: 'ws_port' } as const;

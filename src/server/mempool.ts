@@ -163,7 +163,7 @@ export class Mempool {
     }
   }
 
-  /** Every script hash with mempool entries (re-checked on each block, PROTOCOL.md §11). */
+  /** Every script hash with mempool entries (re-checked on each block, docs/protocol.md §11). */
   scriptHashes(): IterableIterator<string> {
     return this.bySh.keys();
   }

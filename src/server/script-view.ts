@@ -13,7 +13,7 @@
  * - Heavy computations read in chunks and yield to the event loop between them (other
  *   sessions are served meanwhile); if the index moved during the pause (the indexer's
  *   generation changed) they start again, and the last attempt reads without yielding, so a
- *   result always comes from one snapshot (PROTOCOL.md §11).
+ *   result always comes from one snapshot (docs/protocol.md §11).
  * - The history limit (error 10001) is judged from a row count done inside LMDB, without
  *   reading a single txid: a refusal costs a few milliseconds whatever the history size.
  *   Mempool entries count toward the limit, since they are part of the same reply.
@@ -263,7 +263,7 @@ export class ScriptView {
     });
   }
 
-  /** Status hash of PROTOCOL.md §4, or null for no history. */
+  /** Status hash of docs/protocol.md §4, or null for no history. */
   status(key: string, sh: Buffer): Promise<string | null> {
     return this.withHistory(key, sh, (e, mem) => {
       if (!e.hash) {

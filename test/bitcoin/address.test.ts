@@ -30,7 +30,7 @@ const BIP_VALID: [string, NetworkName, string][] = [
     '5120000000c4a5cad46221b2a187905e5266362b99d5e91c6ce24d165dab93e86433'],
   ['bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0', 'mainnet',
     '512079be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798'],
-  // PROTOCOL.md §3
+  // docs/protocol.md §3
   ['bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', 'mainnet', '0014751e76e8199196d454941c45d1b3a323f1433bd6'],
   ['1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa', 'mainnet', '76a91462e907b15cbf27d5425399ebf6f0fb50ebb88f1888ac'],
 ];

@@ -6,7 +6,7 @@ import {
   serializeHeader, splitHeaders, targetToBits,
 } from '../../src/bitcoin/header.js';
 
-// PROTOCOL.md §6.2: mainnet block 5.
+// docs/protocol.md §6.2: mainnet block 5.
 const BLOCK5 = '0100000085144a84488ea88d221c8bd6c059da090e88f8a2c99690ee55dbba4e00000000e11c48fecdd9e72510ca84f023370c9a38bf91ac5cae88019bee94d24528526344c36649ffff001d1d03e477';
 const BLOCK5_JSON = '{"block_height":5,"version":1,' +
   '"prev_block_hash":"000000004ebadb55ee9096c9a2f8880e09da59c0d68b1c228da88e48844a1485",' +
@@ -22,7 +22,7 @@ const REGTEST_90_94 = [
   '0000002008ed86e3faf39f02b286ec18ce9b17fadae7912895237c5b50aafa9f934391281c58c857fd6cd87c9c3c9fce4c2df89d5c7d6fedb184d837d3ae1f8cdf12be3a9998046bffff7f2003000000',
 ];
 
-test('PROTOCOL.md §6.2: deserialized header of mainnet block 5, exact key order', () => {
+test('docs/protocol.md §6.2: deserialized header of mainnet block 5, exact key order', () => {
   assert.equal(JSON.stringify(deserializedHeader(BLOCK5, 5)), BLOCK5_JSON);
   assert.equal(JSON.stringify(deserializedHeader(Buffer.from(BLOCK5, 'hex'), 5)), BLOCK5_JSON);
   assert.equal(serializeHeader(JSON.parse(BLOCK5_JSON)), BLOCK5);

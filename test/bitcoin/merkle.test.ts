@@ -12,7 +12,7 @@ const dsha = (b: Uint8Array): Buffer => createHash('sha256').update(createHash('
 const disp = (b: Uint8Array): string => Buffer.from(b).reverse().toString('hex');
 const internal = (s: string): Buffer => Buffer.from(s, 'hex').reverse();
 
-// PROTOCOL.md §6.3 synthetic vector.
+// docs/protocol.md §6.3 synthetic vector.
 const TX = [
   'cd12eb2a6e7ea57b4f25172a8ff85854bf155fda1446e51a006b7a3a6c05e4a9',
   'f748a949321fd017d7a37e8fb3e70d49b0571c214833ec59c9ec7eefce5a376c',
@@ -180,7 +180,7 @@ test('a block of 3,001 transactions: branch for the last one verifies', () => {
   }
 });
 
-// PROTOCOL.md §6.4: mainnet height 5, cp_height 8.
+// docs/protocol.md §6.4: mainnet height 5, cp_height 8.
 const BLOCK5 = '0100000085144a84488ea88d221c8bd6c059da090e88f8a2c99690ee55dbba4e00000000e11c48fecdd9e72510ca84f023370c9a38bf91ac5cae88019bee94d24528526344c36649ffff001d1d03e477';
 const CP8_BRANCH = [
   '000000004ebadb55ee9096c9a2f8880e09da59c0d68b1c228da88e48844a1485',

@@ -14,7 +14,7 @@ test('every network has consistent, distinct constants', () => {
   assert.equal(new Set(NETWORK_NAMES.map((n) => NETWORKS[n].rpcPort)).size, 5);
 });
 
-test('table of PROTOCOL.md §1.2 and the bitcoind layout', () => {
+test('table of docs/protocol.md §1.2 and the bitcoind layout', () => {
   const rows: [string, string, number, number, number, number, string, string][] = [
     ['mainnet', 'bc', 0x00, 0x05, 50001, 8332, '', '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f'],
     ['testnet', 'tb', 0x6f, 0xc4, 51001, 18332, 'testnet3', '000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943'],

@@ -11,10 +11,10 @@ import { seededRandom } from './helpers.js';
 
 bitcoin.initEccLib(ecc);
 
-/** Independent reference: the definition of PROTOCOL.md §3 spelled out with node:crypto. */
+/** Independent reference: the definition of docs/protocol.md §3 spelled out with node:crypto. */
 const reference = (script: Uint8Array): string => Buffer.from(createHash('sha256').update(script).digest()).reverse().toString('hex');
 
-test('PROTOCOL.md §3 worked example (P2WPKH) and cross-check vector (P2PKH)', () => {
+test('docs/protocol.md §3 worked example (P2WPKH) and cross-check vector (P2PKH)', () => {
   assert.equal(scriptHash('0014751e76e8199196d454941c45d1b3a323f1433bd6'),
     '9623df75239b5daa7f5f03042d325b51498c4bb7059c7748b17049bf96f73888');
   assert.equal(toScriptHash('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', 'mainnet'),

@@ -13,7 +13,7 @@ const VECTOR: HistoryEntry[] = [
   h('bb4c8ab438c13b89ca80d1d5bee25b0b6b7f55673f4d801998ba97db161d9e85', -1, 400),
 ];
 
-test('PROTOCOL.md §4 test vector', () => {
+test('docs/protocol.md §4 test vector', () => {
   assert.equal(statusHash(VECTOR), '78e96c6562cafa71c115503b9411fdfdc595a45031e2ab76ff75162fe1b0590d');
   // Uppercase txids hash as their lowercase form (the definition uses lowercase).
   assert.equal(statusHash(VECTOR.map((e) => ({ ...e, tx_hash: e.tx_hash.toUpperCase() }))),

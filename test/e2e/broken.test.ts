@@ -1,6 +1,6 @@
 /**
  * Lying and broken servers, and usage errors: each case gives its exit status and a
- * one-line message saying what failed (DESIGN.md §7). No stack traces without --debug.
+ * one-line message saying what failed (docs/architecture.md §7). No stack traces without --debug.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +29,7 @@ const MERKLE_103 = [
   '1c65e6651b9c5b456fca9e32e72d6b860b79fac944ab1d011e966e2bf9cccd68',
 ];
 
-/** The merkle root (display hex) a branch leads to (PROTOCOL.md §6.3). */
+/** The merkle root (display hex) a branch leads to (docs/protocol.md §6.3). */
 function rootOf(txid: string, pos: number, branch: string[]): string {
   const rev = (hex: string) => Buffer.from(hex, 'hex').reverse();
   const d = (b: Buffer) => createHash('sha256').update(createHash('sha256').update(b).digest()).digest();

@@ -1,7 +1,7 @@
 /**
  * The negotiated version decides the wire method (scripthash from 1.1, address methods only
  * on 1.0, fallbacks for relayfee/height), --method forces one, and electrs' differences
- * (PROTOCOL.md §10) come out as clear errors.
+ * (docs/protocol.md §10) come out as clear errors.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -64,7 +64,7 @@ test('the man page has every section, every subcommand and every wire method', a
     for (const m of c.methods) assert.ok(man.includes(m.name.replace(/-/g, '\\-')), `man page names ${m.name}`);
   }
   assert.match(man, /jq/);
-  // Every exit status of DESIGN.md §7.
+  // Every exit status of docs/architecture.md §7.
   for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 130]) assert.match(man, new RegExp(`^\\\\fB${code}\\\\fR$`, 'm'));
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { METHODS, COMMANDS, chooseMethod, findMethod, methodsAt } from '../../src/methods/registry.js';
 import { paramsAt } from '../../src/methods/spec.js';
 
-/** Every method of PROTOCOL.md §5.1 and §5.2 (Bitcoin; altcoin-only ones are out of scope). */
+/** Every method of docs/protocol.md §5.1 and §5.2 (Bitcoin; altcoin-only ones are out of scope). */
 const PROTOCOL_METHODS = [
   'server.version', 'server.banner', 'server.donation_address', 'server.features', 'server.add_peer',
   'server.peers.subscribe', 'server.ping', 'blockchain.headers.subscribe', 'blockchain.block.header',
@@ -18,7 +18,7 @@ const PROTOCOL_METHODS = [
   'blockchain.block.get_header', 'blockchain.block.get_chunk',
 ];
 
-/** DESIGN.md §2: subcommand -> methods. */
+/** docs/architecture.md §2: subcommand -> methods. */
 const DESIGN_TABLE: Record<string, string[]> = {
   version: ['server.version'],
   banner: ['server.banner'],
@@ -57,7 +57,7 @@ test('every protocol method has exactly one record', () => {
   assert.equal(new Set(names).size, names.length);
 });
 
-test('every method is served by the subcommand DESIGN.md §2 names, modern variant first', () => {
+test('every method is served by the subcommand docs/architecture.md §2 names, modern variant first', () => {
   const got = Object.fromEntries([...COMMANDS].map(([name, c]) => [name, c.methods.map((m) => m.name)]));
   assert.deepEqual(got, DESIGN_TABLE);
 });
@@ -95,7 +95,7 @@ test('the negotiated version picks the wire method', () => {
   assert.equal(chooseMethod(COMMANDS.get('unsubscribe')!, '1.4.2')?.name, 'blockchain.scripthash.unsubscribe');
 });
 
-test('server method tables per version follow ElectrumX (PROTOCOL.md §11)', () => {
+test('server method tables per version follow ElectrumX (docs/protocol.md §11)', () => {
   const at = (v: string) => new Set(methodsAt(v).map((m) => m.name));
   assert.ok(at('1.4').has('blockchain.relayfee') && !at('1.6').has('blockchain.relayfee'));
   assert.ok(!at('1.4').has('mempool.get_info') && at('1.6').has('mempool.get_info'));

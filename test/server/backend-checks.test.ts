@@ -1,5 +1,5 @@
 /**
- * openBackend's startup checks (DESIGN.md §4): bitcoind warming up (-28) and in initial
+ * openBackend's startup checks (docs/architecture.md §4): bitcoind warming up (-28) and in initial
  * block download are waited out; a pruned node that lacks blocks the index needs and a node
  * on another network are DaemonErrors (exit 7) with a clear message. The state that a
  * regtest node cannot be put into (IBD, pruning) comes from a scripted fake bitcoind; the

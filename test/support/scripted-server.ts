@@ -1,9 +1,9 @@
 /**
- * A loopback Electrum server that replays a recorded transcript (shared/fixtures): each
+ * A loopback Electrum server that replays a recorded transcript (test/fixtures/transcripts): each
  * request whose method+params match a recorded request gets the recorded reply line, byte
  * for byte (ElectrumX's padding, Fulcrum's \r), re-numbered to the incoming id. It serves
  * the recorded notifications after a subscribe, and can lie or break on demand (faults per
- * method), speak TLS with a given certificate or WebSocket, and play electrs (PROTOCOL.md
+ * method), speak TLS with a given certificate or WebSocket, and play electrs (docs/protocol.md
  * §10) or a protocol 1.0 server. Listens on 127.0.0.1, port 0 unless told otherwise.
  */
 import net from 'node:net';

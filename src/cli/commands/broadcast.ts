@@ -2,7 +2,7 @@
  * `broadcast`: computes the txid of RAWTX first, sends it once (never retried: it may have
  * been accepted even if the reply is lost), and checks that the server answered that txid.
  * Servers sometimes answer other strings: a protocol 1.0 rejection text, or warning HTML
- * for clients they think are old (PROTOCOL.md §5.3).
+ * for clients they think are old (docs/protocol.md §5.3).
  */
 import { ProtocolError, ServerError, TimeoutError, UsageError } from '../../errors.js';
 import { parseRawTx } from '../../bitcoin/tx.js';

@@ -1,6 +1,6 @@
 /**
  * `estimatefee`: Fulcrum may answer -32603 (bitcoind timed out) and older electrs an error
- * "cannot estimate fee" where ElectrumX answers -1 (PROTOCOL.md §10): all mean "no
+ * "cannot estimate fee" where ElectrumX answers -1 (docs/protocol.md §10): all mean "no
  * estimate", so they print as -1 with a note.
  */
 import { ServerError, oneLine } from '../../errors.js';

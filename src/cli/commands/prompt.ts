@@ -1,5 +1,5 @@
 /**
- * The interactive flows (DESIGN.md §3: prompts on stderr, only for a person): choosing a
+ * The interactive flows (docs/architecture.md §3: prompts on stderr, only for a person): choosing a
  * server when none is configured (probed, fastest first), confirming a broadcast after a
  * decoded summary, and the `config init` wizard. Each refuses with exit 2 when nobody can
  * answer, naming the flag or command that does the same without a prompt.

@@ -1,5 +1,5 @@
 /**
- * `serve --local`: the embedded Electrum server (DESIGN.md §4, src/server/serve.ts). The
+ * `serve --local`: the embedded Electrum server (docs/architecture.md §4, src/server/serve.ts). The
  * network comes from the global --network (flags > env > config); logs go to stderr.
  */
 import type { Context } from '../context.js';

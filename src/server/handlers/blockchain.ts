@@ -1,4 +1,4 @@
-/** `blockchain.*` handlers of the current protocol (PROTOCOL.md §5.1, §5.3, §6). */
+/** `blockchain.*` handlers of the current protocol (docs/protocol.md §5.1, §5.3, §6). */
 import { RawJson, RpcError, type Handler, type HandlerContext } from './context.js';
 import { BackendError } from '../api.js';
 import { RPC } from '../../protocol/jsonrpc.js';
@@ -15,7 +15,7 @@ export function headerAt(c: HandlerContext, height: number): string {
   return hex;
 }
 
-/** A checkpoint proof for `height`; needs height <= cp_height <= tip (PROTOCOL.md §5.3). */
+/** A checkpoint proof for `height`; needs height <= cp_height <= tip (docs/protocol.md §5.3). */
 function checkpointProof(c: HandlerContext, height: number, cpHeight: number): { branch: string[]; root: string } {
   const tip = c.backend.tip().height;
   if (!(height <= cpHeight && cpHeight <= tip)) {

@@ -1,5 +1,5 @@
 /**
- * Handlers of the removed methods (PROTOCOL.md §5.2) for sessions that negotiate 1.0-1.3:
+ * Handlers of the removed methods (docs/protocol.md §5.2) for sessions that negotiate 1.0-1.3:
  * address methods answer through the address's script hash, headers come deserialized.
  */
 import { RpcError, type Handler, type HandlerContext } from './context.js';

@@ -1,4 +1,4 @@
-/** `mempool.*` handlers (PROTOCOL.md §5.1). */
+/** `mempool.*` handlers (docs/protocol.md §5.1). */
 import type { Handler } from './context.js';
 
 export const mempoolHandlers = {

@@ -1,4 +1,4 @@
-/** `server.*` handlers (PROTOCOL.md §2, §5.1, §9). */
+/** `server.*` handlers (docs/protocol.md §2, §5.1, §9). */
 import { RpcError, type Handler } from './context.js';
 import { RPC } from '../../protocol/jsonrpc.js';
 import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, isVersion, negotiate } from '../../protocol/version.js';
@@ -7,7 +7,7 @@ import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, isVersion, negotiate } from '..
 const MAX_CLIENT_NAME = 80;
 
 /**
- * ElectrumX's negotiation (PROTOCOL.md §2.2): a string is [v, v]; no overlap is error 1 and a
+ * ElectrumX's negotiation (docs/protocol.md §2.2): a string is [v, v]; no overlap is error 1 and a
  * disconnect. A repeat is refused at every version (ElectrumX does the same).
  */
 const version: Handler = (c, p) => {

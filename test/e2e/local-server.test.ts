@@ -460,8 +460,9 @@ test('broadcast-package: a parent and its child (1.6 only)', { timeout: 30_000 }
 });
 
 test('a child at -1 turns 0 when only its parent confirms, and back after a reorg; history and notifications follow', { timeout: 60_000 }, async () => {
-  // Another anyone-can-spend script: P2WSH(<07> OP_DROP OP_TRUE), its own script hash.
-  const ws = Buffer.from([0x01, 0x07, 0x75, 0x51]);
+  // Another anyone-can-spend script: P2WSH(OP_7 OP_DROP OP_TRUE), its own script hash. The 7 is
+  // OP_7, not a one-byte push: Core's MINIMALDATA policy rejects `01 07` as non-minimal.
+  const ws = Buffer.from([0x57, 0x75, 0x51]);
   const script = Buffer.concat([Buffer.from([0x00, 0x20]), createHash('sha256').update(ws).digest()]);
   const x = scriptToAddress(script, 'regtest')!;
   const parent = spend([spare[2]!], [[script, spare[2]!.value - 1000]]);

@@ -14,8 +14,10 @@ test('state survives a child-process restart and a kill -9; each start writes a 
   const node = await startNode({ process: true });
   try {
     const hashes = await node.mine(103);
-    const txid = await node.send(await node.newAddress('bech32m'), 2);
+    // Invalidate first: the wallet's tx has nLockTime = tip height (anti fee sniping), so a tx sent
+    // at height 103 is non-final at 102 and Core's reorg would drop it from the mempool.
     await node.invalidate(hashes[102]);
+    const txid = await node.send(await node.newAddress('bech32m'), 2);
     const tip = await node.rpc<string>('getbestblockhash');
     const balance = await node.rpc<number>('getbalance');
     const cookie1 = fs.readFileSync(node.cookiePath, 'utf8');
@@ -26,7 +28,7 @@ test('state survives a child-process restart and a kill -9; each start writes a 
     assert.notEqual(fs.readFileSync(node.cookiePath, 'utf8'), cookie1);
     assert.equal(await node.rpc('getbestblockhash'), tip, 'invalidation persisted');
     assert.equal(await node.rpc('getblockcount'), 102);
-    assert.ok((await node.rpc<string[]>('getrawmempool')).includes(txid), 'mempool saved on clean shutdown');
+    assert.ok((await node.rpc<string[]>('getrawmempool')).includes(txid), 'mempool.dat written on clean shutdown');
     assert.equal(await node.rpc('getbalance'), balance);
 
     const mined = await node.mine(2);

@@ -43,6 +43,11 @@ export interface StartNodeOptions {
   zmq?: boolean;
   /** Which ZMQ topics to publish (default hashblock, hashtx, rawtx, sequence). */
   zmqTopics?: ('hashblock' | 'hashtx' | 'rawtx' | 'sequence')[];
+  /**
+   * Core's -persistmempool (default true): mempool.dat is written by a clean stop and loaded on
+   * start. A real bitcoind loads it in the background: start() waits for getmempoolinfo.loaded.
+   */
+  persistMempool?: boolean;
 }
 
 /** A started regtest node. */
@@ -64,7 +69,7 @@ export interface NodeHandle {
   start(): Promise<void>;
   /** stop() + start(). */
   restart(): Promise<void>;
-  /** Abrupt stop: SIGKILL for processes; for the in-process simulator a stop without mempool flush. */
+  /** Abrupt stop: SIGKILL for processes; for the in-process simulator a stop without writing mempool.dat. */
   kill(): Promise<void>;
   /** Mines n blocks to address (default: a fresh wallet address); returns block hashes. */
   mine(n: number, address?: string): Promise<string[]>;
@@ -72,6 +77,15 @@ export interface NodeHandle {
   send(address: string, btc: number): Promise<string>;
   /** New wallet address of a Core address type (default bech32). */
   newAddress(type?: 'legacy' | 'p2sh-segwit' | 'bech32' | 'bech32m'): Promise<string>;
+  /**
+   * A new address of a second wallet ("other", created on first use): a payee whose coins the
+   * handle's wallet cannot spend. Core's coin selection may spend any coin of its own wallet,
+   * including one just paid to its own address, so tests that watch an address's balance fund
+   * it this way.
+   */
+  otherAddress(type?: 'legacy' | 'p2sh-segwit' | 'bech32' | 'bech32m'): Promise<string>;
+  /** Calls a wallet RPC on a named wallet (e.g. "other"). */
+  walletRpc<T = any>(wallet: string, method: string, params?: unknown[] | Record<string, unknown>): Promise<T>;
   invalidate(hash: string): Promise<void>;
   reconsider(hash: string): Promise<void>;
   /** Stops the node and deletes a temporary datadir. */
@@ -83,6 +97,19 @@ export interface NodeHandle {
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The second wallet behind NodeHandle.otherAddress. */
+const OTHER_WALLET = 'other';
+
+/** RPCs that act on a wallet: NodeHandle.rpc sends them to /wallet/<the handle's wallet>. */
+const WALLET_METHODS = new Set([
+  'getnewaddress', 'getrawchangeaddress', 'sendtoaddress', 'sendmany', 'send', 'sendall', 'getbalance', 'getbalances',
+  'getunconfirmedbalance', 'getreceivedbyaddress', 'getreceivedbylabel', 'listunspent', 'lockunspent', 'listlockunspent',
+  'bumpfee', 'psbtbumpfee', 'abandontransaction', 'gettransaction', 'getaddressinfo', 'getaddressesbylabel', 'getwalletinfo',
+  'listtransactions', 'listsinceblock', 'listreceivedbyaddress', 'listreceivedbylabel', 'listaddressgroupings', 'listlabels',
+  'setlabel', 'walletprocesspsbt', 'walletcreatefundedpsbt', 'fundrawtransaction', 'signrawtransactionwithwallet',
+  'signmessage', 'keypoolrefill', 'importdescriptors', 'listdescriptors', 'rescanblockchain', 'settxfee', 'backupwallet',
+]);
 
 /** One JSON-RPC call over HTTP with Basic auth from the cookie file. */
 export function rpcCall(url: string, auth: string, method: string, params: unknown, timeoutMs = 60_000): Promise<any> {
@@ -166,6 +193,8 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
     for (;;) {
       try {
         await rpcCall(`http://127.0.0.1:${port}/`, auth(), 'getblockchaininfo', []);
+        // bitcoind answers RPC before its background thread has loaded mempool.dat.
+        if (!(await rpcCall(`http://127.0.0.1:${port}/`, auth(), 'getmempoolinfo', [])).loaded) throw new Error('mempool not loaded yet');
         return;
       } catch (e) {
         if (Date.now() > deadline) throw e;
@@ -183,7 +212,8 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       const args = [
         '-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, `-port=${await freePort()}`, '-listen=0', '-server',
         '-txindex', '-fallbackfee=0.0002', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1', '-dnsseed=0', '-discover=0',
-        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs, ...(opts.bitcoindArgs ?? []),
+        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs,
+        ...(opts.persistMempool === false ? ['-persistmempool=0'] : []), ...(opts.bitcoindArgs ?? []),
       ];
       await startProcess(process.env.BITCOIND!, args, false);
       await waitReady();
@@ -194,9 +224,13 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       if (opts.preloadFile) args.push('--preload', opts.preloadFile);
       if (opts.zmq) args.push(...(zmqPort ? ['--zmq-port', String(zmqPort)] : ['--zmq']));
       if (opts.zmq && opts.zmqTopics) args.push('--zmq-topics', opts.zmqTopics.join(','));
+      if (opts.persistMempool === false) args.push('--no-persistmempool');
       await startProcess(process.execPath, args, true);
     } else {
-      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics });
+      sim ??= new Simulator({
+        datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics,
+        persistMempool: opts.persistMempool,
+      });
       await sim.start();
       port = sim.rpcPort;
       if (sim.zmqAddress) zmqPort = Number(sim.zmqAddress.split(':').pop());
@@ -204,6 +238,8 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
   };
 
   let running = false;
+  /** The "other" wallet is loaded (unloaded again by a stop, like every wallet not loaded at start-up). */
+  let otherReady = false;
   const handle: NodeHandle = {
     kind: real ? 'bitcoind' : 'sim',
     get rpcUrl() { return `http://127.0.0.1:${port}/`; },
@@ -213,14 +249,16 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
     datadir, cookiePath,
     sim: undefined,
     async rpc(method, params = []) {
-      const walletMethods = new Set(['getnewaddress', 'getrawchangeaddress', 'sendtoaddress', 'sendmany', 'getbalance', 'getbalances',
-        'listunspent', 'bumpfee', 'gettransaction', 'getaddressinfo', 'getwalletinfo', 'listtransactions', 'walletprocesspsbt', 'fundrawtransaction', 'signrawtransactionwithwallet']);
-      const url = walletName && walletMethods.has(method) ? `http://127.0.0.1:${port}/wallet/${encodeURIComponent(walletName)}` : `http://127.0.0.1:${port}/`;
-      return rpcCall(url, auth(), method, params);
+      if (walletName && WALLET_METHODS.has(method)) return handle.walletRpc(walletName, method, params);
+      return rpcCall(`http://127.0.0.1:${port}/`, auth(), method, params);
+    },
+    async walletRpc(wallet, method, params = []) {
+      return rpcCall(`http://127.0.0.1:${port}/wallet/${encodeURIComponent(wallet)}`, auth(), method, params);
     },
     async stop() {
       if (!running) return;
       running = false;
+      otherReady = false;
       if (child) {
         try { await handle.rpc('stop'); } catch { child.kill('SIGTERM'); }
         await exited;
@@ -244,7 +282,8 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
     async kill() {
       if (!running) return;
       running = false;
-      if (child) { child.kill('SIGKILL'); await exited; child = undefined; } else await sim?.stop();
+      if (child) { child.kill('SIGKILL'); await exited; child = undefined; } else await sim?.kill();
+      otherReady = false;
     },
     async mine(n, address) {
       const addr = address ?? (await handle.newAddress());
@@ -252,6 +291,19 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
     },
     async send(address, btc) { return handle.rpc('sendtoaddress', [address, btc]); },
     async newAddress(type = 'bech32') { return handle.rpc('getnewaddress', ['', type]); },
+    async otherAddress(type = 'bech32') {
+      if (!otherReady) {
+        try { await rpcCall(`http://127.0.0.1:${port}/`, auth(), 'loadwallet', [OTHER_WALLET]); } catch (e) {
+          if (!(e instanceof NodeRpcError) || e.code !== -35) {
+            try { await rpcCall(`http://127.0.0.1:${port}/`, auth(), 'createwallet', [OTHER_WALLET]); } catch (e2) {
+              if (!(e2 instanceof NodeRpcError) || (e2.code !== -4 && e2.code !== -35)) throw e2;
+            }
+          }
+        }
+        otherReady = true;
+      }
+      return handle.walletRpc(OTHER_WALLET, 'getnewaddress', ['', type]);
+    },
     async invalidate(hash) { await handle.rpc('invalidateblock', [hash]); },
     async reconsider(hash) { await handle.rpc('reconsiderblock', [hash]); },
     async cleanup() {

@@ -69,6 +69,9 @@ export class Chain {
   /** True when the entry is on the active chain. */
   inActive(e: BlockEntry): boolean { return this.active[e.height] === e; }
 
+  /** Median time past of the active block at height (BIP113 time for locktime and BIP68 checks). */
+  mtpAt(height: number): number { return this.medianTimePast(this.active[Math.max(0, Math.min(height, this.height))]); }
+
   /** Median of the last 11 block times ending at e (BIP113). */
   medianTimePast(e: BlockEntry): number {
     const times: number[] = [];
@@ -226,8 +229,8 @@ export class Chain {
     for (let i = b.txs.length - 1; i >= 0; i--) {
       const tx = b.txs[i];
       for (let n = 0; n < tx.vout.length; n++) this.utxo.delete(outpointKey(tx.txid, n));
-      const cur = this.txIndex.get(tx.txid);
-      if (cur && cur.entry === e) this.txIndex.delete(tx.txid);
+      // Core's txindex keeps entries of disconnected blocks (TxIndex has no CustomRewind): a tx that
+      // only a stale block holds is still found, with that block's hash and 0 confirmations.
       if (i > 0) {
         const spent = undo[i - 1];
         tx.vin.forEach((input, j) => this.utxo.set(outpointKey(input.txid, input.vout), spent[j]));

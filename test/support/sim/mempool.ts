@@ -2,12 +2,20 @@
 import { COINBASE_MATURITY } from './block.js';
 import type { Coin } from './chain.js';
 import { RPC, RpcError, feeFor, feeRateString, formatMoney } from './errors.js';
-import { scriptType } from './script.js';
+import { checkMinimalPushes, isPushOnly, scriptType } from './script.js';
 import { Tx, isCoinbase, outpointKey } from './tx.js';
 import { checkTransaction } from './validate.js';
 
 /** Relay policy in sat/kvB. */
 export interface Policy { minRelayFeeRate: number; incrementalRelayFeeRate: number }
+
+/** Core 30's package limits (-limitancestorcount/-size, -limitdescendantcount/-size; sizes in vB). */
+export const LIMITS = { ancestorCount: 25, ancestorSize: 101_000, descendantCount: 25, descendantSize: 101_000 } as const;
+/** Core's CPFP carve-out: one more small child is allowed past the descendant limit. */
+const EXTRA_DESCENDANT_TX_SIZE_LIMIT = 10_000;
+const LOCKTIME_THRESHOLD = 500_000_000;
+const SEQUENCE_FINAL = 0xffffffff;
+const MAX_STANDARD_SCRIPTSIG_SIZE = 1650;
 
 /** One mempool transaction. */
 export interface MempoolEntry {
@@ -20,8 +28,8 @@ export interface MempoolEntry {
   children: Set<string>;
 }
 
-/** What acceptance needs from the chain. */
-export interface ChainView { utxo: Map<string, Coin>; height: number }
+/** What acceptance needs from the chain: UTXOs, height and median time past by height. */
+export interface ChainView { utxo: Map<string, Coin>; height: number; mtpAt(height: number): number }
 
 /** Options for one acceptance attempt. */
 export interface AcceptOptions {
@@ -41,6 +49,71 @@ export function dustThreshold(script: Buffer): number {
   const outSize = 8 + (script.length < 0xfd ? 1 : 3) + script.length;
   const witness = t.startsWith('witness_') || t === 'anchor';
   return (outSize + (witness ? 67 : 148)) * 3;
+}
+
+/** Core's IsFinalTx at the next block's height and the tip's median time past. */
+export function isFinalTx(tx: Tx, blockHeight: number, blockTime: number): boolean {
+  if (tx.locktime === 0) return true;
+  if (tx.locktime < (tx.locktime < LOCKTIME_THRESHOLD ? blockHeight : blockTime)) return true;
+  return tx.vin.every((i) => i.sequence === SEQUENCE_FINAL);
+}
+
+/** BIP68 relative lock-times (Core's CheckSequenceLocksAtTip) for version 2+ txs. */
+function sequenceLocksOk(tx: Tx, prevouts: (Coin & { mempool: boolean })[], chain: ChainView): boolean {
+  if (tx.version < 2) return true;
+  const nextHeight = chain.height + 1;
+  let minHeight = -1;
+  let minTime = -1;
+  tx.vin.forEach((i, n) => {
+    if (i.sequence & 0x80000000) return;
+    const coinHeight = prevouts[n].mempool ? nextHeight : prevouts[n].height;
+    if (i.sequence & 0x00400000) {
+      const coinTime = chain.mtpAt(Math.max(coinHeight - 1, 0));
+      minTime = Math.max(minTime, coinTime + (i.sequence & 0xffff) * 512 - 1);
+    } else {
+      minHeight = Math.max(minHeight, coinHeight + (i.sequence & 0xffff) - 1);
+    }
+  });
+  return minHeight < nextHeight && minTime < chain.mtpAt(chain.height);
+}
+
+/**
+ * The scripts an input's spend executes besides its scriptPubKey: the scriptSig, a P2SH redeem
+ * script, a P2WSH witness script or a tapscript leaf.
+ */
+function executedScripts(input: { script: Buffer; witness: Buffer[] }, prevScript: Buffer): Buffer[] {
+  const out = [input.script];
+  let program = prevScript;
+  if (scriptType(prevScript) === 'scripthash') {
+    const redeem = lastPush(input.script);
+    if (redeem) { out.push(redeem); program = redeem; }
+  }
+  const t = scriptType(program);
+  const w = input.witness;
+  if (t === 'witness_v0_scripthash' && w.length > 0) out.push(w[w.length - 1]);
+  if (t === 'witness_v1_taproot') {
+    const stack = w.length >= 2 && w[w.length - 1][0] === 0x50 ? w.slice(0, -1) : w;
+    if (stack.length >= 2 && (stack[stack.length - 1][0] & 0xfe) === 0xc0) out.push(stack[stack.length - 2]);
+  }
+  return out;
+}
+
+/** The data of a push-only script's last push. */
+function lastPush(script: Buffer): Buffer | undefined {
+  let last: Buffer | undefined;
+  let i = 0;
+  while (i < script.length) {
+    const op = script[i++];
+    let len = 0;
+    if (op >= 1 && op <= 0x4b) len = op;
+    else if (op === 0x4c) { len = script[i]; i += 1; }
+    else if (op === 0x4d) { len = script.readUInt16LE(i); i += 2; }
+    else if (op === 0x4e) { len = script.readUInt32LE(i); i += 4; }
+    else { last = op === 0 ? Buffer.alloc(0) : op >= 0x51 && op <= 0x60 ? Buffer.from([op - 0x50]) : undefined; continue; }
+    last = script.subarray(i, i + len);
+    i += len;
+  }
+  return last;
 }
 
 /** The mempool; all methods are synchronous and do no I/O. */
@@ -90,11 +163,17 @@ export class Mempool {
     if (tx.version < 1 || tx.version > 3) throw reject('version');
     if (tx.baseSize < 65) throw reject('tx-size-small');
     if (tx.weight > 400_000) throw reject('tx-size');
+    // IsStandardTx (policy/policy.cpp), in Core's order.
+    for (const i of tx.vin) {
+      if (i.script.length > MAX_STANDARD_SCRIPTSIG_SIZE) throw reject('scriptsig-size');
+      if (!isPushOnly(i.script)) throw reject('scriptsig-not-pushonly');
+    }
     for (const o of tx.vout) {
       const t = scriptType(o.script);
       if (t === 'nonstandard') throw reject('scriptpubkey');
       if (o.value < dustThreshold(o.script)) throw reject('dust');
     }
+    if (!isFinalTx(tx, chain.height + 1, chain.mtpAt(chain.height))) throw reject('non-final');
     if (this.entries.has(tx.txid)) {
       throw reject(this.entries.get(tx.txid)!.tx.wtxid === tx.wtxid ? 'txn-already-in-mempool' : 'txn-same-nonwitness-data-in-mempool');
     }
@@ -104,6 +183,7 @@ export class Mempool {
       if (by) direct.add(by);
     }
     const parents = new Set<string>();
+    const prevouts: (Coin & { mempool: boolean })[] = [];
     let inSum = 0;
     const spendHeight = chain.height + 1;
     for (const i of tx.vin) {
@@ -115,11 +195,13 @@ export class Mempool {
         throw new RpcError(RPC.VERIFY_ERROR, 'bad-txns-inputs-missingorspent');
       }
       if (c.mempool) parents.add(i.txid);
+      prevouts.push(c);
       if (c.coinbase && spendHeight - c.height < COINBASE_MATURITY) {
         throw reject(`bad-txns-premature-spend-of-coinbase, tried to spend coinbase at depth ${spendHeight - c.height}`);
       }
       inSum += c.value;
     }
+    if (!sequenceLocksOk(tx, prevouts, chain)) throw reject('non-BIP68-final');
     const outSum = tx.vout.reduce((s, o) => s + o.value, 0);
     if (outSum > inSum) {
       throw reject(`bad-txns-in-belowout, value in (${formatMoney(inSum)}) < value out (${formatMoney(outSum)})`);
@@ -131,7 +213,51 @@ export class Mempool {
     }
     let replaced: string[] = [];
     if (direct.size > 0) replaced = this.checkReplacement(tx, fee, direct, parents, opts);
+    if (!opts.bypassFees) this.checkLimits(tx, parents, new Set(replaced));
+    // PolicyScriptChecks: the one standard script flag the simulator evaluates is MINIMALDATA.
+    tx.vin.forEach((input, n) => {
+      for (const s of executedScripts(input, prevouts[n].script)) {
+        if (!checkMinimalPushes(s)) {
+          throw reject(`mempool-script-verify-flag-failed (Data push larger than necessary), input ${n} of ${tx.txid} (wtxid ${tx.wtxid}), spending ${input.txid}:${input.vout}`);
+        }
+      }
+    });
     return { tx, fee, parents, replaced };
+  }
+
+  /**
+   * Core 30's ancestor/descendant limits (CalculateAncestorsAndCheckLimits) with the CPFP carve-out.
+   * Txs being replaced do not count.
+   */
+  private checkLimits(tx: Tx, parents: Set<string>, replaced: Set<string>): void {
+    const ancestors = new Set<string>();
+    for (const p of parents) {
+      if (replaced.has(p)) continue;
+      ancestors.add(p);
+      for (const a of this.ancestors(p)) if (!replaced.has(a)) ancestors.add(a);
+    }
+    const problem = (limits: { ancestorCount: number; ancestorSize: number; descendantCount: number; descendantSize: number }): string | undefined => {
+      if (parents.size + 1 > limits.ancestorCount) return `too many unconfirmed parents [limit: ${limits.ancestorCount}]`;
+      let ancestorSize = tx.vsize;
+      for (const a of ancestors) {
+        const d = [...this.descendants(a, true)].filter((x) => !replaced.has(x));
+        const t = this.totals(d);
+        ancestorSize += this.entries.get(a)!.tx.vsize;
+        if (t.vsize + tx.vsize > limits.descendantSize) return `exceeds descendant size limit for tx ${a} [limit: ${limits.descendantSize}]`;
+        if (t.count + 1 > limits.descendantCount) return `too many descendants for tx ${a} [limit: ${limits.descendantCount}]`;
+        if (ancestorSize > limits.ancestorSize) return `exceeds ancestor size limit [limit: ${limits.ancestorSize}]`;
+      }
+      if (ancestors.size + 1 > limits.ancestorCount) return `too many unconfirmed ancestors [limit: ${limits.ancestorCount}]`;
+      return undefined;
+    };
+    const err = problem(LIMITS);
+    if (!err) return;
+    // A small tx with a single unconfirmed ancestor may exceed the descendant limit by one.
+    const carveOut = tx.vsize <= EXTRA_DESCENDANT_TX_SIZE_LIMIT && tx.version !== 3 && problem({
+      ancestorCount: 2, ancestorSize: LIMITS.ancestorSize,
+      descendantCount: LIMITS.descendantCount + 1, descendantSize: LIMITS.descendantSize + EXTRA_DESCENDANT_TX_SIZE_LIMIT,
+    }) === undefined;
+    if (!carveOut) throw new RpcError(RPC.VERIFY_REJECTED, `too-long-mempool-chain, ${err}`);
   }
 
   /** Core 30's full-RBF rules (BIP125 rules 2-5 minus signaling). Returns all txids to evict. */

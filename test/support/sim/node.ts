@@ -8,7 +8,7 @@ import { Block, assembleBlock, merkleRoot, parseBlock, scriptNumPush, subsidy, w
 import { BlockEntry, Chain, ChainChange, Coin } from './chain.js';
 import { RPC, RpcError, feeFor } from './errors.js';
 import { REGTEST_BITS, mineHeader } from './header.js';
-import { Mempool, MempoolEntry, Policy, dustThreshold } from './mempool.js';
+import { LIMITS, Mempool, MempoolEntry, Policy, dustThreshold } from './mempool.js';
 import { SimState, Store } from './persist.js';
 import { addressScript } from './script.js';
 import { Tx, isCoinbase, outpointKey, parseTx } from './tx.js';
@@ -26,6 +26,8 @@ export interface NodeOptions {
   walletFeeRate?: number;
   /** Raw block hex lines to import on first start (e.g. a chaingen file's contents). */
   preloadBlocks?: string[];
+  /** Core's -persistmempool (default true): load mempool.dat on start, write it on a clean stop. */
+  persistMempool?: boolean;
 }
 
 /** Chain and mempool events in Core's notification order (the ZMQ publisher listens). */
@@ -38,8 +40,37 @@ export interface NodeEvents {
   txRemoved(txid: string, mempoolSeq: number): void;
 }
 
-/** A wallet-visible coin. */
-export interface WalletCoin extends SpendCoin { confirmations: number; coinbase: boolean; trusted: boolean }
+/**
+ * A wallet-visible coin. `fromMe`: its tx spends a wallet coin (Core's CachedTxIsFromMe).
+ * `ancestors`/`descendants`: what Core's wallet reads from the mempool for an unconfirmed coin
+ * (getTransactionAncestry: its tx's ancestor count, the largest descendant count among the roots
+ * of its ancestry); 0 when confirmed.
+ */
+export interface WalletCoin extends SpendCoin {
+  confirmations: number; coinbase: boolean; trusted: boolean; fromMe: boolean; ancestors: number; descendants: number;
+}
+
+/**
+ * Core's coin eligibility filters (wallet/spend.cpp AutomaticCoinSelection) with the default
+ * -spendzeroconfchange=1, -walletrejectlongchains=1 and the mempool's ancestor/descendant limits
+ * of 25: confirmed coins first, then unconfirmed change with ever longer mempool chains, never a
+ * coin whose chain would exceed the limits.
+ */
+const ELIGIBILITY_FILTERS: { confMine: number; confTheirs: number; maxAncestors: number; maxDescendants: number }[] = (() => {
+  const a = LIMITS.ancestorCount;
+  const d = LIMITS.descendantCount;
+  return [
+    { confMine: 1, confTheirs: 6, maxAncestors: 0, maxDescendants: 0 },
+    { confMine: 1, confTheirs: 1, maxAncestors: 0, maxDescendants: 0 },
+    { confMine: 0, confTheirs: 1, maxAncestors: 2, maxDescendants: 2 },
+    { confMine: 0, confTheirs: 1, maxAncestors: Math.min(4, Math.floor(a / 3)), maxDescendants: Math.min(4, Math.floor(d / 3)) },
+    { confMine: 0, confTheirs: 1, maxAncestors: Math.floor(a / 2), maxDescendants: Math.floor(d / 2) },
+    { confMine: 0, confTheirs: 1, maxAncestors: a - 1, maxDescendants: d - 1 },
+  ];
+})();
+
+/** Core's message when only coins on too long unconfirmed chains could fund a payment. */
+export const LONG_CHAIN_ERROR = 'Unconfirmed UTXOs are available, but spending them creates a chain of transactions that will be rejected by the mempool';
 
 const DEFAULT_SEED = 'electrum-cli-sim';
 
@@ -63,12 +94,15 @@ export class SimNode {
   /** >0 while a chain change re-adds txs (their events are derived from a before/after diff). */
   private quiet = 0;
   private store?: Store;
-  private mempoolDirty = false;
+  readonly persistMempool: boolean;
+  /** Wallets loaded at start-up (createwallet/loadwallet/unloadwallet load_on_startup). */
+  private loadOnStartup = new Set<string>();
 
   constructor(opts: NodeOptions = {}) {
     this.policy = { minRelayFeeRate: 1000, incrementalRelayFeeRate: 1000, ...opts.policy };
     this.mempool = new Mempool(this.policy);
     this.walletFeeRate = opts.walletFeeRate ?? 2;
+    this.persistMempool = opts.persistMempool ?? true;
     let seed = opts.seed ?? DEFAULT_SEED;
     if (opts.datadir) {
       this.store = new Store(opts.datadir);
@@ -99,11 +133,16 @@ export class SimNode {
       for (const h of st.invalidated) { const e = this.chain.blocks.get(h); if (e) e.failed = 'invalidated'; }
       if (st.invalidated.length) this.chain.activateBest();
       for (const ws of st.wallets) this.walletStates.set(ws.name, Wallet.fromState(this.seed, ws));
-      for (const n of st.loaded) { const w = this.walletStates.get(n); if (w) this.wallets.set(n, w); }
+      // Like Core's settings.json "wallet" list: only wallets marked load_on_startup come back.
+      for (const n of st.loadOnStartup ?? []) { const w = this.walletStates.get(n); if (w) this.wallets.set(n, w); }
+      this.loadOnStartup = new Set(st.loadOnStartup ?? []);
     }
-    const now = this.now();
-    for (const m of store.readMempool()) {
-      try { this.acceptTx(parseTx(m.hex), { bypassFees: true, time: m.time || now }); } catch { /* dropped like Core would */ }
+    // Core's LoadMempool: each saved tx goes through normal acceptance (fees and limits included).
+    if (this.persistMempool) {
+      const now = this.now();
+      for (const m of store.readMempool()) {
+        try { this.acceptTx(parseTx(m.hex), { time: m.time || now }); } catch { /* dropped like Core would */ }
+      }
     }
     this.saveState();
   }
@@ -134,22 +173,23 @@ export class SimNode {
     this.store.writeState({
       seed: this.seed, invalidated,
       wallets: [...this.walletStates.values()].map((w) => w.state()),
-      loaded: [...this.wallets.keys()],
+      loadOnStartup: [...this.loadOnStartup],
     });
   }
 
-  /** Marks the mempool for writing; coalesced to one write per tick. */
-  private touchMempool(): void {
-    if (!this.store || this.mempoolDirty) return;
-    this.mempoolDirty = true;
-    setImmediate(() => this.flushMempool());
+  /**
+   * Writes mempool.dat (Core's DumpMempool: on a clean shutdown with -persistmempool, and
+   * savemempool). Returns its path, or undefined for a memory-only node.
+   */
+  dumpMempool(): string | undefined {
+    if (!this.store) return undefined;
+    this.store.writeMempool(this.mempool.ordered().map((e) => ({ hex: e.tx.raw.toString('hex'), time: e.time })));
+    return this.store.mempoolFile;
   }
 
-  /** Writes the mempool now. */
-  flushMempool(): void {
-    if (!this.store) return;
-    this.mempoolDirty = false;
-    this.store.writeMempool(this.mempool.ordered().map((e) => ({ hex: e.tx.raw.toString('hex'), time: e.time })));
+  /** What a clean shutdown persists beyond the block file and state: the mempool, if -persistmempool. */
+  shutdown(): void {
+    if (this.persistMempool) this.dumpMempool();
   }
 
   // ---------------------------------------------------------------- blocks
@@ -184,7 +224,6 @@ export class SimNode {
     } finally {
       this.quiet--;
     }
-    if (change.connected.length || change.disconnected.length) this.touchMempool();
     if (!before) return;
     const ev = this.events!;
     for (const d of change.disconnected) ev.blockDisconnected(d.entry.hash, d.txs);
@@ -302,7 +341,6 @@ export class SimNode {
       throw new RpcError(RPC.VERIFY_ERROR, 'Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)');
     }
     const e = this.mempool.add(plan, opts.time ?? this.now(), this.chain.height);
-    this.touchMempool();
     if (this.quiet === 0) {
       for (const r of plan.replaced) {
         this.mempoolSequence++;
@@ -342,33 +380,42 @@ export class SimNode {
 
   // ---------------------------------------------------------------- wallets
 
+  /** load_on_startup: true adds the wallet to the start-up list, false removes it, undefined leaves it. */
+  private markStartup(name: string, loadOnStartup: boolean | undefined): void {
+    if (loadOnStartup === true) this.loadOnStartup.add(name);
+    else if (loadOnStartup === false) this.loadOnStartup.delete(name);
+  }
+
   /** createwallet. */
-  createWallet(name: string): Wallet {
+  createWallet(name: string, loadOnStartup?: boolean): Wallet {
     if (this.walletStates.has(name)) {
       throw new RpcError(RPC.WALLET_ERROR, `Wallet file verification failed. Failed to create database path '${name}'. Database already exists.`);
     }
     const w = new Wallet(name, this.seed);
     this.walletStates.set(name, w);
     this.wallets.set(name, w);
+    this.markStartup(name, loadOnStartup);
     this.saveState();
     return w;
   }
 
   /** loadwallet. */
-  loadWallet(name: string): Wallet {
+  loadWallet(name: string, loadOnStartup?: boolean): Wallet {
     if (this.wallets.has(name)) throw new RpcError(RPC.WALLET_ALREADY_LOADED, `Wallet "${name}" is already loaded.`);
     const w = this.walletStates.get(name);
     if (!w) {
       throw new RpcError(RPC.WALLET_NOT_FOUND, `Wallet file verification failed. Failed to load database path '${name}'. Path does not exist.`);
     }
     this.wallets.set(name, w);
+    this.markStartup(name, loadOnStartup);
     this.saveState();
     return w;
   }
 
   /** unloadwallet. */
-  unloadWallet(name: string): void {
+  unloadWallet(name: string, loadOnStartup?: boolean): void {
     if (!this.wallets.delete(name)) throw new RpcError(RPC.WALLET_NOT_FOUND, 'Requested wallet does not exist or is not loaded');
+    this.markStartup(name, loadOnStartup);
     this.saveState();
   }
 
@@ -386,30 +433,82 @@ export class SimNode {
     for (const [k, c] of this.chain.utxo) {
       if (!w.owns(c.script) || this.mempool.spentBy.has(k)) continue;
       const sep = k.indexOf(':');
+      const txid = k.slice(0, sep);
+      const loc = c.coinbase ? undefined : this.chain.txIndex.get(txid);
+      const fromMe = !!loc && loc.pos > 0 && (loc.entry.undo?.[loc.pos - 1] ?? []).some((p) => w.owns(p.script) !== undefined);
       out.push({
-        txid: k.slice(0, sep), vout: Number(k.slice(sep + 1)), value: c.value, script: c.script,
-        confirmations: tipH - c.height + 1, coinbase: c.coinbase, trusted: true,
+        txid, vout: Number(k.slice(sep + 1)), value: c.value, script: c.script,
+        confirmations: tipH - c.height + 1, coinbase: c.coinbase, trusted: true, fromMe, ancestors: 0, descendants: 0,
       });
     }
+    // Core's CachedTxIsTrusted: every input spends a wallet coin whose tx is confirmed or trusted itself.
+    const trustedTx = new Map<string, boolean>();
     for (const e of this.mempool.ordered()) {
+      let fromMe = false;
       const trusted = e.tx.vin.every((i) => {
+        const pe = this.mempool.entries.get(i.txid);
+        const s = pe ? pe.tx.vout[i.vout]?.script : this.chain.utxo.get(outpointKey(i.txid, i.vout))?.script;
+        const mine = s !== undefined && w.owns(s) !== undefined;
+        if (mine) fromMe = true;
+        return mine && (!pe || trustedTx.get(i.txid) === true);
+      }) && fromMe;
+      if (!fromMe) fromMe = e.tx.vin.some((i) => {
         const pe = this.mempool.entries.get(i.txid);
         const s = pe ? pe.tx.vout[i.vout]?.script : this.chain.utxo.get(outpointKey(i.txid, i.vout))?.script;
         return s !== undefined && w.owns(s) !== undefined;
       });
+      trustedTx.set(e.tx.txid, trusted);
+      let ancestry: { ancestors: number; descendants: number } | undefined;
       e.tx.vout.forEach((o, n) => {
         if (!w.owns(o.script) || this.mempool.spentBy.has(outpointKey(e.tx.txid, n))) return;
-        out.push({ txid: e.tx.txid, vout: n, value: o.value, script: o.script, confirmations: 0, coinbase: false, trusted });
+        ancestry ??= this.ancestry(e.tx.txid);
+        out.push({ txid: e.tx.txid, vout: n, value: o.value, script: o.script, confirmations: 0, coinbase: false, trusted, fromMe, ...ancestry });
       });
     }
     return out;
   }
 
-  /** Coins the wallet may spend now: mature confirmed ones, then trusted unconfirmed change. */
+  /** Core's CTxMemPool::GetTransactionAncestry: ancestor count (with itself), largest descendant count of a root. */
+  private ancestry(txid: string): { ancestors: number; descendants: number } {
+    const anc = this.mempool.ancestors(txid);
+    let descendants = 0;
+    for (const r of [txid, ...anc]) {
+      if ((this.mempool.entries.get(r)?.parents.size ?? 0) > 0) continue;
+      descendants = Math.max(descendants, this.mempool.descendants(r, true).size);
+    }
+    return { ancestors: anc.size + 1, descendants };
+  }
+
+  /** Coins the wallet may spend now (Core's AvailableCoins, safe only): mature confirmed ones and trusted unconfirmed ones. */
   spendable(w: Wallet): WalletCoin[] {
     const coins = this.walletCoins(w).filter((c) => (c.coinbase ? c.confirmations >= 101 : c.confirmations >= 1 || c.trusted));
     return coins.sort((a, b) => (Number(b.confirmations > 0) - Number(a.confirmations > 0)) || (b.value - a.value)
       || (a.txid < b.txid ? -1 : a.txid > b.txid ? 1 : a.vout - b.vout));
+  }
+
+  /**
+   * Picks coins for `need` satoshis: the first of Core's eligibility filters whose coins can pay,
+   * largest first within it (Core then runs BnB/knapsack/SRD; tests must not depend on which coins).
+   * Throws Core's errors when no filter can pay.
+   */
+  private selectCoins(avail: WalletCoin[], need: number): WalletCoin[] {
+    for (const f of ELIGIBILITY_FILTERS) {
+      const picked: WalletCoin[] = [];
+      let sum = 0;
+      for (const c of avail) {
+        if (sum >= need) break;
+        if (c.confirmations < (c.fromMe ? f.confMine : f.confTheirs) || c.ancestors > f.maxAncestors || c.descendants > f.maxDescendants) continue;
+        picked.push(c);
+        sum += c.value;
+      }
+      if (sum >= need) return picked;
+    }
+    // Core adds up the coins no filter admits; those on chains at the mempool limits may give the special message.
+    // (Core compares `1 + long-chain total`, an operator-precedence quirk of spend.cpp, with the target: mirrored here.)
+    const discarded = avail.filter((c) => c.ancestors > LIMITS.ancestorCount - 1 || c.descendants > LIMITS.descendantCount - 1);
+    const longChain = discarded.reduce((s, c) => s + c.value, 0);
+    if (discarded.length && 1 + longChain > need) throw new RpcError(RPC.WALLET_INSUFFICIENT_FUNDS, LONG_CHAIN_ERROR);
+    throw new RpcError(RPC.WALLET_INSUFFICIENT_FUNDS, 'Insufficient funds');
   }
 
   /**
@@ -426,10 +525,9 @@ export class SimNode {
     let fee = Math.ceil(rate * 150);
     for (let round = 0; round < 20; round++) {
       const need = sub.length ? target : target + fee;
-      const picked: WalletCoin[] = [];
-      let sum = 0;
-      for (const c of avail) { if (sum >= need) break; picked.push(c); sum += c.value; }
-      if (sum < need) throw new RpcError(RPC.WALLET_INSUFFICIENT_FUNDS, 'Insufficient funds');
+      if (avail.reduce((s, c) => s + c.value, 0) < need) throw new RpcError(RPC.WALLET_INSUFFICIENT_FUNDS, 'Insufficient funds');
+      const picked = this.selectCoins(avail, need);
+      const sum = picked.reduce((s, c) => s + c.value, 0);
       const outs = outputs.map((o) => ({ ...o }));
       if (sub.length) {
         const share = Math.ceil(fee / sub.length);
@@ -446,7 +544,15 @@ export class SimNode {
       const tx = parseTx(raw);
       const actualFee = sum - tx.vout.reduce((s, o) => s + o.value, 0);
       const needFee = Math.ceil(rate * tx.vsize);
-      if (actualFee >= needFee) return this.sendRaw(raw.toString('hex'), 0);
+      if (actualFee >= needFee) {
+        try { return this.sendRaw(raw.toString('hex'), 0); } catch (e) {
+          // -walletrejectlongchains: Core's wallet checks the mempool's chain limits before committing.
+          if (e instanceof RpcError && e.message.startsWith('too-long-mempool-chain, ')) {
+            throw new RpcError(RPC.WALLET_INSUFFICIENT_FUNDS, e.message.slice('too-long-mempool-chain, '.length));
+          }
+          throw e;
+        }
+      }
       fee = needFee;
     }
     throw new RpcError(RPC.WALLET_ERROR, 'Fee estimation failed');

@@ -29,16 +29,27 @@ function err(status: number, msg: string): RestResponse {
   return { status, contentType: 'text/plain', body: msg + '\r\n' };
 }
 
+/**
+ * Core's ParseDataFormat: a known suffix (.bin/.hex/.json) is split off; an unknown one stays in
+ * the parameter (so `<hash>.xml` is an invalid hash, 400, not an unknown format).
+ */
 function parseFormat(part: string): { param: string; format?: Format } {
   const dot = part.lastIndexOf('.');
   if (dot < 0) return { param: part };
   const ext = part.slice(dot + 1);
-  const param = part.slice(0, dot);
-  return ext === 'bin' || ext === 'hex' || ext === 'json' ? { param, format: ext } : { param };
+  return ext === 'bin' || ext === 'hex' || ext === 'json' ? { param: part.slice(0, dot), format: ext } : { param: part };
 }
 
+/** uint256::FromHex: exactly 64 hex digits. */
+const isHash = (s: string): boolean => /^[0-9a-fA-F]{64}$/.test(s);
+
 function formatError(): RestResponse {
-  return err(404, 'output format not found (available: json, bin, hex)');
+  return err(404, 'output format not found (available: .bin, .hex, .json)');
+}
+
+/** Core's SanitizeString(s, SAFE_CHARS_URI) for error texts. */
+function sanitizeUri(s: string): string {
+  return s.replace(/[^a-zA-Z0-9 .,;\-_/:?@()!*'&$~=+%[\]]/g, '');
 }
 
 function bytesReply(format: Format, data: Buffer, json: () => unknown): RestResponse {
@@ -67,7 +78,7 @@ export function handleRest(node: SimNode, path: string, query: URLSearchParams):
   const chain = node.chain;
   const route = path.slice('/rest/'.length);
   const lookup = (hash: string): BlockEntry | RestResponse => {
-    if (!/^[0-9a-fA-F]{64}$/.test(hash)) return err(400, 'Invalid hash: ' + hash);
+    if (!isHash(hash)) return err(400, 'Invalid hash: ' + hash);
     const e = chain.blocks.get(hash.toLowerCase());
     return e ?? err(404, hash + ' not found');
   };
@@ -91,7 +102,7 @@ export function handleRest(node: SimNode, path: string, query: URLSearchParams):
     if (!(count >= 1 && count <= MAX_HEADERS)) {
       return err(400, `Header count is invalid or out of acceptable range (1-${MAX_HEADERS}): ${rawCount}`);
     }
-    if (!/^[0-9a-fA-F]{64}$/.test(hash)) return err(400, 'Invalid hash: ' + hash);
+    if (!isHash(hash)) return err(400, 'Invalid hash: ' + hash);
     const list: BlockEntry[] = [];
     let e = chain.blocks.get(hash.toLowerCase());
     while (e && chain.inActive(e) && list.length < count) { list.push(e); e = chain.active[e.height + 1]; }
@@ -100,8 +111,9 @@ export function handleRest(node: SimNode, path: string, query: URLSearchParams):
   }
   if (route.startsWith('blockhashbyheight/')) {
     const { param, format } = parseFormat(route.slice('blockhashbyheight/'.length));
-    if (!/^\d+$/.test(param)) return err(400, 'Invalid height: ' + param);
-    const h = Number(param);
+    // ToIntegral<int32_t>: an optional '-' and digits within int32 range; negative is invalid too.
+    const h = /^-?\d+$/.test(param) ? Number(param) : NaN;
+    if (!(h >= 0 && h <= 0x7fffffff)) return err(400, 'Invalid height: ' + sanitizeUri(param));
     if (h > chain.height) return err(404, 'Block height out of range');
     const hash = chain.active[h].hash;
     if (!format) return formatError();
@@ -120,7 +132,7 @@ export function handleRest(node: SimNode, path: string, query: URLSearchParams):
   }
   if (route.startsWith('tx/')) {
     const { param, format } = parseFormat(route.slice('tx/'.length));
-    if (!/^[0-9a-fA-F]{64}$/.test(param)) return err(400, 'Invalid hash: ' + param);
+    if (!isHash(param)) return err(400, 'Invalid hash: ' + param);
     const txid = param.toLowerCase();
     const me = node.mempool.entries.get(txid);
     const loc = chain.txIndex.get(txid);
@@ -129,22 +141,24 @@ export function handleRest(node: SimNode, path: string, query: URLSearchParams):
     if (!format) return formatError();
     return bytesReply(format, tx.raw, () => ({ ...txJson(tx), ...(loc && !me ? { blockhash: loc.entry.hash } : {}) }));
   }
-  if (route === 'chaininfo.json' || route.startsWith('chaininfo')) {
-    if (route !== 'chaininfo.json') return err(404, 'output format not found (available: json)');
+  // Core registers the prefix /rest/chaininfo (no slash) and looks only at the format.
+  if (route.startsWith('chaininfo')) {
+    if (parseFormat(route.slice('chaininfo'.length)).format !== 'json') return err(404, 'output format not found (available: json)');
     return jsonReply(blockchainInfo(node));
   }
   if (route.startsWith('mempool/')) {
+    // Core checks the resource name before the format: /mempool/info.xml is 400, /mempool/info.bin 404.
     const { param, format } = parseFormat(route.slice('mempool/'.length));
+    if (param !== 'info' && param !== 'contents') return err(400, 'Invalid URI format. Expected /rest/mempool/<info|contents>.json');
     if (format !== 'json') return err(404, 'output format not found (available: json)');
     if (param === 'info') return jsonReply(mempoolInfo(node));
-    if (param === 'contents') {
-      const verbose = query.get('verbose') !== 'false';
-      const seq = query.get('mempool_sequence') === 'true';
-      if (verbose && seq) return err(400, 'Verbose results cannot contain mempool sequence values. (hint: set "verbose=false")');
-      if (seq) return jsonReply({ txids: rawMempool(node, false), mempool_sequence: node.mempool.entries.size });
-      return jsonReply(rawMempool(node, verbose));
-    }
-    return err(400, 'Invalid URI format. Expected /rest/mempool/<info|contents>.json');
+    const verbose = query.get('verbose') ?? 'true';
+    if (verbose !== 'true' && verbose !== 'false') return err(400, 'The "verbose" query parameter must be either "true" or "false".');
+    const seq = query.get('mempool_sequence') ?? 'false';
+    if (seq !== 'true' && seq !== 'false') return err(400, 'The "mempool_sequence" query parameter must be either "true" or "false".');
+    if (verbose === 'true' && seq === 'true') return err(400, 'Verbose results cannot contain mempool sequence values. (hint: set "verbose=false")');
+    if (seq === 'true') return jsonReply({ txids: rawMempool(node, false), mempool_sequence: node.mempoolSequence });
+    return jsonReply(rawMempool(node, verbose === 'true'));
   }
   return err(404, 'Not found');
 }

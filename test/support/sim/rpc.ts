@@ -112,8 +112,11 @@ function txInBlockJson(node: SimNode, e: BlockEntry, tx: Tx, pos: number, verbos
   const active = node.chain.inActive(e);
   o.blockhash = e.hash;
   o.confirmations = active ? node.chain.height - e.height + 1 : 0;
-  o.time = e.header.time;
-  o.blocktime = e.header.time;
+  // Core's TxToJSON gives time/blocktime only for a block on the active chain.
+  if (active) {
+    o.time = e.header.time;
+    o.blocktime = e.header.time;
+  }
   return o;
 }
 
@@ -173,6 +176,11 @@ function rejectParts(err: unknown): { reason: string; details: string } {
   if (msg.startsWith('Fee exceeds maximum')) return { reason: 'max-fee-exceeded', details: msg };
   const comma = msg.indexOf(', ');
   return { reason: comma > 0 ? msg.slice(0, comma) : msg, details: msg };
+}
+
+/** A load_on_startup argument: true, false, or (absent/null) leave the setting alone. */
+function startupArg(p: Params, i: number): boolean | undefined {
+  return p.has(i) ? p.optBool(i, false) : undefined;
 }
 
 function maxFeeRateArg(p: Params, i: number): number {
@@ -423,7 +431,11 @@ function getTransaction(ctx: RpcContext, p: Params): unknown {
   const me = node.mempool.entries.get(txid);
   if (me) { tx = me.tx; prevouts = node.mempoolPrevouts(tx); time = me.time; } else {
     const loc = node.chain.txIndex.get(txid);
-    if (loc) {
+    if (loc && !node.chain.inActive(loc.entry)) {
+      // Only in a block that was reorganized away (the txindex keeps it): unconfirmed for the wallet.
+      tx = parseBlock(loc.entry.raw).txs[loc.pos];
+      prevouts = loc.pos > 0 ? loc.entry.undo?.[loc.pos - 1] : [];
+    } else if (loc) {
       tx = parseBlock(loc.entry.raw).txs[loc.pos];
       prevouts = loc.pos > 0 ? loc.entry.undo?.[loc.pos - 1] : [];
       confirmations = node.chain.height - loc.entry.height + 1;
@@ -506,6 +518,8 @@ const M: Record<string, MethodDef> = {
   },
   getmempoolentry: { names: ['txid'], run: (c, p) => mempoolEntryJson(c.node, p.hash(0, 'txid')) },
   getmempoolinfo: { names: [], run: (c) => mempoolInfo(c.node) },
+  // Core writes <datadir>/regtest/mempool.dat whatever -persistmempool says.
+  savemempool: { names: [], run: (c) => ({ filename: c.node.dumpMempool() ?? 'mempool.dat' }) },
   estimatesmartfee: { names: ['conf_target', 'estimate_mode'], run: estimateSmartFee },
   sendrawtransaction: {
     names: ['hexstring', 'maxfeerate', 'maxburnamount'], run: (c, p) => c.node.sendRaw(p.str(0, 'hexstring'), maxFeeRateArg(p, 1)),
@@ -548,12 +562,12 @@ const M: Record<string, MethodDef> = {
   // wallet
   createwallet: {
     names: ['wallet_name', 'disable_private_keys', 'blank', 'passphrase', 'avoid_reuse', 'descriptors', 'load_on_startup', 'external_signer'],
-    run: (c, p) => ({ name: c.node.createWallet(p.str(0, 'wallet_name')).name }),
+    run: (c, p) => ({ name: c.node.createWallet(p.str(0, 'wallet_name'), startupArg(p, 6)).name }),
   },
-  loadwallet: { names: ['filename', 'load_on_startup'], run: (c, p) => ({ name: c.node.loadWallet(p.str(0, 'filename')).name }) },
+  loadwallet: { names: ['filename', 'load_on_startup'], run: (c, p) => ({ name: c.node.loadWallet(p.str(0, 'filename'), startupArg(p, 1)).name }) },
   unloadwallet: {
     names: ['wallet_name', 'load_on_startup'], run: (c, p) => {
-      c.node.unloadWallet(p.has(0) ? p.str(0, 'wallet_name') : walletOf(c).name);
+      c.node.unloadWallet(p.has(0) ? p.str(0, 'wallet_name') : walletOf(c).name, startupArg(p, 1));
       return {};
     },
   },

@@ -54,6 +54,51 @@ const OPNAMES: Record<number, string> = {
   0xba: 'OP_CHECKSIGADD',
 };
 
+/** Each opcode of a script with its push data (undefined for non-push opcodes); stops at a truncated push. */
+function* scriptOps(s: Buffer): Generator<{ op: number; data?: Buffer }> {
+  let i = 0;
+  while (i < s.length) {
+    const op = s[i++];
+    let len = -1;
+    if (op <= 0x4b) len = op;
+    else if (op === 0x4c) { if (i + 1 > s.length) return; len = s[i]; i += 1; }
+    else if (op === 0x4d) { if (i + 2 > s.length) return; len = s.readUInt16LE(i); i += 2; }
+    else if (op === 0x4e) { if (i + 4 > s.length) return; len = s.readUInt32LE(i); i += 4; }
+    if (len < 0) { yield { op }; continue; }
+    if (i + len > s.length) return;
+    yield { op, data: s.subarray(i, i + len) };
+    i += len;
+  }
+}
+
+/** Core's CheckMinimalPush for every push in the script (the MINIMALDATA policy flag). */
+export function checkMinimalPushes(s: Buffer): boolean {
+  for (const { op, data } of scriptOps(s)) {
+    if (!data) continue;
+    const n = data.length;
+    let minimal: boolean;
+    if (n === 0) minimal = op === 0x00;
+    else if (n === 1 && data[0] >= 1 && data[0] <= 16) minimal = op === 0x50 + data[0];
+    else if (n === 1 && data[0] === 0x81) minimal = op === 0x4f;
+    else if (n <= 75) minimal = op === n;
+    else if (n <= 255) minimal = op === 0x4c;
+    else if (n <= 65535) minimal = op === 0x4d;
+    else minimal = true;
+    if (!minimal) return false;
+  }
+  return true;
+}
+
+/** Core's CScript::IsPushOnly: only push opcodes and OP_1NEGATE..OP_16 (OP_RESERVED included). */
+export function isPushOnly(s: Buffer): boolean {
+  let end = 0;
+  for (const { op, data } of scriptOps(s)) {
+    if (op > 0x60) return false;
+    end += 1 + (data ? data.length + (op === 0x4c ? 1 : op === 0x4d ? 2 : op === 0x4e ? 4 : 0) : 0);
+  }
+  return end === s.length;
+}
+
 /** Core's ScriptToAsmStr without sighash decoding: small pushes as numbers, others as hex. */
 export function scriptAsm(s: Buffer): string {
   const out: string[] = [];

@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   zmq?: boolean | number;
   /** Topics to publish with `zmq` (default hashblock, hashtx, rawtx, sequence). */
   zmqTopics?: ZmqTopic[];
+  /** Core's -persistmempool (default true): mempool.dat is read on start and written by a clean stop. */
+  persistMempool?: boolean;
 }
 
 /** A running (or stopped) simulated bitcoind. */
@@ -75,6 +77,7 @@ export class Simulator {
     const nodeOpts: NodeOptions = {
       datadir: this.datadir, seed: this.opts.seed, policy: this.opts.policy, walletFeeRate: this.opts.walletFeeRate,
       preloadBlocks: this.opts.preloadFile ? fs.readFileSync(this.opts.preloadFile, 'utf8').split('\n').filter(Boolean) : undefined,
+      persistMempool: this.opts.persistMempool,
     };
     this.node = new SimNode(nodeOpts);
     if (this.opts.zmq) await this.startZmq(this.node);
@@ -93,16 +96,21 @@ export class Simulator {
     this.server = server;
   }
 
-  /** Stops listening, flushes the mempool and removes the cookie (Core deletes it on shutdown). */
-  async stop(): Promise<void> {
+  /** Clean shutdown: stops listening, writes mempool.dat (-persistmempool) and removes the cookie, as Core does. */
+  async stop(): Promise<void> { await this.halt(true); }
+
+  /** An abrupt end (what kill -9 leaves): blocks and state are on disk already, the mempool is not saved. */
+  async kill(): Promise<void> { await this.halt(false); }
+
+  private async halt(clean: boolean): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    this.node?.flushMempool();
+    if (clean) this.node?.shutdown();
     this.zmq?.close();
     this.zmq = undefined;
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
-    if (this.opts.rpcPassword === undefined) fs.rmSync(this.cookiePath, { force: true });
+    if (clean && this.opts.rpcPassword === undefined) fs.rmSync(this.cookiePath, { force: true });
   }
 
   private async startZmq(node: SimNode): Promise<void> {

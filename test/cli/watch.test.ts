@@ -79,7 +79,7 @@ test('diffHistory, backoff and confirmations (pure)', () => {
 });
 
 test('payment, confirmation, reorg and a server restart: each event exactly once, in order', async () => {
-  const addr = await node.newAddress('bech32');
+  const addr = await node.otherAddress('bech32');
   const execOut = join(mkdtempSync(join(tmpdir(), 'ecli-exec-')), 'events.ndjson');
   const w = new Watcher(['watch', addr, '--exec', `cat >> '${execOut}'`]);
   const tips = new Watcher(['tip', '--follow']);
@@ -143,7 +143,7 @@ test('payment, confirmation, reorg and a server restart: each event exactly once
 });
 
 test('--until-confirmed N exits 0 once the payment has N confirmations', async () => {
-  const addr = await node.newAddress('bech32');
+  const addr = await node.otherAddress('bech32');
   const w = new Watcher(['watch', addr, '--until-confirmed', '2']);
   await w.waitEvents(1);
   const txid = await node.send(addr, 0.3);

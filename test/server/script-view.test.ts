@@ -45,9 +45,14 @@ async function answers(v: ScriptView, sh: string) {
 
 async function setupHeavy(node: TestNode, entries: number): Promise<{ addr: string; sh: string }> {
   await node.mine(101);
-  const addr = await node.newAddress();
-  const info = await node.rpc<{ scriptPubKey: string }>('getaddressinfo', [addr]);
-  for (let i = 0; i < entries; i++) await node.rpc('sendtoaddress', [addr, 0.1]);
+  // The payee is another wallet's (Core's coin selection may spend the paying wallet's own coins),
+  // and a block every 20 payments keeps the unconfirmed chain within Core's wallet limits.
+  const addr = await node.handle.otherAddress();
+  const info = await node.handle.walletRpc<{ scriptPubKey: string }>('other', 'getaddressinfo', [addr]);
+  for (let i = 0; i < entries; i++) {
+    await node.rpc('sendtoaddress', [addr, 0.1]);
+    if (i % 20 === 19) await node.mine(1);
+  }
   await node.mine(1);
   return { addr, sh: scriptHash(info.scriptPubKey) };
 }

@@ -48,7 +48,8 @@ test('serve over the regtest node: features, headers, history, balance, notifica
   let srv: Awaited<ReturnType<typeof startServe>> | undefined;
   try {
     await node.mine(101);
-    const addr = await node.newAddress('bech32');
+    // A payee outside the paying wallet: Core's coin selection could otherwise spend addr's own coin.
+    const addr = await node.otherAddress('bech32');
     const sh = addressToScriptHash(addr, 'regtest');
     const txid1 = await node.send(addr, 1.25);
     await node.mine(1);

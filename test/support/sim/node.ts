@@ -95,6 +95,7 @@ export class SimNode {
   private quiet = 0;
   private store?: Store;
   readonly persistMempool: boolean;
+  private ibdLatched = false;
   /** Wallets loaded at start-up (createwallet/loadwallet/unloadwallet load_on_startup). */
   private loadOnStartup = new Set<string>();
 
@@ -114,6 +115,17 @@ export class SimNode {
       this.seed = seed;
       if (opts.preloadBlocks) this.importBlocks(opts.preloadBlocks, false);
     }
+  }
+
+  /**
+   * Core's IsInitialBlockDownload: true while the tip is more than -maxtipage (24 h) old, latched
+   * to false for the rest of the process once it is not (regtest's minimum chain work is 0).
+   */
+  initialBlockDownload(): boolean {
+    if (this.ibdLatched) return false;
+    if (this.chain.tip.header.time < this.now() - 24 * 3600) return true;
+    this.ibdLatched = true;
+    return false;
   }
 
   /** Current time in seconds (setmocktime aware). */
@@ -144,6 +156,7 @@ export class SimNode {
         try { this.acceptTx(parseTx(m.hex), { time: m.time || now }); } catch { /* dropped like Core would */ }
       }
     }
+    for (const w of this.wallets.values()) this.walletLoaded(w);
     this.saveState();
   }
 
@@ -169,6 +182,13 @@ export class SimNode {
   /** Writes the JSON state (seed, invalidations, wallets). */
   saveState(): void {
     if (!this.store) return;
+    // A wallet's confirmed txs need no keeping: the chain has them (a reorg returns them to the mempool).
+    for (const w of this.walletStates.values()) {
+      for (const txid of w.txs.keys()) {
+        const loc = this.chain.txIndex.get(txid);
+        if (loc && this.chain.inActive(loc.entry) && !this.mempool.entries.has(txid)) w.txs.delete(txid);
+      }
+    }
     const invalidated = this.chain.order.filter((e) => e.failed === 'invalidated').map((e) => e.hash);
     this.store.writeState({
       seed: this.seed, invalidated,
@@ -341,6 +361,7 @@ export class SimNode {
       throw new RpcError(RPC.VERIFY_ERROR, 'Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)');
     }
     const e = this.mempool.add(plan, opts.time ?? this.now(), this.chain.height);
+    if (this.noteWalletTx(tx)) this.saveState();
     if (this.quiet === 0) {
       for (const r of plan.replaced) {
         this.mempoolSequence++;
@@ -350,6 +371,37 @@ export class SimNode {
       this.events?.txAdded(tx, this.mempoolSequence);
     }
     return e;
+  }
+
+  /** Records a mempool tx in every loaded wallet it pays or spends from; true when one is new. */
+  private noteWalletTx(tx: Tx): boolean {
+    if (this.wallets.size === 0) return false;
+    let prevouts: Coin[] | undefined;
+    let added = false;
+    for (const w of this.wallets.values()) {
+      if (w.txs.has(tx.txid)) continue;
+      prevouts ??= this.mempoolPrevouts(tx) ?? [];
+      if (tx.vout.some((o) => w.owns(o.script)) || prevouts.some((c) => w.owns(c.script))) {
+        w.txs.set(tx.txid, tx.raw.toString('hex'));
+        added = true;
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Core's CWallet::postInitProcess when a wallet loads: its transactions that are neither
+   * confirmed nor in the mempool are submitted again (normal acceptance; refusals are ignored),
+   * and the mempool's transactions that concern it are recorded.
+   */
+  private walletLoaded(w: Wallet): void {
+    for (const [txid, hex] of [...w.txs]) {
+      if (this.mempool.entries.has(txid)) continue;
+      const loc = this.chain.txIndex.get(txid);
+      if (loc && this.chain.inActive(loc.entry)) continue;
+      try { this.acceptTx(parseTx(hex)); } catch { /* conflicted, non-final or invalid now */ }
+    }
+    for (const e of this.mempool.ordered()) this.noteWalletTx(e.tx);
   }
 
   /** sendrawtransaction: returns the txid. maxFeeRate in sat/kvB (0 = no limit). */
@@ -408,6 +460,7 @@ export class SimNode {
     }
     this.wallets.set(name, w);
     this.markStartup(name, loadOnStartup);
+    this.walletLoaded(w);
     this.saveState();
     return w;
   }

@@ -92,7 +92,7 @@ export function blockchainInfo(node: SimNode): Record<string, unknown> {
     chain: 'regtest', blocks: c.height, headers: c.height, bestblockhash: tip.hash,
     bits: tip.header.bits.toString(16).padStart(8, '0'), target: bitsToTarget(tip.header.bits).toString(16).padStart(64, '0'),
     difficulty: difficulty(tip.header.bits), time: tip.header.time, mediantime: c.medianTimePast(tip),
-    verificationprogress: 1, initialblockdownload: false, chainwork: chainworkHex(tip),
+    verificationprogress: 1, initialblockdownload: node.initialBlockDownload(), chainwork: chainworkHex(tip),
     size_on_disk: c.active.reduce((s, e) => s + e.size, 0), pruned: false, warnings: [],
   };
 }

@@ -33,8 +33,8 @@ export interface SpendCoin { txid: string; vout: number; value: number; script: 
 /** An output to create. */
 export interface NewOutput { script: Buffer; value: number }
 
-/** Persistable wallet description. */
-export interface WalletState { name: string; keys: { type: AddressType; label: string }[] }
+/** Persistable wallet description; `txs`: raw hex of its transactions not (yet) confirmed. */
+export interface WalletState { name: string; keys: { type: AddressType; label: string }[]; txs?: string[] }
 
 function derive(seed: string, wallet: string, index: number): ECPairInterface {
   for (let attempt = 0; ; attempt++) {
@@ -58,10 +58,16 @@ function makeKey(seed: string, wallet: string, index: number, type: AddressType,
   return { index, type, label, pair, script: Buffer.from(p.output!), address: p.address!, redeem };
 }
 
+function txidOfHex(hex: string): string {
+  return Transaction.fromHex(hex).getId();
+}
+
 /** A named wallet holding deterministic keys. */
 export class Wallet {
   readonly keys: WalletKey[] = [];
   readonly byScript = new Map<string, WalletKey>();
+  /** Transactions paying to or spending from the wallet (txid -> raw hex), oldest first. */
+  readonly txs = new Map<string, string>();
 
   constructor(readonly name: string, readonly seed: string) {}
 
@@ -69,12 +75,13 @@ export class Wallet {
   static fromState(seed: string, st: WalletState): Wallet {
     const w = new Wallet(st.name, seed);
     for (const k of st.keys) w.newKey(k.type, k.label);
+    for (const hex of st.txs ?? []) w.txs.set(txidOfHex(hex), hex);
     return w;
   }
 
   /** Persistable description. */
   state(): WalletState {
-    return { name: this.name, keys: this.keys.map((k) => ({ type: k.type, label: k.label })) };
+    return { name: this.name, keys: this.keys.map((k) => ({ type: k.type, label: k.label })), txs: [...this.txs.values()] };
   }
 
   /** Derives the next key with the given address type. */

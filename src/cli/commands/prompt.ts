@@ -28,28 +28,31 @@ export interface ProbeResult {
   software?: string;
 }
 
-/** Opens every server at once (each within `timeoutMs`), closes them, and sorts answers fastest first. */
+/**
+ * Opens every server at once (each within `timeoutMs`), closes them, and sorts answers fastest
+ * first. A probe that runs out of time is aborted (its socket destroyed), so nothing of it
+ * outlives the menu; `signal` (Ctrl-C) aborts them all.
+ */
 export async function probeServers(
   addrs: readonly ServerAddress[],
-  open: (a: ServerAddress) => Promise<Connection>,
+  open: (a: ServerAddress, signal: AbortSignal) => Promise<Connection>,
   timeoutMs = 5000,
+  signal?: AbortSignal,
 ): Promise<ProbeResult[]> {
   const results = await Promise.all(
     addrs.map(async (addr): Promise<ProbeResult> => {
       const t0 = performance.now();
-      let timer: NodeJS.Timeout | undefined;
-      const opening = open(addr);
+      const gaveUp = new AbortController();
+      const timer = setTimeout(() => gaveUp.abort(), timeoutMs);
+      const probeSignal = signal ? AbortSignal.any([signal, gaveUp.signal]) : gaveUp.signal;
       try {
-        const conn = await Promise.race([
-          opening,
-          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs))),
-        ]);
+        const conn = await open(addr, probeSignal);
         const ms = Math.round(performance.now() - t0);
         conn.close();
         return { addr, ms, ...(conn.serverSoftware ? { software: conn.serverSoftware } : {}) };
       } catch (err) {
-        opening.then((c) => c.close(), () => {});
-        return { addr, error: (err as Error).message };
+        if (signal?.aborted) throw err;
+        return { addr, error: gaveUp.signal.aborted ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message };
       } finally {
         clearTimeout(timer);
       }
@@ -68,26 +71,27 @@ export function sortProbes(results: readonly ProbeResult[]): ProbeResult[] {
 export function serverChoices(results: readonly ProbeResult[]): Choice<string>[] {
   return results.map((r) => ({
     // The software string and errors are the servers' words: no escape codes in the menu.
-    name: r.ms !== undefined ? `${formatServer(r.addr)}  ${r.ms} ms${r.software ? `  ${oneLine(r.software, 60)}` : ''}` : `${formatServer(r.addr)}  (${oneLine(r.error ?? '')})`,
+    // A failure's reason is the disabled label itself (the prompt appends it to the name).
+    name: r.ms !== undefined ? `${formatServer(r.addr)}  ${r.ms} ms${r.software ? `  ${oneLine(r.software, 60)}` : ''}` : formatServer(r.addr),
     value: formatServer(r.addr),
-    ...(r.ms === undefined ? { disabled: '(no answer)' } : {}),
+    ...(r.ms === undefined ? { disabled: `(${oneLine(r.error ?? 'no answer', 120)})` } : {}),
   }));
 }
 
 /** On a terminal, with no server configured: probe the candidates and let the user pick. */
-export async function chooseServer(io: Io, out: Output, network: NetworkName, addrs: readonly ServerAddress[], open: (a: ServerAddress) => Promise<Connection>): Promise<ServerAddress> {
-  const progress = await startProgress(out, `probing ${addrs.length} ${network} servers…`);
+export async function chooseServer(io: Io, out: Output, network: NetworkName, addrs: readonly ServerAddress[], open: (a: ServerAddress, signal: AbortSignal) => Promise<Connection>): Promise<ServerAddress> {
+  const progress = startProgress(out, `probing ${addrs.length} ${network} servers…`);
   let results: ProbeResult[];
   try {
-    results = await probeServers(addrs, open);
+    results = await probeServers(addrs, open, 5000, io.signal);
   } finally {
-    progress.stop();
+    progress.stop(); // before the menu: nothing may animate under it
   }
   if (!results.some((r) => r.ms !== undefined)) {
     throw new UsageError(`none of the ${addrs.length} built-in ${network} servers answered`, { hint: 'name one with --server HOST:PORT:s' });
   }
   const choice = await select(io, `No server configured. Pick a ${network} server (fastest first):`, serverChoices(results));
-  out.notice(`tip: make it the default with \`electrum-cli config set server ${choice}\``);
+  out.notice(`tip: make it the default for ${network} with \`electrum-cli config set servers.${network} ${choice}\``);
   return results.find((r) => formatServer(r.addr) === choice)!.addr;
 }
 
@@ -156,7 +160,7 @@ export function requireConsent(ctx: Pick<Context, 'io' | 'opts'>): void {
 export async function confirmBroadcast(ctx: Context, conn: Connection, raw: string): Promise<void> {
   if (ctx.opts.yes) return;
   requireConsent(ctx);
-  const progress = await startProgress(ctx.out, 'fetching the inputs…');
+  const progress = startProgress(ctx.out, 'fetching the inputs…');
   let s: BroadcastSummary;
   try {
     s = await summarize(conn, raw, ctx.network);
@@ -192,10 +196,10 @@ export async function runWizard(ctx: Context): Promise<void> {
       }
     });
   const { Connection } = await import('../../protocol/connection.js');
-  const progress = await startProgress(ctx.out, `probing ${candidates.length} servers…`);
+  const progress = startProgress(ctx.out, `probing ${candidates.length} servers…`);
   let results: ProbeResult[];
   try {
-    results = await probeServers(candidates, (a) => Connection.open({ server: a, connectTimeoutMs: 5000 }), 5000);
+    results = await probeServers(candidates, (a, signal) => Connection.open({ server: a, connectTimeoutMs: 5000, signal }), 5000, io.signal);
   } finally {
     progress.stop();
   }

@@ -203,6 +203,17 @@ export function buildProgram(rt: Runtime, args?: readonly string[]): Command {
     .action(async (key: string, value: string, _o: unknown, self: Command) =>
       (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'set', key, value),
     );
+  config
+    .command('pins')
+    .description('list the pinned TLS certificates (known_hosts.json beside the config file)')
+    .action(async (_o: unknown, self: Command) => (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'pins'));
+  config
+    .command('unpin')
+    .description('forget the pinned certificate of a server, so its next certificate is trusted on first use')
+    .argument('<HOST:PORT>', 'the server, as `config pins` lists it (HOST:PORT:s and ssl:// URLs are accepted too)')
+    .action(async (server: string, _o: unknown, self: Command) =>
+      (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'unpin', server),
+    );
   registerConfigInit(config, rt);
   registerWallet(program, rt);
   registerCompletion(program, rt);

@@ -147,10 +147,70 @@ export function renderSummary(s: BroadcastSummary, server: string): string {
   return lines.join('\n');
 }
 
-/** A broadcast needs --yes or someone at a terminal to confirm it: exit 2 naming --yes otherwise. */
-export function requireConsent(ctx: Pick<Context, 'io' | 'opts'>): void {
+/**
+ * The one rule for `broadcast` and `broadcast-package`: --yes, or someone at a terminal to
+ * confirm; otherwise exit 2 naming --yes, before anything is sent.
+ */
+export function requireConsent(ctx: Pick<Context, 'io' | 'opts'>, what = 'broadcast'): void {
   if (ctx.opts.yes || canPrompt(ctx.io, ctx.opts)) return;
-  throw needsTerminal('broadcast', 'pass --yes to broadcast without a prompt (scripts, pipes, --json)');
+  throw needsTerminal(what, 'pass --yes to broadcast without a prompt (scripts, pipes, --json)');
+}
+
+/**
+ * The summaries of a package (parents first): each transaction's fee from the package's own
+ * outputs and, for inputs outside it, the server's raw parents (one batch).
+ */
+export async function summarizePackage(conn: Connection, raws: readonly string[], network: NetworkName): Promise<BroadcastSummary[]> {
+  const txs = raws.map((r) => decodeTx(r, network));
+  const values = new Map<string, number[]>(txs.map((t) => [t.txid, t.outputs.map((o) => o.value)]));
+  const outside = [...new Set(txs.flatMap((t) => t.inputs.filter((i) => !i.coinbase && !values.has(i.txid)).map((i) => i.txid)))];
+  let note: string | undefined;
+  try {
+    const replies = await conn.batch(outside.map((p) => ({ method: 'blockchain.transaction.get', params: [p] })));
+    replies.forEach((r, i) => {
+      if ('error' in r || typeof r.result !== 'string') return;
+      const parsed = parseRawTx(r.result);
+      if (parsed.txid === outside[i]) values.set(outside[i]!, parsed.outputs.map((o) => o.value));
+    });
+  } catch (err) {
+    note = `unknown (${(err as Error).message})`;
+  }
+  return txs.map((tx) => {
+    let inSum = 0;
+    for (const i of tx.inputs) {
+      const v = values.get(i.txid)?.[i.vout];
+      if (v === undefined) return { tx, feeNote: note ?? `unknown (the server did not give input ${i.txid}:${i.vout})` };
+      inSum += v;
+    }
+    return { tx, fee: inSum - tx.outputs.reduce((sum, o) => sum + o.value, 0) };
+  });
+}
+
+/** Before a package broadcast: the same rule as confirmBroadcast, one question for the whole package. */
+export async function confirmPackage(ctx: Context, conn: Connection, raws: readonly string[]): Promise<void> {
+  if (ctx.opts.yes) return;
+  requireConsent(ctx, 'broadcast-package');
+  const progress = startProgress(ctx.out, 'fetching the inputs…');
+  let all: BroadcastSummary[];
+  try {
+    all = await summarizePackage(conn, raws, ctx.network);
+  } finally {
+    progress.stop();
+  }
+  const server = formatServer(conn.server);
+  const lines = [`About to broadcast a package of ${all.length} transaction${all.length === 1 ? '' : 's'} (parents first) to ${server}:`];
+  for (const [i, s] of all.entries()) lines.push(`${i + 1}. ${renderSummary(s, server).split('\n').filter((l) => !l.startsWith('  to ')).join('\n   ')}`);
+  if (all.every((s) => s.fee !== undefined)) {
+    const fee = all.reduce((sum, s) => sum + s.fee!, 0);
+    const vsize = all.reduce((sum, s) => sum + s.tx.vsize, 0);
+    const rate = fee / vsize;
+    lines.push(`package fee: ${formatSats(fee)} sats (${rate.toFixed(rate < 10 ? 2 : 1)} sat/vB over ${vsize} vB)`);
+  }
+  ctx.io.stderr.write(`${lines.join('\n')}\n`);
+  if (!(await confirm(ctx.io, 'Broadcast this package?', false))) {
+    const { InterruptedError } = await import('../../errors.js');
+    throw new InterruptedError('broadcast cancelled: nothing was sent');
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ test('piped: no colour by default; FORCE_COLOR or CLICOLOR_FORCE bring it; --no-
   const plain = await balance({});
   assert.equal(plain.code, 0, plain.stderr);
   assert.doesNotMatch(plain.stdout, ESC);
-  for (const env of [{ FORCE_COLOR: '1' }, { FORCE_COLOR: '' }, { CLICOLOR_FORCE: '1' }, { FORCE_COLOR: '1', NO_COLOR: '1' }]) {
+  for (const env of [{ FORCE_COLOR: '1' }, { FORCE_COLOR: '' }, { CLICOLOR_FORCE: '1' }, { FORCE_COLOR: '1', NO_COLOR: '1' }] as Record<string, string>[]) {
     const r = await balance(env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, ESC, JSON.stringify(env));

@@ -10,6 +10,11 @@
  * + `sh` + `stty` running `true`) is measured too and reported, with the ratios it leaves once
  * subtracted. Writes the "cli" section of docs/BENCHMARKS.md. Aims: --version within 1.5x of
  * bare node, balance within 2x, piped and on a terminal.
+ *
+ * It also times the address codecs the hot path bundles (`bech32` + `bs58check`) against
+ * `@scure/base` (in the tree through bip32), each bundled by esbuild as scripts/build.mjs
+ * bundles them and doing the same encode/decode work, over a baseline that only loads
+ * node:crypto (which the hot path loads anyway): the "address codecs" table.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -116,8 +121,51 @@ export async function run(): Promise<void> {
     '|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
-  writeSection('cli', 'CLI start-up', 'npm run bench (bench/cli.ts)', body);
-  process.stdout.write(`${body}\n`);
+  const codecTable = await codecs();
+  const all = codecTable ? `${body}\n\n${codecTable}` : body;
+  writeSection('cli', 'CLI start-up', 'npm run bench (bench/cli.ts)', all);
+  process.stdout.write(`${all}\n`);
+}
+
+const CODEC_WORK = `
+const w = bech32.toWords(new Uint8Array(20).fill(1));
+bech32.decode(bech32.encode('bc', [0, ...w]));
+bech32m.decode(bech32m.encode('bc', [1, ...w]));
+bs58check.decode(bs58check.encode(new Uint8Array(21).fill(2)));
+`;
+const CODECS: [string, string][] = [
+  ['node:crypto only (baseline)', "import 'node:crypto';"],
+  ['bech32 + bs58check (today)', `import 'node:crypto';\nimport { bech32, bech32m } from 'bech32';\nimport bs58check from 'bs58check';\n${CODEC_WORK}`],
+  ['@scure/base', `import { createHash } from 'node:crypto';\nimport { bech32, bech32m, createBase58check } from '@scure/base';\nconst bs58check = createBase58check((d) => new Uint8Array(createHash('sha256').update(d).digest()));\n${CODEC_WORK}`],
+];
+
+/** Load time of each codec choice, bundled; undefined when @scure/base is not in the tree. */
+async function codecs(): Promise<string | undefined> {
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'electrum-cli-codecs-'));
+  const files: string[] = [];
+  try {
+    for (const [i, [, src]] of CODECS.entries()) {
+      const out = join(dir, `c${i}.mjs`);
+      await build({ stdin: { contents: src, resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'js' }, outfile: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
+      files.push(out);
+    }
+  } catch {
+    return undefined;
+  }
+  const t = files.map(() => [] as number[]);
+  const env = { PATH: process.env.PATH };
+  for (let i = 0; i < RUNS; i++) for (const [j, f] of files.entries()) t[j]!.push(await time('piped', [process.execPath, f], env));
+  const med = t.map((s) => percentile([...s].sort((a, b) => a - b), 50));
+  return [
+    '### Address codecs on the hot path',
+    '',
+    `${RUNS} interleaved runs; each file is the codec bundled by esbuild plus one bech32, bech32m and base58check round trip.`,
+    '',
+    '| codec | median ms | over the baseline |',
+    '|---|---|---|',
+    ...CODECS.map(([name], j) => `| ${name} | ${med[j]!.toFixed(1)} | ${j === 0 ? '' : `${(med[j]! - med[0]!).toFixed(1)} ms`} |`),
+  ].join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

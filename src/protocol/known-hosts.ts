@@ -25,7 +25,7 @@ export class KnownHosts {
   private entries: Record<string, PinEntry>;
 
   private constructor(readonly file: string | undefined) {
-    this.entries = file ? readFile(file) : {};
+    this.entries = file ? readFile(file) : Object.create(null);
   }
 
   /** Loads `<configDir>/known_hosts.json` (missing file = empty); no configDir = in memory. */
@@ -86,7 +86,7 @@ function readFile(file: string): Record<string, PinEntry> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Object.create(null);
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   let v: unknown;

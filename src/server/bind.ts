@@ -37,7 +37,7 @@ export function bindParams(spec: MethodSpec, version: string, params: Params, ig
       if (i < params.length) values.set(p, params[i]);
     });
   } else {
-    const missing = required.filter((p) => !(p.name in params)).map((p) => `"${p.name}"`);
+    const missing = required.filter((p) => !Object.hasOwn(params, p.name)).map((p) => `"${p.name}"`);
     if (missing.length > 0) {
       throw new RpcError(RPC.INVALID_PARAMS, `method "${spec.name}" requires parameter${missing.length === 1 ? '' : 's'} ${missing.sort().join(', ')}`);
     }

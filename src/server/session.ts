@@ -307,18 +307,21 @@ export class Session implements SessionApi {
   /** One request: gatekeeping (budget, version first, method table), binding, handler. */
   private async call(req: RequestMessage): Promise<{ reply: string; disconnect: boolean }> {
     const { id, method } = req;
-    if (!this.charge(methodCost(method))) return this.excessive(id);
+    // findMethod is a Map look-up: a name such as "constructor" finds nothing, not Object's.
+    const spec = findMethod(method);
+    if (!this.charge(methodCost(spec))) return this.excessive(id);
     try {
       if (this.version === null && method !== 'server.version') {
         // ElectrumX: protocol 1.6 requires server.version first; we hold every session to it.
         throw new RpcError(RPC.BAD_REQUEST, 'use server.version to identify client', true);
       }
-      const spec = findMethod(method);
       const version = this.version ?? PROTOCOL_MAX;
       if (!spec || !availableAt(spec, version)) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${method}"`);
       const args = bindParams(spec, version, req.params, method === 'server.version');
       const ctx: HandlerContext = { backend: this.host.backend, network: this.host.network, version, session: this, info: this.host.info };
-      const result = await (HANDLERS as Record<string, Handler>)[method]!(ctx, args);
+      const handler = Object.hasOwn(HANDLERS, spec.name) ? (HANDLERS as Record<string, Handler>)[spec.name] : undefined;
+      if (!handler) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${method}"`);
+      const result = await handler(ctx, args);
       return { reply: result instanceof RawJson ? encodeRawResult(id, result.json) : encodeResult(id, result), disconnect: false };
     } catch (e) {
       this.charge(ERROR_COST);

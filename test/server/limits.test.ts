@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { connect, makeManager, versioned } from './session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { CostMeter, isLoopback, methodCost } from '../../src/server/limits.js';
+import { findMethod } from '../../src/methods/registry.js';
 
 test('isLoopback and the cost meter (pure)', () => {
   assert.ok(isLoopback('127.0.0.1') && isLoopback('127.9.9.9') && isLoopback('::1') && isLoopback('::ffff:127.0.0.1'));
@@ -13,8 +14,9 @@ test('isLoopback and the cost meter (pure)', () => {
   assert.ok(!m.charge('10.0.0.1', 1, 0), 'empty');
   assert.ok(m.charge('10.0.0.1', 1, 1000), 'refilled after a second');
   assert.equal(m.remaining('10.0.0.2', 0), 10);
-  assert.equal(methodCost('server.ping'), 0.1);
-  assert.equal(methodCost('blockchain.scripthash.get_balance'), 1);
+  assert.equal(methodCost(findMethod('server.ping')), 0.1);
+  assert.equal(methodCost(findMethod('blockchain.scripthash.get_balance')), 1);
+  assert.equal(methodCost(findMethod('constructor')), 1);
 });
 
 test('subscription limit: error 4, the session stays', async () => {
@@ -122,4 +124,33 @@ test('pipelined requests pause reading until the backlog drains', async () => {
   assert.equal(c.transport.paused, true);
   while (c.transport.sent.length < 101) await c.transport.next();
   assert.equal(c.transport.paused, false);
+});
+
+test('method names inherited from Object.prototype are charged like any unknown method and never break the meter', async () => {
+  for (const name of ['constructor', '__proto__', 'valueOf', 'toString', 'hasOwnProperty', '__defineGetter__']) {
+    let now = 0;
+    const { manager } = makeManager(new FakeBackend(3), { limitLoopback: true, costLimit: 1000, costRate: 0 }, () => now);
+    // before server.version (the session is then closed) ...
+    const first = await connect(manager, '10.9.9.9').call(name);
+    assert.equal(first.error.code, 1, `${name}: ${JSON.stringify(first)}`);
+    const left = manager.meter.remaining('10.9.9.9', now);
+    assert.ok(Number.isFinite(left) && left < 1000 - 100, `${name}: bucket ${left}`);
+    // ... and after it
+    const c = await versioned(manager, '1.4', '10.9.9.9');
+    assert.equal((await c.call(name)).error.code, -32601);
+    let r: any;
+    for (let i = 0; i < 30 && !c.transport.closed; i++) r = await c.call(name);
+    assert.equal(r.error.code, -101, `${name}: never refused`);
+    assert.equal(c.transport.closed, true);
+  }
+});
+
+test('the meter refuses a cost that is not a finite non-negative number, and bad limits', () => {
+  const m = new CostMeter({ costLimit: 10, costRate: 1, limitLoopback: true });
+  for (const bad of [NaN, -5, Infinity, undefined as unknown as number, {} as unknown as number]) {
+    assert.throws(() => m.charge('10.0.0.1', bad, 0), /cost/);
+    assert.equal(m.remaining('10.0.0.1', 0), 10);
+  }
+  assert.throws(() => new CostMeter({ costLimit: NaN, costRate: 1, limitLoopback: true }), /cost limit/);
+  assert.throws(() => new CostMeter({ costLimit: 10, costRate: -1, limitLoopback: true }), /cost rate/);
 });

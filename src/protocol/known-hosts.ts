@@ -71,7 +71,10 @@ export class KnownHosts {
     this.entries = fresh;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(sortKeys(fresh), null, 2)}\n`);
+    // 0600 like config.json: the file tells which servers this user talks to. The chmod also
+    // covers a stale temporary file left with another mode (writeFileSync's mode applies on creation only).
+    fs.writeFileSync(tmp, `${JSON.stringify(sortKeys(fresh), null, 2)}\n`, { mode: 0o600 });
+    fs.chmodSync(tmp, 0o600);
     fs.renameSync(tmp, this.file); // atomic: a crash never leaves a half-written file
   }
 }

@@ -34,6 +34,7 @@ const ENVIRONMENT: [string, string][] = [
   ['ELECTRUM_SERVER', 'The server to use when --server is not given (HOST:PORT[:t|s] or a URL).'],
   ['ELECTRUM_NETWORK', 'The network when --network is not given.'],
   ['ELECTRUM_PROXY', 'A SOCKS5 proxy (socks5://HOST:PORT) when --proxy is not given.'],
+  ['ELECTRUM_RPC_PASSWORD', 'The bitcoind RPC password of serve --local with --rpc-user, when neither --rpc-password-file nor --rpc-password is given (unlike an argument, it is not visible in the process list).'],
   ['NO_COLOR', 'When set, no colours anywhere (tables included), as with --no-color.'],
   ['XDG_CONFIG_HOME', 'Where the config directory is (default ~/.config).'],
   ['XDG_CACHE_HOME', 'Where the cache directory is (default ~/.cache).'],

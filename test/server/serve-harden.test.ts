@@ -70,3 +70,94 @@ test('serve --tls logs the SHA-256 fingerprint in the form --pin accepts, and it
     }
   }
 });
+
+test('every serve option with a bad value is a usage error (exit 2), never an internal one', async () => {
+  const { resolveServeConfig, serve } = await import('../../src/server/serve.js');
+  const env = { HOME: os.tmpdir() };
+  const bad: Record<string, unknown>[] = [
+    { bitcoind: 'http://' },
+    { bitcoind: 'http://127.0.0.1:99999' },
+    { bitcoind: 'http://[::1' },
+    { bitcoind: 'https://127.0.0.1:8332' },
+    { bitcoind: 'ftp://127.0.0.1:8332' },
+    { bitcoind: 'http://us%zzer:pw@127.0.0.1:8332' },
+    { bitcoind: '::::' },
+    { maxSessions: '1.5' },
+    { maxSessions: 'Infinity' },
+    { maxSubs: '-1' },
+    { maxRequest: '1e400' },
+    { maxBatch: '0x' },
+    { idleTimeout: '3000000' },
+    { idleTimeout: 'NaN' },
+    { costLimit: '0' },
+    { costRate: '-1' },
+    { historyLimit: '2.5' },
+    { tcp: '127.0.0.1:70000' },
+    { tls: 'host:' },
+    { ws: '[::1' },
+    { rpcPasswordFile: path.join(os.tmpdir(), 'no-such-dir.x', 'pw') },
+    { rpcUser: 'u' },
+    { rpcPassword: 'p' },
+    { rpcUser: 'u', rpcPassword: 'p', rpcPasswordFile: 'f' },
+    { network: 'constructor' },
+  ];
+  for (const b of bad) {
+    const opts = { local: true, ...b };
+    assert.throws(() => resolveServeConfig(opts as never, env), (e: any) => e.exitCode === 2 && !/\n/.test(e.message), JSON.stringify(b));
+  }
+  // through serve itself: rejected before anything is opened
+  await assert.rejects(
+    serve({ local: true, network: 'regtest', bitcoind: 'http://', db: tempDir('ecli-badurl.') }, { log: () => {}, isTTY: false, handleSignals: false }),
+    (e: any) => e.exitCode === 2 && /--bitcoind/.test(e.message),
+  );
+  // good values still pass
+  const ok = resolveServeConfig({ local: true, bitcoind: '127.0.0.1:8332', idleTimeout: '0.5', costRate: '2.5' } as never, env);
+  assert.equal(ok.bitcoindUrl, 'http://127.0.0.1:8332/');
+  assert.equal(ok.limits.idleTimeout, 0.5);
+});
+
+test('RPC password: --rpc-password-file, ELECTRUM_RPC_PASSWORD, and a warning for one on the command line', async () => {
+  const { resolveServeConfig } = await import('../../src/server/serve.js');
+  const dir = tempDir('ecli-pw.');
+  const file = path.join(dir, 'rpc.pass');
+  fs.writeFileSync(file, 's3cret:with colon\n', { mode: 0o600 });
+  const env = { HOME: dir };
+  const fromFile = resolveServeConfig({ local: true, rpcUser: 'u', rpcPasswordFile: file }, env);
+  assert.equal(fromFile.rpcPassword, 's3cret:with colon');
+  assert.deepEqual(fromFile.warnings, []);
+  const fromEnv = resolveServeConfig({ local: true, rpcUser: 'u' }, { ...env, ELECTRUM_RPC_PASSWORD: 'envpw' });
+  assert.equal(fromEnv.rpcPassword, 'envpw');
+  assert.deepEqual(fromEnv.warnings, []);
+  // the file beats the environment; the environment alone does not replace the cookie
+  assert.equal(resolveServeConfig({ local: true, rpcUser: 'u', rpcPasswordFile: file }, { ...env, ELECTRUM_RPC_PASSWORD: 'envpw' }).rpcPassword, 's3cret:with colon');
+  assert.equal(resolveServeConfig({ local: true }, { ...env, ELECTRUM_RPC_PASSWORD: 'envpw' }).rpcPassword, undefined);
+  const arg = resolveServeConfig({ local: true, rpcUser: 'u', rpcPassword: 'argpw' }, env);
+  assert.equal(arg.rpcPassword, 'argpw');
+  assert.match(arg.warnings.join('\n'), /--rpc-password is visible .*--rpc-password-file FILE or ELECTRUM_RPC_PASSWORD/);
+  const inUrl = resolveServeConfig({ local: true, bitcoind: 'http://u:urlpw@127.0.0.1:18443' }, env);
+  assert.match(inUrl.warnings.join('\n'), /password in --bitcoind is visible/);
+  assert.ok(!inUrl.warnings.join('\n').includes('urlpw'), 'the warning does not repeat the password');
+  fs.writeFileSync(file, '\n');
+  assert.throws(() => resolveServeConfig({ local: true, rpcUser: 'u', rpcPasswordFile: file }, env), (e: any) => e.exitCode === 2 && /empty/.test(e.message));
+});
+
+test('serve authenticates to bitcoind with --rpc-password-file, and logs the command-line warning', { timeout: 60_000 }, async () => {
+  const n = await node();
+  const [user, password] = fs.readFileSync(n.cookiePath, 'utf8').trim().split(':') as [string, string];
+  const dir = tempDir('ecli-pwserve.');
+  const file = path.join(dir, 'pw');
+  fs.writeFileSync(file, `${password}\n`);
+  const srv = await startServe(n, { extra: { rpcCookie: undefined, rpcUser: user, rpcPasswordFile: file } });
+  try {
+    assert.equal(await waitSynced(n, srv.port), 101);
+    assert.ok(!srv.logs.some((l) => /warning/.test(l)), srv.logs.join('\n'));
+  } finally {
+    await srv.stop();
+    fs.rmSync(srv.db, { recursive: true, force: true });
+  }
+  const warned = await startServe(n, { extra: { rpcCookie: undefined, rpcUser: user, rpcPassword: password } });
+  await warned.stop();
+  fs.rmSync(warned.db, { recursive: true, force: true });
+  assert.ok(warned.logs.some((l) => /^warning: --rpc-password is visible/.test(l)), warned.logs.join('\n'));
+  assert.ok(!warned.logs.some((l) => l.includes(password)), 'the password is never logged');
+});

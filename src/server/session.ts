@@ -14,6 +14,7 @@ import { findMethod } from '../methods/registry.js';
 import { availableAt } from '../methods/spec.js';
 import { RPC, decodeRequests, encodeError, encodeNotification, encodeResult, type RequestMessage } from '../protocol/jsonrpc.js';
 import { PROTOCOL_MAX } from '../protocol/version.js';
+import { oneLine } from '../errors.js';
 import type { NetworkName } from '../bitcoin/networks.js';
 
 /** Where a session writes. The listener frames (a newline for TCP/TLS, a frame for WebSocket). */
@@ -58,6 +59,11 @@ interface Subscription {
 /** encodeResult for a result that is already JSON text (same member order, no re-encoding). */
 export function encodeRawResult(id: RequestMessage['id'], json: string): string {
   return `{"jsonrpc":"2.0","result":${json},"id":${JSON.stringify(id)}}`;
+}
+
+/** A client-chosen method name as error texts and logs quote it: printable, at most 100 characters. */
+function shortName(method: string): string {
+  return oneLine(method, 100);
 }
 
 /** Messages queued beyond this pause reading until the backlog falls to RESUME_AT. */
@@ -316,18 +322,20 @@ export class Session implements SessionApi {
         throw new RpcError(RPC.BAD_REQUEST, 'use server.version to identify client', true);
       }
       const version = this.version ?? PROTOCOL_MAX;
-      if (!spec || !availableAt(spec, version)) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${method}"`);
+      if (!spec || !availableAt(spec, version)) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${shortName(method)}"`);
       const args = bindParams(spec, version, req.params, method === 'server.version');
       const ctx: HandlerContext = { backend: this.host.backend, network: this.host.network, version, session: this, info: this.host.info };
       const handler = Object.hasOwn(HANDLERS, spec.name) ? (HANDLERS as Record<string, Handler>)[spec.name] : undefined;
-      if (!handler) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${method}"`);
+      if (!handler) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${shortName(method)}"`);
       const result = await handler(ctx, args);
       return { reply: result instanceof RawJson ? encodeRawResult(id, result.json) : encodeResult(id, result), disconnect: false };
     } catch (e) {
       this.charge(ERROR_COST);
       if (e instanceof RpcError) return { reply: encodeError(id, e.code, e.message), disconnect: e.disconnect };
       if (e instanceof BackendError) return { reply: encodeError(id, e.code, e.message), disconnect: false };
-      this.host.log(`session ${this.id}: internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // One short line: the request is untrusted, and a stack per request would be a cheap log flood.
+      const where = e instanceof Error ? (e.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? '') : '';
+      this.host.log(`session ${this.id}: internal error in ${shortName(method)}: ${oneLine(e instanceof Error ? e.message : String(e), 200)}${where ? ` (${where})` : ''}`);
       return { reply: encodeError(id, RPC.INTERNAL_ERROR, 'internal server error'), disconnect: false };
     }
   }

@@ -154,3 +154,34 @@ test('the meter refuses a cost that is not a finite non-negative number, and bad
   assert.throws(() => new CostMeter({ costLimit: NaN, costRate: 1, limitLoopback: true }), /cost limit/);
   assert.throws(() => new CostMeter({ costLimit: 10, costRate: -1, limitLoopback: true }), /cost rate/);
 });
+
+test('deeply nested params: -32602, no internal error, no log flood; error texts from huge or deep values stay short', async () => {
+  const { manager, logs } = makeManager(new FakeBackend(3));
+  const c = await versioned(manager, '1.4');
+  const deep = (d: number) => '['.repeat(d) + ']'.repeat(d);
+  for (const [method, params] of [
+    ['blockchain.scripthash.get_balance', `[${deep(100_000)}]`],
+    ['blockchain.scripthash.get_balance', deep(100_000)],
+    ['server.ping', `[${deep(100_000)}]`],
+    ['blockchain.scripthash.get_balance', `{"scripthash":${deep(100_000)}}`],
+  ] as const) {
+    const [r] = await c.raw(`{"jsonrpc":"2.0","method":"${method}","id":7,"params":${params}}`);
+    assert.equal(r.error?.code, -32602, JSON.stringify(r).slice(0, 300));
+    assert.ok(r.error.message.length < 200, r.error.message);
+  }
+  // in a batch, each item answered
+  const [batch] = await c.raw(`[{"jsonrpc":"2.0","method":"server.ping","id":1},{"jsonrpc":"2.0","method":"blockchain.block.header","id":2,"params":[${deep(50_000)}]}]`);
+  assert.deepEqual(batch.map((x: any) => x.error?.code ?? 'ok'), ['ok', -32602]);
+  // moderately deep and long values: the usual code 1, quoted briefly
+  const [wide] = await c.raw(JSON.stringify({ jsonrpc: '2.0', method: 'blockchain.scripthash.get_balance', id: 8, params: ['x'.repeat(500_000)] }));
+  assert.equal(wide.error.code, 1);
+  assert.ok(wide.error.message.length < 300, `${wide.error.message.length} chars`);
+  const [nested] = await c.raw(JSON.stringify({ jsonrpc: '2.0', method: 'blockchain.scripthash.get_balance', id: 9, params: [[[[{ a: [1, 2, { b: 'c' }] }]]]] }));
+  assert.equal(nested.error.code, 1);
+  // an unknown method of a megabyte is not echoed whole
+  const [unknown] = await c.raw(JSON.stringify({ jsonrpc: '2.0', method: 'm'.repeat(500_000), id: 10 }));
+  assert.equal(unknown.error.code, -32601);
+  assert.ok(unknown.error.message.length < 300);
+  assert.ok(!logs.some((l) => /internal error|\n/.test(l)), logs.join('\n').slice(0, 500));
+  assert.equal(c.transport.closed, false);
+});

@@ -83,9 +83,11 @@ function serveSocket(acceptor: Acceptor, kind: 'tcp' | 'tls', socket: net.Socket
     } catch (e) {
       if (!(e instanceof LineTooLongError)) throw e;
       socket.pause();
+      session.received(chunk.length, true);
       session.reject(RPC.INVALID_REQUEST, `request too large (over ${max} bytes)`);
       return;
     }
+    if (!session.received(chunk.length, lines.length > 0)) return;
     for (const line of lines) session.receive(line);
   });
   socket.on('close', () => session.close());
@@ -130,8 +132,15 @@ export async function startListeners(specs: readonly ListenSpec[], acceptor: Acc
             const session = acceptor.accept(wsTransport(ws, req.socket.remoteAddress ?? '?'));
             ws.on('error', () => {});
             if (!session) return;
-            ws.on('message', (data, isBinary) => {
-              if (!isBinary) session.receive(data.toString());
+            // A binary frame is taken as UTF-8 text like a text frame: either way its bytes
+            // are charged and it counts as activity (it was once dropped unseen and free).
+            ws.on('message', (data) => {
+              const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+              if (session.received(buf.length, true)) session.receive(buf.toString('utf8'));
+            });
+            ws.on('error', (e: Error & { code?: string }) => {
+              // A frame over --max-request: ws closes with 1009; what it read still costs.
+              if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') session.received(acceptor.limits.maxRequest, true);
             });
             ws.on('close', () => session.close());
           });

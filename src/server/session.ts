@@ -112,9 +112,25 @@ export class Session implements SessionApi {
     if (!this.busy) void this.pump();
   }
 
+  /**
+   * Charges `bytes` just read from the peer (docs/protocol.md §8: every byte in counts, framed
+   * into a message or not: blank lines, a line that grew too long, a binary frame). The
+   * listener calls it for every chunk, before the messages it completes are received.
+   * `withMessage`: the chunk completes at least one message, which will be judged by its own
+   * charge (so its -101 carries its id); otherwise an exhausted budget closes the session now.
+   */
+  received(bytes: number, withMessage: boolean): boolean {
+    if (this.isClosed) return false;
+    if (this.charge(bytes / BANDWIDTH_UNIT) || withMessage) return true;
+    this.write(this.excessive(null).reply);
+    this.close();
+    return false;
+  }
+
   /** Answers a message that broke a transport limit, then closes (the line is never parsed). */
   reject(code: number, message: string): void {
     if (this.isClosed) return;
+    this.charge(ERROR_COST);
     this.write(encodeError(null, code, message));
     this.close();
   }
@@ -262,8 +278,7 @@ export class Session implements SessionApi {
   async handleMessage(text: string): Promise<{ reply: string | null; disconnect: boolean }> {
     this.idleTimer?.refresh();
     const { limits } = this.host;
-    // Bandwidth is charged here, but judged with the request's own cost so the -101 carries its id.
-    this.charge(Buffer.byteLength(text) / BANDWIDTH_UNIT);
+    // The bytes were charged as they arrived (received()); the request's own charge judges them.
     const decoded = decodeRequests(text);
     if (!decoded.ok) {
       if (!this.charge(decoded.code === RPC.PARSE_ERROR ? PARSE_ERROR_COST : ERROR_COST)) return this.excessive(null);

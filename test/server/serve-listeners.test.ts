@@ -136,3 +136,56 @@ test('closing: listeners stop accepting and sessions are closed', async () => {
   assert.ok(await c.closedSoon());
   await assert.rejects(connectTcp(port));
 });
+
+test('every byte received is charged: an oversized line, blank lines, WebSocket binary frames (answered as text, refreshing the idle timer)', async () => {
+  const srv = await startAll({ maxRequest: 5000, limitLoopback: true, costLimit: 10_000, costRate: 0, idleTimeout: 0.4 });
+  const left = () => srv.manager.meter.remaining('127.0.0.1', Date.now());
+  try {
+    // an oversized line: the bytes that came (>= 10,000) plus an error
+    let before = left();
+    const sock = await connectTcp(srv.port('tcp'));
+    const big = lineClient(sock);
+    sock.write('{"jsonrpc":"2.0","method":"server.ping","params":["' + 'x'.repeat(10_000));
+    await big.waitFor((m) => m.error);
+    assert.ok(before - left() >= 100 + 10_000 / 5000, `oversized line charged ${before - left()}`);
+    // 50,000 blank lines: no request, but 50,000 bytes = 10 units
+    before = left();
+    const blank = lineClient(await connectTcp(srv.port('tcp')));
+    await blank.call('server.version', ['t', '1.4']);
+    const sockBlank = await connectTcp(srv.port('tcp'));
+    sockBlank.write('\n'.repeat(50_000));
+    const pinger = lineClient(sockBlank);
+    assert.equal((await pinger.call('server.version', ['t', '1.4'])).result[1], '1.4');
+    assert.ok(before - left() >= 50_000 / 5000, `blank lines charged ${before - left()}`);
+    sockBlank.destroy();
+    blank.close();
+
+    // a binary frame is a message like a text frame: answered and charged
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port('ws')}/`);
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
+    const replies: any[] = [];
+    ws.on('message', (d) => replies.push(JSON.parse(d.toString())));
+    const until = async (n: number) => {
+      while (replies.length < n) await new Promise((r) => setTimeout(r, 10));
+    };
+    ws.send(Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: 'server.version', params: ['w', '1.4'], id: 1 })), { binary: true });
+    await until(1);
+    assert.deepEqual(replies[0].result, ['electrum-cli 0.1.0', '1.4']);
+    before = left();
+    const padded = JSON.stringify({ jsonrpc: '2.0', method: 'server.ping', id: 2 }).slice(0, -1) + ' '.repeat(4900) + '}';
+    // binary frames keep the session alive past the idle timeout
+    for (let i = 0; i < 8; i++) {
+      ws.send(Buffer.from(padded), { binary: true });
+      await until(2 + i);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(ws.readyState, ws.OPEN, 'binary frames refreshed the idle timer');
+    assert.ok(before - left() >= 8 * (4900 / 5000), `binary frames charged ${before - left()}`);
+    ws.close();
+  } finally {
+    await srv.stop();
+  }
+});

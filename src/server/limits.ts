@@ -30,6 +30,16 @@ export interface Limits {
   limitLoopback: boolean;
   /** Bytes queued for a client that does not read; beyond it the session is closed. */
   maxBuffer: number;
+  /** Bytes queued across all sessions; beyond it the session adding to it is closed. */
+  maxQueuedTotal: number;
+  /** Subscriptions across all sessions; beyond it error 4, as per session. */
+  maxSubsTotal: number;
+  /** Sessions per client IP (loopback exempt unless `limitLoopback`); beyond it -102. */
+  maxSessionsPerIp: number;
+  /** Connections still in their TLS handshake or WebSocket upgrade; beyond it new ones are dropped. */
+  maxHalfOpen: number;
+  /** Seconds a connection may take for its TLS handshake, WebSocket upgrade or PROXY header. */
+  handshakeTimeout: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -43,6 +53,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   costRate: 100,
   limitLoopback: false,
   maxBuffer: 32_000_000,
+  maxQueuedTotal: 256_000_000,
+  maxSubsTotal: 1_000_000,
+  maxSessionsPerIp: 20,
+  maxHalfOpen: 100,
+  handshakeTimeout: 10,
 });
 
 export const ERROR_COST = 100;

@@ -39,6 +39,12 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   { flags: '--idle-timeout <seconds>', description: 'close sessions silent this long (0: never)', default: String(DEFAULT_LIMITS.idleTimeout) },
   { flags: '--cost-limit <units>', description: 'per-IP cost budget (ElectrumX-like units)', default: String(DEFAULT_LIMITS.costLimit) },
   { flags: '--cost-rate <units>', description: 'per-IP budget refill per second', default: String(DEFAULT_LIMITS.costRate) },
-  { flags: '--limit-loopback', description: 'meter loopback clients too (exempt by default)' },
+  { flags: '--limit-loopback', description: 'meter loopback clients too (exempt by default; also counts them for --max-sessions-per-ip)' },
+  { flags: '--max-sessions-per-ip <n>', description: 'concurrent sessions per client IP, loopback exempt (beyond: -102)', default: String(DEFAULT_LIMITS.maxSessionsPerIp) },
+  { flags: '--max-subs-total <n>', description: 'subscriptions across all sessions (beyond: error 4)', default: String(DEFAULT_LIMITS.maxSubsTotal) },
+  { flags: '--max-queued-total <bytes>', description: 'output queued across all sessions (beyond: the session adding to it is closed)', default: String(DEFAULT_LIMITS.maxQueuedTotal) },
+  { flags: '--max-half-open <n>', description: 'connections in their TLS handshake or WebSocket upgrade (beyond: dropped)', default: String(DEFAULT_LIMITS.maxHalfOpen) },
+  { flags: '--handshake-timeout <seconds>', description: 'time for a TLS handshake, WebSocket upgrade or PROXY header', default: String(DEFAULT_LIMITS.handshakeTimeout) },
+  { flags: '--proxy-protocol <listeners>', description: 'listeners behind a trusted proxy (comma-separated: tcp,tls,ws): each connection starts with a PROXY v1/v2 header and is metered by the address it carries' },
   { flags: '--history-limit <n>', description: 'longest history served (beyond: error 10001)' },
 ];

@@ -53,6 +53,12 @@ export interface ServeOptions {
   costLimit?: string | number;
   costRate?: string | number;
   limitLoopback?: boolean;
+  maxQueuedTotal?: string | number;
+  maxSubsTotal?: string | number;
+  maxSessionsPerIp?: string | number;
+  maxHalfOpen?: string | number;
+  handshakeTimeout?: string | number;
+  proxyProtocol?: string;
   historyLimit?: string | number;
 }
 
@@ -208,6 +214,15 @@ export function resolveServeConfig(
     listen.push({ kind: 'ws', ...(typeof opts.ws === 'string' ? parseHostPort(opts.ws, '--ws') : { host: '127.0.0.1', port }) });
   }
   if (listen.length === 0) throw new UsageError('no listener left', { hint: 'give --tcp, --tls or --ws' });
+  if (opts.proxyProtocol !== undefined) {
+    for (const k of opts.proxyProtocol.split(',').map((x) => x.trim())) {
+      const l = listen.find((x) => x.kind === k);
+      if (!l) {
+        throw new UsageError(`--proxy-protocol names ${JSON.stringify(k)}, which is not an open listener`, { hint: 'a comma-separated list of the listeners behind the proxy: tcp, tls, ws' });
+      }
+      l.proxyProtocol = true;
+    }
+  }
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const D = DEFAULT_LIMITS;
   const limits: Limits = {
@@ -221,6 +236,11 @@ export function resolveServeConfig(
     costRate: count(opts.costRate, '--cost-rate', D.costRate, 0, { fraction: true }),
     limitLoopback: opts.limitLoopback === true,
     maxBuffer: Math.max(D.maxBuffer, 4 * count(opts.maxResponse, '--max-response', D.maxResponse, 1000)),
+    maxQueuedTotal: count(opts.maxQueuedTotal, '--max-queued-total', D.maxQueuedTotal, 100_000),
+    maxSubsTotal: count(opts.maxSubsTotal, '--max-subs-total', D.maxSubsTotal),
+    maxSessionsPerIp: count(opts.maxSessionsPerIp, '--max-sessions-per-ip', D.maxSessionsPerIp, 1),
+    maxHalfOpen: count(opts.maxHalfOpen, '--max-half-open', D.maxHalfOpen, 1),
+    handshakeTimeout: count(opts.handshakeTimeout, '--handshake-timeout', D.handshakeTimeout, 0.1, { fraction: true, max: MAX_TIMER_SECONDS }),
   };
   return {
     network,

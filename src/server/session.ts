@@ -40,6 +40,11 @@ export interface SessionHost {
   readonly info: ServerInfo;
   /** Charges the session's IP; false means the budget is exhausted. */
   charge(session: Session, cost: number): boolean;
+  /** Subscriptions across all sessions: `delta` added, and whether one more fits (limits.maxSubsTotal). */
+  countSubs(delta: number): void;
+  subsFull(): boolean;
+  /** Bytes queued across all sessions (walks them: called only for a session with a backlog). */
+  queuedTotal(): number;
   /** The status of `scripthash`, re-read if an update arrived while it was computed. */
   stableStatus(scripthash: string): Promise<string | null>;
   indexScripthash(session: Session, scripthash: string, on: boolean): void;
@@ -65,6 +70,9 @@ export function encodeRawResult(id: RequestMessage['id'], json: string): string 
 function shortName(method: string): string {
   return oneLine(method, 100);
 }
+
+/** A session with this much output queued makes the server-wide total worth adding up. */
+const TOTAL_CHECK_AT = 1_000_000;
 
 /** Messages queued beyond this pause reading until the backlog falls to RESUME_AT. */
 const PAUSE_AT = 64;
@@ -177,7 +185,7 @@ export class Session implements SessionApi {
   async subscribeScripthash(scripthash: string, alias?: string): Promise<string | null> {
     const existing = this.subs.get(scripthash);
     const isNew = !existing || (alias === undefined ? !existing.scripthash : !existing.addresses?.has(alias));
-    if (isNew && this.subCount >= this.host.limits.maxSubs) {
+    if (isNew && (this.subCount >= this.host.limits.maxSubs || this.host.subsFull())) {
       throw new RpcError(RPC.LIMIT_EXCEEDED, 'Subscription limit reached');
     }
     const status = await this.host.stableStatus(scripthash);
@@ -190,11 +198,11 @@ export class Session implements SessionApi {
     }
     sub.status = status;
     if (alias === undefined) {
-      if (!sub.scripthash) this.subCount++;
+      if (!sub.scripthash) this.addSub(1);
       sub.scripthash = true;
     } else {
       sub.addresses ??= new Set();
-      if (!sub.addresses.has(alias)) this.subCount++;
+      if (!sub.addresses.has(alias)) this.addSub(1);
       sub.addresses.add(alias);
     }
     return status;
@@ -204,12 +212,17 @@ export class Session implements SessionApi {
     const sub = this.subs.get(scripthash);
     if (!sub || !sub.scripthash) return false;
     sub.scripthash = false;
-    this.subCount--;
+    this.addSub(-1);
     if (!sub.addresses || sub.addresses.size === 0) {
       this.subs.delete(scripthash);
       this.host.indexScripthash(this, scripthash, false);
     }
     return true;
+  }
+
+  private addSub(delta: number): void {
+    this.subCount += delta;
+    this.host.countSubs(delta);
   }
 
   subscribeHeaders(shape: 'raw' | 'deserialized'): void {
@@ -250,8 +263,14 @@ export class Session implements SessionApi {
     if (this.isClosed) return;
     this.transport.send(text);
     this.charge(Buffer.byteLength(text) / BANDWIDTH_UNIT);
-    if (this.transport.bufferedBytes() > this.host.limits.maxBuffer) {
+    const { maxBuffer, maxQueuedTotal } = this.host.limits;
+    const queued = this.transport.bufferedBytes();
+    if (queued > maxBuffer) {
       this.host.log(`session ${this.id} (${this.remoteAddress}): closed, not reading its replies`);
+      this.close();
+    } else if (queued > Math.min(TOTAL_CHECK_AT, maxQueuedTotal / 4) && this.host.queuedTotal() > maxQueuedTotal) {
+      // Many slow readers together could hold sessions × maxBuffer: the one adding to the pile goes.
+      this.host.log(`session ${this.id} (${this.remoteAddress}): closed, output queued across sessions over ${maxQueuedTotal} bytes`);
       this.close();
     }
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, makeManager, versioned } from './session-harness.js';
+import { FakeTransport, connect, makeManager, versioned } from './session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { CostMeter, isLoopback, methodCost } from '../../src/server/limits.js';
 import { findMethod } from '../../src/methods/registry.js';
@@ -184,4 +184,52 @@ test('deeply nested params: -32602, no internal error, no log flood; error texts
   assert.ok(unknown.error.message.length < 300);
   assert.ok(!logs.some((l) => /internal error|\n/.test(l)), logs.join('\n').slice(0, 500));
   assert.equal(c.transport.closed, false);
+});
+
+test('sessions per IP: the extra one gets -102; loopback exempt unless --limit-loopback; closing frees a slot', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxSessionsPerIp: 2 });
+  const a = connect(manager, '10.0.0.1');
+  connect(manager, '10.0.0.1');
+  const t = new FakeTransport('10.0.0.1');
+  assert.equal(manager.accept(t), null);
+  assert.deepEqual(JSON.parse(t.sent[0]!).error, { code: -102, message: 'server busy: too many sessions from your address (limit 2)' });
+  assert.equal(t.closed, true);
+  connect(manager, '10.0.0.2');
+  for (let i = 0; i < 5; i++) connect(manager, '127.0.0.1');
+  a.session.close();
+  connect(manager, '10.0.0.1');
+  const strict = makeManager(new FakeBackend(3), { maxSessionsPerIp: 2, limitLoopback: true }).manager;
+  connect(strict, '127.0.0.1');
+  connect(strict, '127.0.0.1');
+  assert.throws(() => connect(strict, '127.0.0.1'), /refused/);
+});
+
+test('subscriptions across all sessions: error 4 beyond --max-subs-total; unsubscribing or closing frees them', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxSubsTotal: 3 });
+  const a = await versioned(manager, '1.6');
+  const b = await versioned(manager, '1.6');
+  assert.equal((await a.call('blockchain.scripthash.subscribe', [fakeHash('t0')])).result, null);
+  assert.equal((await a.call('blockchain.scripthash.subscribe', [fakeHash('t1')])).result, null);
+  assert.equal((await b.call('blockchain.scripthash.subscribe', [fakeHash('t2')])).result, null);
+  assert.deepEqual((await b.call('blockchain.scripthash.subscribe', [fakeHash('t3')])).error, { code: 4, message: 'Subscription limit reached' });
+  assert.equal(manager.subscriptionTotal, 3);
+  assert.equal((await a.call('blockchain.scripthash.unsubscribe', [fakeHash('t0')])).result, true);
+  assert.equal((await b.call('blockchain.scripthash.subscribe', [fakeHash('t3')])).result, null);
+  a.session.close();
+  assert.equal(manager.subscriptionTotal, 2);
+  assert.equal((await b.call('blockchain.scripthash.subscribe', [fakeHash('t4')])).result, null);
+});
+
+test('output queued across all sessions: beyond --max-queued-total the session adding to it is closed', async () => {
+  const { manager, logs } = makeManager(new FakeBackend(3), { maxBuffer: 10_000_000, maxQueuedTotal: 1_000_000 });
+  const a = await versioned(manager, '1.4');
+  const b = await versioned(manager, '1.4');
+  a.transport.buffered = 600_000;
+  await a.call('server.ping');
+  assert.equal(a.transport.closed, false, 'alone under the total');
+  b.transport.buffered = 600_000;
+  await b.call('server.ping');
+  assert.equal(b.transport.closed, true);
+  assert.equal(a.transport.closed, false);
+  assert.ok(logs.some((l) => /output queued across sessions over 1000000 bytes/.test(l)));
 });

@@ -57,6 +57,7 @@ const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
   protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
   verification: 'a verification, doctor check or quorum failed',
   daemon: 'bitcoind unusable for serve (unreachable, wrong network, pruned, auth)',
+  index: 'index or disk unusable for serve (disk full, read-only file system, permission denied, not a directory, corrupt index, index in use by another serve); the index is left as it was',
   interrupted: 'interrupted (Ctrl-C)',
 };
 

@@ -18,6 +18,7 @@ export { SERVE_OPTIONS, type ServeOption } from './serve-options.js';
 import { SessionManager } from './manager.js';
 import { startListeners, type ListenSpec, type Listeners } from './listeners.js';
 import { loadCertificate } from './certificate.js';
+import { checkStoreFile, indexUnusable, lockIndex } from './index-errors.js';
 import type { SyncProgress } from './sync-progress.js';
 
 /** The software string of server.version and server.features. */
@@ -302,7 +303,10 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
   let opened: Awaited<ReturnType<typeof openBackend>> | undefined;
   let manager: SessionManager | undefined;
   let listeners: Listeners | undefined;
+  let unlock: (() => void) | undefined;
   try {
+    unlock = lockIndex(cfg.dbDir);
+    checkStoreFile(cfg.dbDir);
     opened = await openBackend({
       network: cfg.network,
       datadir: cfg.datadir,
@@ -348,7 +352,7 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
   } catch (e) {
     // Interrupted while waiting for bitcoind or syncing: that is a normal stop, not a failure.
     if (signal.aborted && !listeners) return 0;
-    throw e;
+    throw indexUnusable(e, cfg.dbDir) ?? e;
   } finally {
     if (handleSignals) {
       process.off('SIGINT', onSignal);
@@ -358,6 +362,7 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
     await manager?.close();
     await closing;
     await opened?.close();
+    unlock?.();
     if (listeners) io.log('stopped');
   }
 }

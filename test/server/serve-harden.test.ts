@@ -161,3 +161,102 @@ test('serve authenticates to bitcoind with --rpc-password-file, and logs the com
   assert.ok(warned.logs.some((l) => /^warning: --rpc-password is visible/.test(l)), warned.logs.join('\n'));
   assert.ok(!warned.logs.some((l) => l.includes(password)), 'the password is never logged');
 });
+
+test('disk and store failures are IndexErrors: one line, exit 8', async () => {
+  const { indexUnusable, IndexError } = await import('../../src/server/index-errors.js');
+  const { UsageError } = await import('../../src/errors.js');
+  const errno = (code: string, message: string) => Object.assign(new Error(message), { code });
+  for (const [e, why] of [
+    [errno('ENOSPC', 'ENOSPC: no space left on device, write'), /disk is full/],
+    [errno('EROFS', 'EROFS: read-only file system, open'), /read-only/],
+    [errno('EACCES', 'EACCES: permission denied, mkdir'), /permission denied/],
+    [errno('EIO', 'EIO: i/o error'), /input\/output error/],
+    [new Error('MDB_CORRUPTED: Located page was wrong type'), /corrupt/],
+    [new Error('Input/output error'), /input\/output error/],
+    [new Error('No space left on device'), /disk is full/],
+  ] as const) {
+    const x = indexUnusable(e, 'DB');
+    assert.ok(x instanceof IndexError, e.message);
+    assert.equal(x.exitCode, 8);
+    assert.match(x.message, /^index in DB unusable: /);
+    assert.match(x.message, why);
+    assert.ok(!x.message.includes('\n'));
+  }
+  assert.equal(indexUnusable(new TypeError('x is undefined'), 'DB'), undefined, 'a bug stays a bug');
+  assert.equal(indexUnusable(new UsageError('bad'), 'DB'), undefined);
+});
+
+test('a store write failing mid-sync (ENOSPC injected at the store layer) leaves the index at its last commit and prints no "done"', { timeout: 60_000 }, async () => {
+  const n = await node();
+  const { openStore } = await import('../../src/server/store/db.js');
+  const { Daemon } = await import('../../src/server/daemon.js');
+  const { Indexer } = await import('../../src/server/indexer.js');
+  const { indexUnusable } = await import('../../src/server/index-errors.js');
+  const dir = tempDir('ecli-enospc.');
+  const store = await openStore(dir);
+  let writes = 0;
+  const failing = { ...store, update: <T>(fn: (tx: any) => T): T => {
+    if (++writes > 3) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    return store.update(fn);
+  } };
+  const daemon = new Daemon({ network: 'regtest', url: n.rpcUrl, cookiePath: n.cookiePath });
+  await daemon.detect();
+  const progress: boolean[] = [];
+  const indexer = new Indexer(failing, daemon, { network: 'regtest', log: () => {}, onProgress: (p) => progress.push(p.done), maxChunkBlocks: 10 });
+  indexer.load();
+  const e = await indexer.catchUp(false).then(() => undefined, (err: unknown) => err);
+  assert.ok(e, 'the sync failed');
+  assert.equal(indexUnusable(e, dir)?.exitCode, 8);
+  assert.ok(!progress.includes(true), 'no "done" report after the failure');
+  const committed = indexer.height;
+  assert.ok(committed >= 0 && committed < 101, `committed ${committed}`);
+  // reopened: the index is where the last committed transaction left it, and syncs on
+  const again = new Indexer(store, daemon, { network: 'regtest', log: () => {} });
+  again.load();
+  assert.equal(again.height, committed);
+  await again.catchUp(false);
+  assert.equal(again.height, 101);
+  daemon.close();
+  await store.close();
+});
+
+test('serve: a file in the place of --db, a corrupt store, an index in use by a live process: exit 8, one line, nothing changed', { timeout: 60_000 }, async () => {
+  const n = await node();
+  const { serve } = await import('../../src/server/serve.js');
+  const run = (db: string, logs: string[] = []) =>
+    serve({ local: true, network: 'regtest', bitcoind: n.rpcUrl, rpcCookie: n.cookiePath, db, tcp: '127.0.0.1:0', zmq: false }, { log: (l) => logs.push(l), isTTY: false, handleSignals: false });
+  const root = tempDir('ecli-disk.');
+  const file = path.join(root, 'a-file');
+  fs.writeFileSync(file, 'not a directory');
+  for (const db of [file, path.join(file, 'index')]) {
+    await assert.rejects(run(db), (e: any) => e.exitCode === 8 && /^index in .* unusable: a file is in the way/.test(e.message) && !e.message.includes('\n'), db);
+  }
+  assert.equal(fs.readFileSync(file, 'utf8'), 'not a directory');
+  // a store file that is not LMDB (lmdb's native code could crash on it)
+  const corrupt = path.join(root, 'corrupt.db');
+  fs.mkdirSync(corrupt);
+  const garbage = Buffer.alloc(100_000, 0x5a);
+  fs.writeFileSync(path.join(corrupt, 'data.mdb'), garbage);
+  const logs: string[] = [];
+  await assert.rejects(run(corrupt, logs), (e: any) => e.exitCode === 8 && /the index is corrupt/.test(e.message));
+  assert.ok(fs.readFileSync(path.join(corrupt, 'data.mdb')).equals(garbage), 'left as it was');
+  assert.ok(!logs.some((l) => /done|synced/.test(l)), logs.join('\n'));
+  // in use: by this process's running serve, then by another live process; a dead one's lock is taken over
+  const db = path.join(root, 'index.v1');
+  const first = await startServe(n, { db });
+  try {
+    await assert.rejects(run(db), (e: any) => e.exitCode === 8 && new RegExp(`in use by process ${process.pid}`).test(e.message));
+  } finally {
+    await first.stop();
+  }
+  const { spawn } = await import('node:child_process');
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  await new Promise((r) => other.once('spawn', r));
+  fs.writeFileSync(path.join(db, 'serve.pid'), `${other.pid}\n`);
+  await assert.rejects(run(db), (e: any) => e.exitCode === 8 && new RegExp(`in use by process ${other.pid}`).test(e.message));
+  other.kill('SIGKILL');
+  await new Promise((r) => other.once('exit', r));
+  const after = await startServe(n, { db });
+  await after.stop();
+  assert.ok(!fs.existsSync(path.join(db, 'serve.pid')), 'released on stop');
+});

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { serializeTx } from './sim/chaingen.js';
 import { REGTEST_GENESIS_HEX } from './sim/genesis.js';
 import { merkleBranch, merkleRoot } from '../../src/bitcoin/merkle.js';
-import { bitsToTarget } from '../../src/bitcoin/header.js';
+import { mineHeaderBytes } from './mine.js';
 import { hashToDisplay, sha256d } from '../../src/bitcoin/hex.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
@@ -40,15 +40,6 @@ export interface SynthChain {
 }
 
 const REGTEST_BITS = 0x207fffff;
-
-function mine(fields: Buffer, badPow: boolean): Buffer {
-  const target = bitsToTarget(REGTEST_BITS);
-  for (let nonce = 0; ; nonce++) {
-    fields.writeUInt32LE(nonce, 76);
-    const ok = BigInt(`0x${hashToDisplay(sha256d(fields))}`) <= target;
-    if (ok !== badPow) return Buffer.from(fields);
-  }
-}
 
 const chainCache = new Map<string, SynthChain>();
 
@@ -92,7 +83,7 @@ export function synthChain(opts: { height?: number; badPowAt?: number; time?: nu
     Buffer.from(merkleRoot(txids), 'hex').reverse().copy(f, 36);
     f.writeUInt32LE(t0 + h * 600, 68);
     f.writeUInt32LE(REGTEST_BITS, 72);
-    const header = mine(f, opts.badPowAt === h);
+    const header = mineHeaderBytes(f, { failPow: opts.badPowAt === h });
     blocks.push({ height: h, header, hash: hashToDisplay(sha256d(header)), txids, raws });
   }
   const chain = { blocks, utxos };

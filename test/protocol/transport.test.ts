@@ -10,7 +10,7 @@ import { parseProxy, type ServerAddress } from '../../src/protocol/server-addres
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
 import { selfSigned, type Pem } from '../support/certs.js';
 import { fakeServer, versionReply, type FakeServer } from '../support/fake-server.js';
-import { socksProxy, type TestProxy } from './socks-proxy.js';
+import { socksProxy, type TestProxy } from '../support/socks-proxy.js';
 
 assertLoopbackOnly();
 

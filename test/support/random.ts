@@ -1,4 +1,4 @@
-/** Shared helpers for the bitcoin tests: a seeded PRNG, so failures reproduce. */
+/** A seeded PRNG for test data, so failures reproduce. */
 
 /** xorshift32: deterministic bytes for test data (not for anything secret). */
 export function seededRandom(seed: number): { bytes(n: number): Buffer; int(max: number): number } {

@@ -5,7 +5,7 @@
 import { SessionManager } from '../../src/server/manager.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits.js';
 import type { Session, Transport } from '../../src/server/session.js';
-import { FakeBackend } from '../support/fake-backend.js';
+import { FakeBackend } from './fake-backend.js';
 
 export class FakeTransport implements Transport {
   readonly kind = 'tcp' as const;

@@ -9,7 +9,7 @@ import {
   addressToScript, decodeAddress, detectAddressNetwork, isAddress, scriptAddressType, scriptToAddress,
 } from '../../src/bitcoin/address.js';
 import type { NetworkName } from '../../src/bitcoin/networks.js';
-import { seededRandom } from './helpers.js';
+import { seededRandom } from '../support/random.js';
 
 bitcoin.initEccLib(ecc);
 

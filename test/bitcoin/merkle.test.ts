@@ -6,7 +6,7 @@ import {
   merkleRoot, merkleRootBuf,
   verifyCheckpointProof, verifyMerkleBranch,
 } from '../../src/bitcoin/merkle.js';
-import { seededRandom } from './helpers.js';
+import { seededRandom } from '../support/random.js';
 
 const dsha = (b: Uint8Array): Buffer => createHash('sha256').update(createHash('sha256').update(b).digest()).digest();
 const disp = (b: Uint8Array): string => Buffer.from(b).reverse().toString('hex');

@@ -7,7 +7,7 @@ import { UsageError } from '../../src/errors.js';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
 import type { NetworkName } from '../../src/bitcoin/networks.js';
 import { addressToScriptHash, scriptHash, scriptHexToScriptHash, toScriptHash } from '../../src/bitcoin/scripthash.js';
-import { seededRandom } from './helpers.js';
+import { seededRandom } from '../support/random.js';
 
 bitcoin.initEccLib(ecc);
 

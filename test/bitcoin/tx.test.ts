@@ -4,7 +4,7 @@ import * as bitcoin from 'bitcoinjs-lib';
 import { ProtocolError } from '../../src/errors.js';
 import { merkleRoot } from '../../src/bitcoin/merkle.js';
 import { isParsableTx, parseBlock, parseRawTx, parseTx, TxParseError } from '../../src/bitcoin/tx.js';
-import { seededRandom } from './helpers.js';
+import { seededRandom } from '../support/random.js';
 
 // Recorded from ElectrumX/Fulcrum on regtest: blockchain.transaction.get and its verbose form.
 const B27F_HEX = '02000000000101ee20e4b675fd0b4c04101c4ba800ff38fecf36bc926e5ffbd8b70af3738bbe350000000000fdffffff025435b6280100000017a914f4d49a5885c2173e2bf4dfa3da73eea2a796fed28780b14f010000000017a91440c5fb471a43d8f6048c53ec859ff40765a6d74d870247304402202af86e98839c5f1a9747531fe89ad26aab03f4cf1c2bf24057b2b5d8336b1542022029da7388a622579003804b5415356b82617c84bf6d7ad94c57db73c61787d234012103208ad8b7870ea6b7bce95f55337bd87c0b01b57ded14355b2d9ce4396322684166000000';

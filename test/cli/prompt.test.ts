@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as bitcoin from 'bitcoinjs-lib';
 import { runCli, tempHome } from '../support/run-cli.js';
 import { Pty, tmuxMissing } from '../support/pty.js';
-import { fakeServer, type FakeServer, type FakeSession } from '../protocol/fake-server.js';
+import { fakeServer, type FakeServer, type FakeSession } from '../support/fake-server.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 
 const REGTEST = NETWORKS.regtest.genesisHash;

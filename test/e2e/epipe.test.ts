@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, tempHome } from '../support/run-cli.js';
 import { loopbackEnv } from '../support/loopback-guard.js';
-import { fakeServer, type FakeServer, type FakeSession } from '../protocol/fake-server.js';
+import { fakeServer, type FakeServer, type FakeSession } from '../support/fake-server.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 
 const SH = '5ebb4986af5329935d233e008a174e55e6661a26f496e290f2e676c7104518c9';

@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempHome } from '../support/run-cli.js';
 import { certDetails } from '../../src/protocol/cert-info.js';
-import { selfSigned } from '../protocol/certs.js';
-import { fakeServer, versionReply, type FakeServer } from '../protocol/fake-server.js';
+import { selfSigned } from '../support/certs.js';
+import { fakeServer, versionReply, type FakeServer } from '../support/fake-server.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 
 const servers: FakeServer[] = [];

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateAll, completionScript } from '../../src/gen/index.js';
+import { generateAll } from '../../src/gen/index.js';
 import { generatedFiles } from '../../src/gen/files.js';
 import { describe as describeModel, walk } from '../../src/gen/model.js';
 import { documentedCommands } from '../../src/gen/man.js';
@@ -36,14 +36,6 @@ test('generation is deterministic', async () => {
   const a = generateAll(await generatedFiles());
   const b = generateAll(await generatedFiles());
   assert.deepEqual(a, b);
-});
-
-test('`completion SHELL` prints the same text as the committed file', async () => {
-  const input = await generatedFiles();
-  const files = generateAll(input);
-  for (const shell of ['bash', 'zsh', 'fish'] as const) {
-    assert.equal(completionScript(shell, input), files[`completions/electrum-cli.${shell}`]);
-  }
 });
 
 test('the man page has every section, every subcommand and every wire method', async () => {

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { ConnectionError, EXIT, ProtocolError, ServerError, TimeoutError } from '../../src/errors.js';
 import { Connection } from '../../src/protocol/connection.js';
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
-import { fakeServer, versionReply, type FakeServer } from './fake-server.js';
+import { fakeServer, versionReply, type FakeServer } from '../support/fake-server.js';
 
 assertLoopbackOnly();
 after(() => assert.deepEqual(blockedDials(), []));

@@ -4,7 +4,7 @@ import { ProtocolError, ServerError, VerificationError } from '../../src/errors.
 import { Connection } from '../../src/protocol/connection.js';
 import { checkGenesis, checkVersionReply } from '../../src/protocol/negotiate.js';
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
-import { fakeServer, type FakeServer } from './fake-server.js';
+import { fakeServer, type FakeServer } from '../support/fake-server.js';
 
 assertLoopbackOnly();
 const servers: FakeServer[] = [];

@@ -4,7 +4,7 @@ import { ServerError } from '../../src/errors.js';
 import { Connection } from '../../src/protocol/connection.js';
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
 import { exchanges, listTranscripts } from '../support/transcripts.js';
-import { fakeServer, type FakeServer } from './fake-server.js';
+import { fakeServer, type FakeServer } from '../support/fake-server.js';
 
 // Real servers' reply lines (ElectrumX pads them with spaces before the final brace) go
 // through the whole client stack byte for byte; only the id is rewritten to ours.

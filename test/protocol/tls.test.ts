@@ -9,8 +9,8 @@ import { certDetails, normalizeFingerprint } from '../../src/protocol/cert-info.
 import { Connection, type ConnectionOptions } from '../../src/protocol/connection.js';
 import { KnownHosts, removePin } from '../../src/protocol/known-hosts.js';
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
-import { caAndLeaf, selfSigned, type Pem } from './certs.js';
-import { fakeServer, versionReply, type FakeServer } from './fake-server.js';
+import { caAndLeaf, selfSigned, type Pem } from '../support/certs.js';
+import { fakeServer, versionReply, type FakeServer } from '../support/fake-server.js';
 
 assertLoopbackOnly();
 

@@ -8,9 +8,9 @@ import { Connection } from '../../src/protocol/connection.js';
 import { KnownHosts } from '../../src/protocol/known-hosts.js';
 import { parseProxy, type ServerAddress } from '../../src/protocol/server-address.js';
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
-import { selfSigned, type Pem } from './certs.js';
-import { fakeServer, versionReply, type FakeServer } from './fake-server.js';
-import { socksProxy, type TestProxy } from './socks-proxy.js';
+import { selfSigned, type Pem } from '../support/certs.js';
+import { fakeServer, versionReply, type FakeServer } from '../support/fake-server.js';
+import { socksProxy, type TestProxy } from '../support/socks-proxy.js';
 
 assertLoopbackOnly();
 

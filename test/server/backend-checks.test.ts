@@ -14,7 +14,7 @@ import { DaemonError } from '../../src/errors.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 import { openBackend } from '../../src/server/backend.js';
 import { Daemon } from '../../src/server/daemon.js';
-import { startTestNode, tempDir } from './node-helpers.js';
+import { startTestNode, tempDir } from '../support/test-node.js';
 
 type Reply = { result: unknown } | { error: { code: number; message: string } };
 

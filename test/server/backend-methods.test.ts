@@ -13,7 +13,7 @@ import { BackendError } from '../../src/server/api.js';
 import { feeTargetBucket, openBackend } from '../../src/server/backend.js';
 import { OP_TRUE_P2WSH, serializeTx } from '../support/sim/chaingen.js';
 import { parseTx } from '../support/sim/tx.js';
-import { startTestNode, tempDir, type TestNode } from './node-helpers.js';
+import { startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 const OP_TRUE = Buffer.from([0x51]);
 const sha256 = (b: Buffer): Buffer => createHash('sha256').update(b).digest();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openBackend } from '../../src/server/backend.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';
-import { startTestNode, tempDir } from './node-helpers.js';
+import { startTestNode, tempDir } from '../support/test-node.js';
 
 const zeromq = await import('zeromq').catch(() => null);
 const skip = zeromq ? false : 'the optional zeromq package is not installed';

@@ -1,10 +1,10 @@
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openBackend, type LocalBackend } from '../../src/server/backend.js';
 import { statusHash } from '../../src/bitcoin/status.js';
 import { TAG } from '../../src/server/store/rows.js';
-import { dumpStore, expectedFromNode, makeTraffic, startTestNode, tempDir, type TestNode } from './node-helpers.js';
+import { dumpStore, expectedFromNode, makeTraffic, startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 const quiet = (line: string): void => void (process.env.DEBUG_BACKEND && console.error(line));
 
@@ -43,26 +43,42 @@ async function checkAgainstNode(node: TestNode, backend: LocalBackend): Promise<
   assert.equal(await backend.transaction(some, false), await node.rpc('getrawtransaction', [some, false]));
 }
 
-test('sync, queries, mempool, reorgs of depth 1, 6 and 100 equal a fresh sync (REST path)', { timeout: 120_000 }, async () => {
-  const node = await startTestNode({ rest: true });
+// One node and one index through five behaviours in order (each test builds on the state the
+// previous one left): named tests, so a failure names the behaviour.
+describe('REST path: sync, mempool, a confirming block, reorgs, then a fresh sync', () => {
+  let node: TestNode;
+  let b: Awaited<ReturnType<typeof open>>;
   const dirs = [tempDir('idx'), tempDir('fresh')];
-  try {
+  const tips: number[] = [];
+  const touchedSets: Set<string>[] = [];
+  let sh = '';
+
+  before(async () => {
+    node = await startTestNode({ rest: true });
     await node.mine(105);
     await makeTraffic(node, 25, 7);
-    const b = await open(node, dirs[0]!);
-    await checkAgainstNode(node, b.backend);
-
-    // Mempool: a payment, then a child spending it (height -1), fee from bitcoind.
-    const tips: number[] = [];
-    const touchedSets: Set<string>[] = [];
+    b = await open(node, dirs[0]!);
     b.backend.events.on('tip', (t) => tips.push(t.height));
     b.backend.events.on('touched', (s) => touchedSets.push(s));
+  }, { timeout: 120_000 });
+
+  after(async () => {
+    await b?.close();
+    await node?.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  test('a full sync answers every script hash, header, position, merkle branch and raw tx as the node does', { timeout: 120_000 }, async () => {
+    await checkAgainstNode(node, b.backend);
+  });
+
+  test('a mempool payment: its fee from bitcoind, an unconfirmed balance, a touched event, a height-0 UTXO, a fee histogram', { timeout: 120_000 }, async () => {
     const addr = await node.newAddress();
     const txid = await node.rpc<string>('sendtoaddress', [addr, 1.5]);
     await b.backend.step();
     const info = await node.rpc<{ scriptPubKey: string }>('getaddressinfo', [addr]);
     const { scriptHash } = await import('../../src/bitcoin/scripthash.js');
-    const sh = scriptHash(info.scriptPubKey);
+    sh = scriptHash(info.scriptPubKey);
     const entry = await node.rpc<{ fees: { base: number } }>('getmempoolentry', [txid]);
     assert.deepEqual(await b.backend.mempool(sh), [{ tx_hash: txid, height: 0, fee: Math.round(entry.fees.base * 1e8) }]);
     assert.deepEqual(await b.backend.balance(sh), { confirmed: 0, unconfirmed: 150_000_000 });
@@ -70,13 +86,18 @@ test('sync, queries, mempool, reorgs of depth 1, 6 and 100 equal a fresh sync (R
     assert.equal((await b.backend.listunspent(sh))[0]!.height, 0);
     const hist = await b.backend.feeHistogram();
     assert.ok(hist.length > 0);
+  });
 
+  test('a block confirms it: a tip event, an empty mempool, answers as the node', { timeout: 120_000 }, async () => {
+    assert.ok(sh !== '', 'the mempool test ran first');
     await node.mine(1);
     await b.backend.step();
     assert.deepEqual(tips.slice(-1), [b.backend.tip().height]);
     assert.deepEqual(await b.backend.mempool(sh), []);
     await checkAgainstNode(node, b.backend);
+  });
 
+  test('reorgs of depth 1, 6 and 100 answer as the node', { timeout: 120_000 }, async () => {
     for (const depth of [1, 6, 100]) {
       const tip = await node.rpc<number>('getblockcount');
       const stale = await node.rpc<string>('getblockhash', [tip - depth + 1]);
@@ -85,14 +106,16 @@ test('sync, queries, mempool, reorgs of depth 1, 6 and 100 equal a fresh sync (R
       await b.backend.step();
       await checkAgainstNode(node, b.backend);
     }
+  });
+
+  test('the index after those reorgs equals a fresh sync, row for row', { timeout: 120_000 }, async () => {
     const fresh = await open(node, dirs[1]!);
-    assert.deepEqual(dumpStore(b.backend.store), dumpStore(fresh.backend.store));
-    await fresh.close();
-    await b.close();
-  } finally {
-    await node.stop();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  }
+    try {
+      assert.deepEqual(dumpStore(b.backend.store), dumpStore(fresh.backend.store));
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 test('RPC-only path (no REST) builds the same index except undo rows; bitcoind restarts with a new cookie', { timeout: 60_000 }, async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { openBackend } from '../../src/server/backend.js';
-import { dumpStore, makeTraffic, startTestNode, tempDir } from './node-helpers.js';
+import { dumpStore, makeTraffic, startTestNode, tempDir } from '../support/test-node.js';
 
 /** Runs the sync child; kills it with SIGKILL `killAfterMs` after it starts syncing (null: let it finish). */
 function runChild(url: string, cookie: string, dbDir: string, killAfterMs: number | null): Promise<'killed' | 'synced'> {

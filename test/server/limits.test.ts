@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeTransport, connect, makeManager, versioned } from './session-harness.js';
+import { FakeTransport, connect, makeManager, versioned } from '../support/session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { CostMeter, isLoopback, methodCost } from '../../src/server/limits.js';
 import { findMethod } from '../../src/methods/registry.js';

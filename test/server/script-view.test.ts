@@ -8,7 +8,7 @@ import { scriptHash } from '../../src/bitcoin/scripthash.js';
 import { fromDisplay } from '../../src/server/blockparse.js';
 import { DEFAULT_CACHE_LIMITS, ScriptView } from '../../src/server/script-view.js';
 import type { Store } from '../../src/server/store/db.js';
-import { expectedFromNode, startTestNode, tempDir, type TestNode } from './node-helpers.js';
+import { expectedFromNode, startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 const quiet = (line: string): void => void (process.env.DEBUG_BACKEND && console.error(line));
 

@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { makeManager } from './session-harness.js';
+import { makeManager } from '../support/session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { startListeners } from '../../src/server/listeners.js';
 import { loadCertificate } from '../../src/server/certificate.js';
 import { assertLoopbackOnly } from '../support/loopback-guard.js';
-import { lineClient } from './serve-client.js';
+import { lineClient } from '../support/serve-client.js';
 
 assertLoopbackOnly();
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve, resolveServeConfig, parseHostPort } from '../../src/server/serve.js';
 import { startNode, type NodeHandle } from '../support/bitcoind.js';
-import { connectLines } from './serve-client.js';
+import { connectLines } from '../support/serve-client.js';
 import { startServe } from '../support/serve-in-process.js';
 import { addressToScriptHash } from '../../src/bitcoin/scripthash.js';
 import { statusHash } from '../../src/bitcoin/status.js';

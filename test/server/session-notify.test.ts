@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeManager, versioned } from './session-harness.js';
+import { makeManager, versioned } from '../support/session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, makeManager, versioned } from './session-harness.js';
+import { connect, makeManager, versioned } from '../support/session-harness.js';
 
 test('server.version negotiates like ElectrumX and answers 1.0 with the software string', async () => {
   const { manager } = makeManager();

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { startNode } from '../support/bitcoind.js';
 import { parseBlock, scriptNumPush } from '../support/sim/block.js';
 import { REGTEST_GENESIS_HASH, REGTEST_GENESIS_HEX } from '../support/sim/genesis.js';
-import { encodeHeader, mineHeader } from '../support/sim/header.js';
+import { mineHeader } from '../support/sim/header.js';
+import { mineHeaderBytes } from '../support/mine.js';
 import { SimNode } from '../support/sim/node.js';
 import { addressScript } from '../support/sim/script.js';
 import { selfCheckBlock } from '../support/sim/validate.js';
@@ -72,13 +73,8 @@ test('submitblock accepts blocks built elsewhere and reports Core\'s reasons', {
   const badMerkle = Buffer.concat([badRoot.bytes, raw2.subarray(80)]);
   assert.equal(node.submitBlock(badMerkle), 'bad-txnmrklroot');
   // High hash: search for a nonce that fails regtest's target.
-  const hdr = Buffer.from(raw2.subarray(0, 80));
-  let n = 0;
-  for (;; n++) {
-    hdr.writeUInt32LE(n, 76);
-    const h = encodeHeader({ ...b2.header, nonce: n });
-    if (selfCheckBlock(Buffer.concat([h, raw2.subarray(80)])) === 'high-hash') break;
-  }
+  const hdr = mineHeaderBytes(raw2.subarray(0, 80), { failPow: true });
+  assert.equal(selfCheckBlock(Buffer.concat([hdr, raw2.subarray(80)])), 'high-hash');
   assert.equal(node.submitBlock(Buffer.concat([hdr, raw2.subarray(80)])), 'high-hash');
   // Unknown parent.
   const orphan = mineHeader({ ...b2.header, prev: '11'.repeat(32) });

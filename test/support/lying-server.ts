@@ -6,13 +6,13 @@
  * connections, refused or capped batches, TLS with a given certificate. Listens on
  * 127.0.0.1 port 0.
  */
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
+import { lineConn, startLoopback } from './electrum-loopback.js';
 import { createHash } from 'node:crypto';
 import { serializeTx } from './sim/chaingen.js';
 import { REGTEST_GENESIS_HEX } from './sim/genesis.js';
 import { merkleBranch, merkleRoot } from '../../src/bitcoin/merkle.js';
-import { bitsToTarget } from '../../src/bitcoin/header.js';
+import { mineHeaderBytes } from './mine.js';
 import { hashToDisplay, sha256d } from '../../src/bitcoin/hex.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
@@ -40,15 +40,6 @@ export interface SynthChain {
 }
 
 const REGTEST_BITS = 0x207fffff;
-
-function mine(fields: Buffer, badPow: boolean): Buffer {
-  const target = bitsToTarget(REGTEST_BITS);
-  for (let nonce = 0; ; nonce++) {
-    fields.writeUInt32LE(nonce, 76);
-    const ok = BigInt(`0x${hashToDisplay(sha256d(fields))}`) <= target;
-    if (ok !== badPow) return Buffer.from(fields);
-  }
-}
 
 const chainCache = new Map<string, SynthChain>();
 
@@ -92,7 +83,7 @@ export function synthChain(opts: { height?: number; badPowAt?: number; time?: nu
     Buffer.from(merkleRoot(txids), 'hex').reverse().copy(f, 36);
     f.writeUInt32LE(t0 + h * 600, 68);
     f.writeUInt32LE(REGTEST_BITS, 72);
-    const header = mine(f, opts.badPowAt === h);
+    const header = mineHeaderBytes(f, { failPow: opts.badPowAt === h });
     blocks.push({ height: h, header, hash: hashToDisplay(sha256d(header)), txids, raws });
   }
   const chain = { blocks, utxos };
@@ -273,21 +264,17 @@ export async function startLyingServer(opts: LyingOptions = {}): Promise<LyingSe
     }
   }
 
-  const sockets = new Set<net.Socket>();
   const onSocket = (socket: net.Socket) => {
     state.connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
     if (opts.dropAfter === 0) {
       socket.destroy();
       return;
     }
     const session: { version?: string; count: number } = { count: 0 };
+    const conn = lineConn(socket, (_c, text) => line(text), { trim: true });
     const send = (text: string) => {
-      const go = () => void (!socket.destroyed && socket.write(`${text}\n`));
-      if (opts.delayMs) setTimeout(go, opts.delayMs);
-      else go();
+      if (opts.delayMs) setTimeout(() => conn.send(text), opts.delayMs);
+      else conn.send(text);
     };
     const line = (text: string) => {
       let msg: unknown;
@@ -316,34 +303,13 @@ export async function startLyingServer(opts: LyingOptions = {}): Promise<LyingSe
       const it = items[0]!;
       send(JSON.stringify({ jsonrpc: '2.0', ...answer(session, it.method, it.params ?? []), id: it.id ?? null }));
     };
-    let buf = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buf += chunk;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const l = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (l) line(l);
-      }
-    });
   };
-  const server = opts.tls ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onSocket) : net.createServer(onSocket);
-  if (opts.tls) server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.port = (server.address() as net.AddressInfo).port;
+  const core = await startLoopback({ tls: opts.tls && { key: opts.tls.key, cert: opts.tls.cert }, onSocket });
+  state.port = core.port;
   state.spec = `127.0.0.1:${state.port}:${opts.tls ? 's' : 't'}`;
-  state.close = async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  state.close = core.close;
   return state;
 }
 
-/** A certificate for 127.0.0.1 valid between the given dates (PEM), for expiry tests. */
-export async function certValid(days: number, notBeforeDaysAgo = 1): Promise<{ key: string; cert: string }> {
-  const { generate } = await import('selfsigned');
-  const notBefore = new Date(Date.now() - notBeforeDaysAgo * 86_400_000);
-  const notAfter = new Date(Date.now() + days * 86_400_000);
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], { keySize: 2048, algorithm: 'sha256', notBeforeDate: notBefore, notAfterDate: notAfter } as never);
-  return { key: pems.private, cert: pems.cert };
-}
+// The certificate helper lives in certs.ts; re-exported for the tests that import it from here.
+export { certValid } from './certs.js';

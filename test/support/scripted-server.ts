@@ -6,9 +6,9 @@
  * method), speak TLS with a given certificate or WebSocket, and play electrs (docs/protocol.md
  * §10) or a protocol 1.0 server. Listens on 127.0.0.1, port 0 unless told otherwise.
  */
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
 import http from 'node:http';
+import { lineConn, startLoopback, type Loopback } from './electrum-loopback.js';
 import { exchanges, listTranscripts, type Transcript } from './transcripts.js';
 
 /** How a reply to one method goes wrong. */
@@ -236,38 +236,20 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
     }
   }
 
-  const sockets = new Set<net.Socket>();
-  const onSocket = (socket: net.Socket) => {
+  const lineConnOf = (socket: net.Socket): Conn => {
     state.connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    const conn: Conn = {
-      send: (text) => void (socket.writable && socket.write(`${text}\n`)),
-      sendPartial: (text) => void (socket.writable && socket.write(text)),
-      close: () => socket.destroy(),
-    };
-    let buf = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buf += chunk;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (line) onLine(conn, line);
-      }
-    });
+    const c = lineConn(socket, (_c, line) => onLine(conn, line), { trim: true });
+    const conn: Conn = { send: c.send, sendPartial: c.write, close: c.close };
+    return conn;
   };
 
-  let server: net.Server;
-  let closeExtra = async () => {};
+  let core: Loopback;
   if (opts.websocket) {
     const { WebSocketServer } = await import('ws');
     const httpServer = http.createServer();
     const wss = new WebSocketServer({ server: httpServer });
-    wss.on('connection', (ws, req) => {
+    wss.on('connection', (ws) => {
       state.connections++;
-      sockets.add(req.socket);
       const conn: Conn = {
         send: (text) => ws.send(text),
         sendPartial: (text) => ws.send(text),
@@ -276,27 +258,15 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
       ws.on('message', (data) => onLine(conn, data.toString()));
       ws.on('error', () => {});
     });
-    closeExtra = () => new Promise((r) => wss.close(() => r()));
-    server = httpServer;
-  } else if (opts.tls) {
-    server = tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onSocket);
+    core = await startLoopback({ server: httpServer, port: opts.port, beforeClose: () => new Promise((r) => wss.close(() => r())) });
   } else {
-    server = net.createServer(onSocket);
+    core = await startLoopback({ tls: opts.tls && { key: opts.tls.key, cert: opts.tls.cert }, port: opts.port, onSocket: lineConnOf });
   }
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  state.port = (server.address() as net.AddressInfo).port;
+  state.port = core.port;
   state.spec = opts.websocket ? `ws://127.0.0.1:${state.port}` : `127.0.0.1:${state.port}:${opts.tls ? 's' : 't'}`;
-  state.close = async () => {
-    for (const s of sockets) s.destroy();
-    await closeExtra();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  state.close = core.close;
   return state;
 }
 
-/** A self-signed certificate for 127.0.0.1 (PEM), for TLS tests. */
-export async function selfSignedCert(commonName = '127.0.0.1'): Promise<{ key: string; cert: string }> {
-  const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: commonName }], { keySize: 2048, days: 30, algorithm: 'sha256' } as never);
-  return { key: pems.private, cert: pems.cert };
-}
+// The certificate helper lives in certs.ts; re-exported for the tests that import it from here.
+export { selfSignedCert } from './certs.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../../src/server/serve.js';
 import type { NodeHandle } from './bitcoind.js';
-import { connectLines } from '../server/serve-client.js';
+import { connectLines } from './serve-client.js';
 
 export interface RunningServe {
   port: number;

@@ -35,7 +35,6 @@ import { Mempool } from './mempool.js';
 import { checkpointBranch } from './checkpoint.js';
 import { ScriptView, type ScriptCacheLimits } from './script-view.js';
 import { openStore, type Store } from './store/db.js';
-import { decodeOutpointValue, outpointKey, txnumKey } from './store/rows.js';
 import type { SyncProgress } from './sync-progress.js';
 
 /** ElectrumX's default: about (MAX_SEND - 100) / 99 entries (docs/protocol.md §8). */
@@ -61,8 +60,12 @@ export interface OpenBackendOptions {
   historyLimit?: number;
   /** Bounds of the per-script-hash cache (default DEFAULT_CACHE_LIMITS). */
   cacheLimits?: ScriptCacheLimits;
-  /** Cap on blocks per sync chunk (one store transaction each); default 500. */
+  /** Cap on blocks per sync commit (one store transaction each); tests use small commits. */
   maxChunkBlocks?: number;
+  /** Blocks whose undo data the index keeps (default 200; see indexer.ts). */
+  undoBlocks?: number;
+  /** Memory budget of the sync's blocks in flight and commit being built, MB (default 256). */
+  dbCacheMb?: number;
   /** Polling period of the tip, ms (default 250). */
   pollMs?: number;
   /** Shortest polling period of the mempool, ms (default 500; stretched for slow polls). */
@@ -188,8 +191,7 @@ export class LocalBackend implements Backend {
 
   private blockTxids(height: number): Buffer[] {
     if (!(Number.isInteger(height) && height >= 0 && height <= this.indexer.height)) throw new BackendError(1, `height ${height} out of range`);
-    const [first, end] = this.indexer.txRange(height);
-    return [...this.store.scan(txnumKey(first), txnumKey(end))].map((r) => r.value);
+    return this.indexer.blockTxids(height);
   }
 
   async merkle(txid: string, height: number): Promise<{ block_height: number; merkle: string[]; pos: number }> {
@@ -296,12 +298,7 @@ export class LocalBackend implements Backend {
   }
 
   /** A synchronous lookup of confirmed outputs, for the mempool. */
-  confirmedOutput = (txid: Buffer, vout: number): { sh: Buffer; value: number } | undefined => {
-    const o = this.store.get(outpointKey(txid, vout));
-    if (!o) return undefined;
-    const d = decodeOutpointValue(o);
-    return { sh: Buffer.from(d.sh), value: d.value };
-  };
+  confirmedOutput = (txid: Buffer, vout: number): { sh: Buffer; value: number } | undefined => this.indexer.unspentOutput(txid, vout);
 
   /**
    * One round: catch up with bitcoind's tip, then (when `mempool` is true or the tip moved)
@@ -365,7 +362,7 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
     throw e;
   });
   const store = await openStore(opts.dbDir);
-  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress, maxChunkBlocks: opts.maxChunkBlocks });
+  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress, maxChunkBlocks: opts.maxChunkBlocks, undoBlocks: opts.undoBlocks, dbCacheMb: opts.dbCacheMb });
   try {
     indexer.load();
   } catch (e) {

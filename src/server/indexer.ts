@@ -80,7 +80,7 @@ export function commitLimits(dbCacheMb: number): { fetchBytes: number; commitByt
   const b = Math.max(16, dbCacheMb) * 2 ** 20;
   // Measured (docs/BENCHMARKS.md, "scale"): a parsed block and the LMDB pages its rows
   // dirty take about 4x its raw size; blocks fetched ahead are raw.
-  return { fetchBytes: Math.floor(b / 4), commitBytes: Math.floor(b / 16), commitTxs: Math.max(1000, Math.floor(b / 4000)) };
+  return { fetchBytes: Math.floor(b / 4), commitBytes: Math.floor(b / 16), commitTxs: Math.max(1000, Math.floor(b / 16000)) };
 }
 
 /** Follows bitcoind's active chain into the store. */

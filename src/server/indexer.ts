@@ -211,7 +211,7 @@ export class Indexer {
       const bps = (this.height - startHeight) / dt;
       this.opts.onProgress?.({
         height: this.height, target, txs, blocksPerSec: bps, txPerSec: txs / dt,
-        etaSec: bps > 0 ? (target - this.height) / bps : null, done,
+        indexedTxs: this.nextTxnum, done,
       });
     };
     try {

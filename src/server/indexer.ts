@@ -254,7 +254,7 @@ export class Indexer {
       const bps = (this.height - startHeight) / dt;
       this.opts.onProgress?.({
         height: this.height, target, txs, blocksPerSec: bps, txPerSec: txs / dt,
-        etaSec: bps > 0 ? (target - this.height) / bps : null, done,
+        indexedTxs: this.nextTxnum, done,
       });
     };
     const fetcher = new BlockFetcher(this.daemon, this.height + 1, target, this.limits.fetchBytes, signal);

@@ -5,6 +5,12 @@
  */
 import { DEFAULT_LIMITS } from './limits.js';
 
+/**
+ * Seconds serve waits for an unreachable bitcoind before the initial sync is done: long enough
+ * for a restart of a mainnet node (its RPC port closes while it flushes the chainstate).
+ */
+export const DEFAULT_BITCOIND_WAIT = 600;
+
 /** One option of the `serve` subcommand (commander flags syntax). */
 export interface ServeOption {
   flags: string;
@@ -19,6 +25,7 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   { flags: '--rpc-cookie <file>', description: "bitcoind's .cookie file" },
   { flags: '--rpc-user <user>', description: 'bitcoind RPC user (with --rpc-password)' },
   { flags: '--rpc-password <password>', description: 'bitcoind RPC password' },
+  { flags: '--bitcoind-wait <seconds>', description: 'until synced, give up (exit 7) once bitcoind stays unreachable this long (0: wait for ever)', default: String(DEFAULT_BITCOIND_WAIT) },
   { flags: '--db <dir>', description: 'index directory (default $XDG_DATA_HOME/electrum-cli/<network>, else ~/.local/share/...)' },
   { flags: '--tcp <host:port>', description: "plain TCP listener (default 127.0.0.1:<network's t port>: 50001 mainnet, 51001 others)" },
   { flags: '--no-tcp', description: 'no plain TCP listener' },

@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { NETWORKS, parseNetwork, type NetworkName } from '../bitcoin/networks.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { SERVE_OPTIONS, type ServeOption } from './serve-options.js';
+import { DEFAULT_BITCOIND_WAIT } from './serve-options.js';
 import { SessionManager } from './manager.js';
 import { startListeners, type ListenSpec, type Listeners } from './listeners.js';
 import { loadCertificate } from './certificate.js';
@@ -33,6 +34,7 @@ export interface ServeOptions {
   rpcCookie?: string;
   rpcUser?: string;
   rpcPassword?: string;
+  bitcoindWait?: string | number;
   db?: string;
   tcp?: string | boolean;
   tls?: string | boolean;
@@ -77,6 +79,8 @@ export interface ServeConfig {
   rpcCookie?: string;
   rpcUser?: string;
   rpcPassword?: string;
+  /** How long bitcoind may stay unreachable before serving starts (ms; 0: for ever). */
+  bitcoindWaitMs: number;
   zmq: boolean;
   listen: ListenSpec[];
   tlsCert?: string;
@@ -153,6 +157,7 @@ export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<stri
     rpcCookie: opts.rpcCookie,
     rpcUser: opts.rpcUser,
     rpcPassword: opts.rpcPassword,
+    bitcoindWaitMs: 1000 * count(opts.bitcoindWait, '--bitcoind-wait', DEFAULT_BITCOIND_WAIT),
     zmq: opts.zmq !== false,
     listen,
     tlsCert: opts.tlsCert,
@@ -199,11 +204,15 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
   }
   const { openBackend } = await import('./backend.js');
   const { formatProgress } = await import('./sync-progress.js');
+  const { needsLines, probeListeners } = await import('./readiness.js');
   io.log(`electrum-cli serve: ${cfg.network}, index in ${cfg.dbDir}`);
+  let chainTxs: number | null = null;
   let opened: Awaited<ReturnType<typeof openBackend>> | undefined;
   let manager: SessionManager | undefined;
   let listeners: Listeners | undefined;
   try {
+    // Fail fast: an address in use must not wait for the end of a sync of hours.
+    await probeListeners(cfg.listen);
     opened = await openBackend({
       network: cfg.network,
       datadir: cfg.datadir,
@@ -211,10 +220,15 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       rpcCookie: cfg.rpcCookie,
       rpcUser: cfg.rpcUser,
       rpcPassword: cfg.rpcPassword,
+      giveUpMs: cfg.bitcoindWaitMs,
       dbDir: cfg.dbDir,
       zmq: cfg.zmq,
       log: io.log,
-      onProgress: progressReporter(io, formatProgress),
+      onDetected: async (daemon, indexedTxs) => {
+        chainTxs = await daemon.retrying('bitcoind', () => daemon.chainTxCount(), signal);
+        for (const line of needsLines(chainTxs, indexedTxs, cfg.dbDir)) io.log(line);
+      },
+      onProgress: progressReporter(io, (p) => formatProgress(p, chainTxs)),
       historyLimit: cfg.historyLimit,
       signal,
     });

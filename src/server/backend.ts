@@ -30,11 +30,11 @@ import {
 } from './api.js';
 import { fromDisplay, toDisplay } from './blockparse.js';
 import { Daemon, RpcError, sleep, subscribeZmq } from './daemon.js';
-import { Indexer } from './indexer.js';
+import { DEFAULT_DB_CACHE_MB, Indexer } from './indexer.js';
 import { Mempool } from './mempool.js';
 import { checkpointBranch } from './checkpoint.js';
 import { ScriptView, type ScriptCacheLimits } from './script-view.js';
-import { openStore, type Store } from './store/db.js';
+import { openStore, type Store, type StoreEngine } from './store/db.js';
 import type { SyncProgress } from './sync-progress.js';
 
 /** ElectrumX's default: about (MAX_SEND - 100) / 99 entries (docs/protocol.md §8). */
@@ -64,8 +64,10 @@ export interface OpenBackendOptions {
   maxChunkBlocks?: number;
   /** Blocks whose undo data the index keeps (default 200; see indexer.ts). */
   undoBlocks?: number;
-  /** Memory budget of the sync's blocks in flight and commit being built, MB (default 256). */
+  /** Memory budget of the index: the sync's blocks in flight and commit being built, and half as much again for the store's caches, MB (default 256). */
   dbCacheMb?: number;
+  /** Engine of a new index (default RocksDB where its binding loads, else LMDB). */
+  dbEngine?: StoreEngine;
   /** Polling period of the tip, ms (default 250). */
   pollMs?: number;
   /** Shortest polling period of the mempool, ms (default 500; stretched for slow polls). */
@@ -369,7 +371,7 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
     daemon.close();
     throw e;
   });
-  const store = await openStore(opts.dbDir);
+  const store = await openStore(opts.dbDir, { engine: opts.dbEngine, cacheMb: (opts.dbCacheMb ?? DEFAULT_DB_CACHE_MB) / 2 });
   const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress, maxChunkBlocks: opts.maxChunkBlocks, undoBlocks: opts.undoBlocks, dbCacheMb: opts.dbCacheMb });
   try {
     indexer.load();

@@ -20,8 +20,9 @@ import type { ReadView, Store, WriteTxn } from './store/db.js';
 import { findScript, scriptHashOfId, scriptIdOf, txidAt, txidsIn, txnumOf } from './store/lookups.js';
 import {
   amountValue, blockKey, blockValue, decodeAmount, decodeBlockValue, decodeMeta, decodeUndo, encodeMeta, encodeUndo,
-  historyKey, idPrefix, makeScriptId, META_KEY, outpointKey, prefixEnd, SCHEMA_VERSION, scriptKey, scriptPrefixLength,
-  scriptValue, TAG, TXIDS_PER_ROW, txidPrefixKey, txidsKey, undoKey, utxoKey, type SpentOutput,
+  decodeScripts, decodeTxnums, encodeScripts, encodeTxnums, historyKey, idPrefix, makeScriptId, META_KEY, outpointKey,
+  prefixEnd, SCHEMA_VERSION, scriptKey, scriptPrefixLength, TAG, TXIDS_PER_ROW, txidPrefixKey, txidsKey, undoKey, utxoKey,
+  type SpentOutput,
 } from './store/rows.js';
 import type { SyncProgress } from './sync-progress.js';
 
@@ -65,12 +66,17 @@ function sha256(b: Buffer): Buffer {
   return createHash('sha256').update(b).digest();
 }
 
-/** The rows of one commit that are not readable from the store yet. */
+/**
+ * What one commit adds that range reads of the store do not see yet (a write transaction
+ * has point reads only, see src/server/store/db.ts).
+ */
 interface GroupCtx {
   /** Tx number of the commit's first tx. */
   first: number;
   /** Txids of the commit's txs so far (X rows are written at the end). */
   txids: Buffer[];
+  /** Tx numbers of those txids (latin1 keys). */
+  txnums: Map<string, number>;
   /** Script ids resolved or assigned in this commit, by script hash (latin1). */
   ids: Map<string, Buffer>;
 }
@@ -319,7 +325,7 @@ export class Indexer {
     let tip = this.tipHash;
     let nextTxnum = this.nextTxnum;
     this.store.update((tx) => {
-      const ctx: GroupCtx = { first: nextTxnum, txids: [], ids: new Map() };
+      const ctx: GroupCtx = { first: nextTxnum, txids: [], txnums: new Map(), ids: new Map() };
       for (const b of blocks) {
         if (height >= 0 && !b.prevHash.equals(tip)) break;
         height++;
@@ -347,8 +353,14 @@ export class Indexer {
     const f = findScript(tx, sh);
     if (f.id) id = f.id;
     else {
-      id = makeScriptId(sh, f.freeN);
-      tx.put(scriptKey(id), scriptValue(sh));
+      // Collision numbers go from 0 in order of first appearance; a gap left by a reorg is reused.
+      let n = 0;
+      while (f.taken.includes(n)) n++;
+      id = makeScriptId(sh, n);
+      const key = scriptKey(sh);
+      const old = tx.get(key);
+      const entry = encodeScripts([{ n, rest: sh.subarray(scriptPrefixLength()) }]);
+      tx.put(key, old ? Buffer.concat([old, entry]) : entry);
     }
     ctx.ids.set(k, id);
     return id;
@@ -363,16 +375,18 @@ export class Indexer {
       for (const s of ids) if (s.equals(id)) return;
       ids.push(id);
     };
-    const txidOf = (n: number): Buffer | undefined => (n >= ctx.first ? ctx.txids[n - ctx.first] : txidAt(tx, n));
     for (let t = 0; t < b.txs.length; t++) {
       const t0 = b.txs[t]!;
       const txid = b.txids[t]!;
       ctx.txids.push(txid);
-      tx.put(txidPrefixKey(txid, txnum), EMPTY);
+      ctx.txnums.set(txid.toString('latin1'), txnum);
+      const tk = txidPrefixKey(txid);
+      const tOld = tx.get(tk);
+      tx.put(tk, tOld ? Buffer.concat([tOld, encodeTxnums([txnum])]) : encodeTxnums([txnum]));
       ids.length = 0;
       if (t > 0) {
         for (const inp of t0.inputs) {
-          const n = txnumOf(tx, inp.prevHash, txidOf);
+          const n = ctx.txnums.get(inp.prevHash.toString('latin1')) ?? txnumOf(this.store, inp.prevHash);
           const ok = n === undefined ? undefined : outpointKey(n, inp.prevIndex);
           const id = ok && tx.get(ok);
           const uk = id && utxoKey(id, n!, inp.prevIndex);
@@ -454,56 +468,83 @@ export class Indexer {
       // shorter chain keeps its undo rows too).
       const back = h - this.undoBlocks;
       let backBlock: { b: RawBlock; spent: { value: number; script: Buffer }[][] } | null = null;
-      if (this.undoBlocks > 0 && back > 0 && !this.store.get(undoKey(back))) {
+      const backMissing = this.undoBlocks > 0 && back >= 0 && !this.store.get(undoKey(back));
+      if (backMissing && back > 0) {
         const bh = toDisplay(this.blockHashAt(back));
         const [braw] = await this.daemon.retrying('bitcoind', () => this.daemon.blocks([bh]));
         backBlock = { b: parseRawBlock(braw!), spent: await this.spentByBlock(bh) };
       }
       const [first, end] = this.txRange(h);
       const prev = h > 0 ? Buffer.from(this.blockHashAt(h - 1)) : Buffer.alloc(32);
+      // Everything is looked up before the write transaction, which has point reads only.
+      const undo = stored ? decodeUndo(stored) : spent ? this.undoFromSpent(this.store, b, spent) : [];
+      const backUndo = backBlock ? this.undoFromSpent(this.store, backBlock.b, backBlock.spent) : backMissing ? [] : null;
+      const outIds = b.txs.map((t0) => t0.outputs.map((out) => {
+        if (h === 0 || isUnspendable(out.script)) return undefined;
+        const sh = sha256(out.script);
+        const id = scriptIdOf(this.store, sh);
+        if (!id) throw new RangeError(`cannot undo block ${hash}: an output script is not indexed`);
+        touched?.add(toDisplay(sh));
+        return id;
+      }));
+      // H rows this block removes, per script id: a script left without any loses its S row.
+      const removed = new Map<string, { id: Buffer; rows: number }>();
+      const txIds: Buffer[][] = [];
+      let u = undo.length;
+      for (let t = b.txs.length - 1; t >= 0; t--) {
+        const ids = new Map<string, Buffer>();
+        for (const id of outIds[t]!) if (id) ids.set(id.toString('latin1'), id);
+        if (t > 0) {
+          for (let i = b.txs[t]!.inputs.length - 1; i >= 0; i--) {
+            const e = undo[--u];
+            if (!e || e.vout !== b.txs[t]!.inputs[i]!.prevIndex) throw new RangeError(`undo data of block ${hash} does not match its inputs`);
+            ids.set(e.id.toString('latin1'), e.id);
+          }
+        }
+        txIds[t] = [...ids.values()];
+        for (const [k, id] of ids) {
+          const r = removed.get(k) ?? { id, rows: 0 };
+          r.rows++;
+          removed.set(k, r);
+        }
+      }
+      const dropScripts: Buffer[] = [];
+      for (const { id, rows } of removed.values()) {
+        const sh = scriptHashOfId(this.store, id);
+        if (sh) touched?.add(toDisplay(sh));
+        const p = idPrefix(TAG.history, id);
+        if (this.store.count(p, prefixEnd(p)) <= rows) dropScripts.push(id);
+      }
       this.store.update((tx) => {
-        const undo = stored ? decodeUndo(stored) : spent ? this.undoFromSpent(tx, b, spent) : [];
-        const backUndo = backBlock ? this.undoFromSpent(tx, backBlock.b, backBlock.spent) : null;
-        let u = undo.length;
-        const touchedIds = new Map<string, Buffer>();
+        let ui = undo.length;
         for (let t = b.txs.length - 1; t >= 0; t--) {
           const t0 = b.txs[t]!;
           const txnum = first + t;
-          const ids: Buffer[] = [];
-          if (h > 0) {
-            for (let v = 0; v < t0.outputs.length; v++) {
-              const out = t0.outputs[v]!;
-              if (isUnspendable(out.script)) continue;
-              const sh = sha256(out.script);
-              const id = scriptIdOf(tx, sh);
-              if (!id) throw new RangeError(`cannot undo block ${hash}: an output script is not indexed`);
-              tx.del(utxoKey(id, txnum, v));
-              tx.del(outpointKey(txnum, v));
-              ids.push(id);
-              touched?.add(toDisplay(sh));
-            }
+          for (let v = 0; v < t0.outputs.length; v++) {
+            const id = outIds[t]![v];
+            if (!id) continue;
+            tx.del(utxoKey(id, txnum, v));
+            tx.del(outpointKey(txnum, v));
           }
           if (t > 0) {
             for (let i = t0.inputs.length - 1; i >= 0; i--) {
-              const e = undo[--u];
-              if (!e || e.vout !== t0.inputs[i]!.prevIndex) throw new RangeError(`undo data of block ${hash} does not match its inputs`);
+              const e = undo[--ui]!;
               tx.put(utxoKey(e.id, e.txnum, e.vout), amountValue(e.value));
               tx.put(outpointKey(e.txnum, e.vout), e.id);
-              ids.push(e.id);
             }
           }
-          for (const id of ids) {
-            tx.del(historyKey(id, txnum));
-            touchedIds.set(id.toString('latin1'), id);
-          }
-          tx.del(txidPrefixKey(b.txids[t]!, txnum));
+          for (const id of txIds[t]!) tx.del(historyKey(id, txnum));
+          const tk = txidPrefixKey(b.txids[t]!);
+          const left = decodeTxnums(tx.get(tk) ?? EMPTY).filter((x) => x !== txnum);
+          if (left.length > 0) tx.put(tk, encodeTxnums(left));
+          else tx.del(tk);
         }
         truncateTxids(tx, first, end);
-        for (const id of touchedIds.values()) {
-          const sh = scriptHashOfId(tx, id);
-          if (sh && touched) touched.add(toDisplay(sh));
-          const p = idPrefix(TAG.history, id);
-          if (tx.count(p, prefixEnd(p)) === 0) tx.del(scriptKey(id));
+        for (const id of dropScripts) {
+          const key = scriptKey(id);
+          const left = decodeScripts(tx.get(key) ?? EMPTY).filter((e) => e.n !== id[scriptPrefixLength()]);
+          if (left.length > 0) tx.put(key, encodeScripts(left));
+          else tx.del(key);
         }
         tx.del(blockKey(h));
         tx.del(undoKey(h));

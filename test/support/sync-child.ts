@@ -8,7 +8,7 @@
  * LMDB's mapped pages; writeBytes is /proc/self/io write_bytes, what reached the disk layer;
  * curve is [txs, secs] at each progress report, anonCurve [txs, RssAnon bytes] every 50 ms).
  * Usage: node --import tsx test/support/sync-child.ts URL COOKIE DBDIR [--chunk N] [--undo-blocks N]
- *        [--db-cache MB] [--report]
+ *        [--db-cache MB] [--engine lmdb|rocksdb] [--report]
  */
 import fs from 'node:fs';
 import { openBackend } from '../../src/server/backend.js';
@@ -46,6 +46,7 @@ let txs = 0;
 const b = await openBackend({
   network: 'regtest', bitcoindUrl: url, rpcCookie: cookie, dbDir: dbDir!, zmq: false,
   maxChunkBlocks: opt('--chunk') ?? 3, undoBlocks: opt('--undo-blocks'), dbCacheMb: opt('--db-cache'),
+  dbEngine: rest.includes('--engine') ? (rest[rest.indexOf('--engine') + 1] as 'lmdb' | 'rocksdb') : undefined,
   log: report ? (l) => process.stderr.write(`${l}\n`) : () => {},
   onProgress: (p) => {
     txs = Math.max(txs, p.txs);

@@ -26,8 +26,13 @@ export interface ReadView {
   count(start: Buffer, end: Buffer): number;
 }
 
-/** A write transaction: reads see its own uncommitted writes. */
-export interface WriteTxn extends ReadView {
+/**
+ * A write transaction: point reads see its own uncommitted writes. It has no range reads
+ * (the LSM store would need to merge its pending writes into every scan): the indexer
+ * scans committed rows through the Store and keeps what it adds in a commit in memory.
+ */
+export interface WriteTxn {
+  get(key: Buffer): Buffer | undefined;
   put(key: Buffer, value: Buffer): void;
   /** Put of a key greater than every key of its table (cheaper, and fills pages completely). */
   append(key: Buffer, value: Buffer): void;
@@ -38,9 +43,12 @@ export interface WriteTxn extends ReadView {
 export interface TableStats {
   tag: number;
   entries: number;
-  /** Bytes of the table's pages (branch, leaf and overflow). */
+  /** LMDB: bytes of the table's pages (branch, leaf and overflow). RocksDB: key and value bytes. */
   bytes: number;
 }
+
+/** The store engines: RocksDB (an LSM tree, the default where its binding loads) or LMDB. */
+export type StoreEngine = 'rocksdb' | 'lmdb';
 
 /** The store: reads, and atomic synchronous write transactions. */
 export interface Store extends ReadView {
@@ -49,8 +57,10 @@ export interface Store extends ReadView {
   /** Waits until committed data is durable on disk. */
   flush(): Promise<void>;
   close(): Promise<void>;
-  /** Page usage of each table. */
+  /** Size of each table. */
   stats(): TableStats[];
+  /** Which engine holds this index. */
+  readonly engine: StoreEngine;
   /**
    * Set when the directory held an index of another layout version (this number), which
    * openStore deleted: the caller says so and syncs from scratch.
@@ -66,6 +76,10 @@ export interface StoreOptions {
   metaKey: Buffer;
   /** The layout version this build writes. */
   schema: number;
+  /** Engine of a new index (an existing one is opened with the engine that wrote it). */
+  engine?: StoreEngine;
+  /** Memory for the engine's caches and write buffers, MB (RocksDB; default 128). */
+  cacheMb?: number;
 }
 
 interface Db {
@@ -88,9 +102,35 @@ const ENV_OPTIONS = {
   maxDbs: 32,
 } as const;
 
-/** Opens (creating) the LMDB store in directory `dir`. */
-export async function openStore(dir: string, opts: StoreOptions = { tags: Object.values(TAG), metaKey: META_KEY, schema: SCHEMA_VERSION }): Promise<Store> {
+const DEFAULTS: StoreOptions = { tags: Object.values(TAG), metaKey: META_KEY, schema: SCHEMA_VERSION };
+
+/** True when the RocksDB binding loads on this platform (it ships prebuilt for some). */
+export async function rocksdbAvailable(): Promise<boolean> {
+  try {
+    await import('@nxtedition/rocksdb');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens (creating) the index store in directory `dir`: the engine that wrote an existing
+ * index, else opts.engine, else RocksDB when its binding loads, else LMDB.
+ */
+export async function openStore(dir: string, options: Partial<StoreOptions> = {}): Promise<Store> {
+  const opts = { ...DEFAULTS, ...options };
   fs.mkdirSync(dir, { recursive: true });
+  const has = (f: string): boolean => fs.existsSync(path.join(dir, f));
+  let engine: StoreEngine;
+  if (has('data.mdb')) engine = 'lmdb';
+  else if (has('CURRENT')) engine = 'rocksdb';
+  else engine = opts.engine ?? ((await rocksdbAvailable()) ? 'rocksdb' : 'lmdb');
+  if (engine === 'rocksdb') return openRocks(dir, opts);
+  return openLmdb(dir, opts);
+}
+
+async function openLmdb(dir: string, opts: StoreOptions): Promise<Store> {
   const { open } = await import('lmdb');
   let env = open({ path: dir, ...ENV_OPTIONS });
   let dbs = new Map<number, Db>();
@@ -158,7 +198,7 @@ export async function openStore(dir: string, opts: StoreOptions = { tags: Object
     yield* view.scan(start, end, limit);
   };
   const txn: WriteTxn = {
-    ...view,
+    get: view.get,
     put: (key, value) => void dbOf(key).putSync(key.subarray(1), value),
     append: (key, value) => {
       // LMDB refuses (false) a key that is not the table's greatest: then a plain put.
@@ -171,6 +211,7 @@ export async function openStore(dir: string, opts: StoreOptions = { tags: Object
     ...view,
     scan: scanAll,
     removedSchema,
+    engine: 'lmdb',
     update: (fn) => env.transactionSync(() => fn(txn)),
     flush: async () => {
       await env.flushed;
@@ -184,3 +225,114 @@ export async function openStore(dir: string, opts: StoreOptions = { tags: Object
     }),
   };
 }
+
+/**
+ * The parts of RocksLevel used, below abstract-level's wrappers: those defer an iterator's
+ * close to a later tick, and an open iterator pins RocksDB's memtables, so a commit doing
+ * tens of thousands of lookups would hold them all.
+ */
+interface RocksDb {
+  open(o: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+  _chainedBatch(): { _put(k: Buffer, v: Buffer, o: object): void; _del(k: Buffer, o: object): void; _writeSync(o: object): void };
+  _getManySync(keys: Buffer[], o: object): (Buffer | undefined)[];
+  _iterator(o: Record<string, unknown>): { _nextvSync(n: number, o: object): { rows: (Buffer | undefined)[]; finished: boolean }; _closeSync(): void };
+}
+
+/**
+ * The RocksDB store (@nxtedition/rocksdb, prebuilt in its npm package): one key space
+ * (keys keep their tag byte), synchronous gets, scans and atomic batch writes. A write
+ * transaction collects its writes in memory (reads see them) and commits them as one
+ * WriteBatch, which RocksDB applies atomically and logs to its write-ahead log first: a
+ * kill -9 leaves the index at the last batch written.
+ */
+async function openRocks(dir: string, opts: StoreOptions): Promise<Store> {
+  const { RocksLevel } = await import('@nxtedition/rocksdb');
+  const cache = Math.max(16, opts.cacheMb ?? 128) * 2 ** 20;
+  let db = new RocksLevel(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' }) as unknown as RocksDb;
+  const openIt = (): Promise<void> => db.open({
+    createIfMissing: true, cacheSize: Math.floor(cache / 2), memtableMemoryBudget: Math.floor(cache / 2),
+    filterPolicy: 'bloomfilter:10', infoLogLevel: 'header',
+  });
+  await openIt();
+  const get = (key: Buffer): Buffer | undefined => db._getManySync([key], {})[0] ?? undefined;
+  let removedSchema: number | undefined;
+  const meta = get(opts.metaKey);
+  if (meta && meta.readUInt16BE(0) !== opts.schema) {
+    removedSchema = meta.readUInt16BE(0);
+    await db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    db = new RocksLevel(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' }) as unknown as RocksDb;
+    await openIt();
+  }
+  function* rows(start: Buffer, end: Buffer, limit: number | undefined, values: boolean): Iterable<[Buffer, Buffer]> {
+    const it = db._iterator({ gte: start, lt: end, limit: limit ?? -1, keys: true, values, keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    try {
+      for (let size = 8; ; size = Math.min(1000, size * 4)) {
+        const { rows: r, finished } = it._nextvSync(size, {});
+        for (let i = 0; i < r.length; i += 2) yield [r[i]!, r[i + 1] ?? EMPTY];
+        if (finished) return;
+      }
+    } finally {
+      it._closeSync();
+    }
+  }
+  const view: ReadView = {
+    get,
+    *scan(start, end, limit) {
+      for (const [key, value] of rows(start, end, limit, true)) yield { key, value };
+    },
+    *keys(start, end, limit) {
+      for (const [key] of rows(start, end, limit, false)) yield key;
+    },
+    count: (start, end) => {
+      let n = 0;
+      for (const _ of rows(start, end, undefined, false)) n++;
+      return n;
+    },
+  };
+  return {
+    ...view,
+    removedSchema,
+    engine: 'rocksdb',
+    update(fn) {
+      const pending = new Map<string, Buffer | null>();
+      const txn: WriteTxn = {
+        get: (key) => {
+          const p = pending.get(key.toString('latin1'));
+          return p === undefined ? get(key) : p ?? undefined;
+        },
+        put: (key, value) => void pending.set(key.toString('latin1'), value),
+        append: (key, value) => void pending.set(key.toString('latin1'), value),
+        del: (key) => void pending.set(key.toString('latin1'), null),
+      };
+      const r = fn(txn);
+      if (pending.size > 0) {
+        const b = db._chainedBatch();
+        for (const [k, v] of pending) {
+          if (v === null) b._del(Buffer.from(k, 'latin1'), {});
+          else b._put(Buffer.from(k, 'latin1'), v, {});
+        }
+        b._writeSync({});
+      }
+      return r;
+    },
+    flush: async () => {},
+    close: () => db.close(),
+    stats() {
+      const out = new Map<number, TableStats>();
+      for (const tag of opts.tags) out.set(tag, { tag, entries: 0, bytes: 0 });
+      for (const [k, v] of rows(Buffer.from([0]), Buffer.from([0xff]), undefined, true)) {
+        const t = out.get(k[0]!);
+        if (t) {
+          t.entries++;
+          t.bytes += k.length + v.length;
+        }
+      }
+      return [...out.values()];
+    },
+  };
+}
+
+const EMPTY = Buffer.alloc(0);

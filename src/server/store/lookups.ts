@@ -6,40 +6,41 @@
  */
 import type { ReadView } from './db.js';
 import {
-  prefixEnd, scriptHashOf, scriptKey, scriptKeyId, scriptPrefix, scriptPrefixLength, TXIDS_PER_ROW, txidPrefix,
-  txidPrefixKeyTxnum, txidsKey,
+  decodeScripts, decodeTxnums, makeScriptId, scriptHashOf, scriptKey, scriptPrefixLength, TXIDS_PER_ROW, txidPrefixKey, txidsKey,
 } from './rows.js';
 
-/** A script's id and S row, or the collision number a new script of that prefix would get. */
-export type ScriptLookup = { id: Buffer } | { id: undefined; freeN: number };
+type Getter = Pick<ReadView, 'get'>;
+
+/** A script's id, or the collision numbers other scripts of its prefix hold. */
+export type ScriptLookup = { id: Buffer } | { id: undefined; taken: number[] };
 
 /** Finds the id of the script with full hash `sh` (internal order). */
-export function findScript(view: ReadView, sh: Buffer): ScriptLookup {
-  const p = scriptPrefix(sh);
+export function findScript(view: Getter, sh: Buffer): ScriptLookup {
+  const v = view.get(scriptKey(sh));
   const rest = sh.subarray(scriptPrefixLength(), 32);
-  let freeN = 0;
-  for (const { key, value } of view.scan(p, prefixEnd(p))) {
-    const id = scriptKeyId(key);
-    if (value.equals(rest)) return { id: Buffer.from(id) };
-    // Ids are assigned from 0 in order; a gap (left by a reorg) is reused first.
-    if (id[id.length - 1] === freeN) freeN++;
+  const taken: number[] = [];
+  for (const e of v ? decodeScripts(v) : []) {
+    if (e.rest.equals(rest)) return { id: makeScriptId(sh, e.n) };
+    taken.push(e.n);
   }
-  return { id: undefined, freeN };
+  return { id: undefined, taken };
 }
 
 /** Id of the script `sh`, or undefined when the index has no row of it. */
-export function scriptIdOf(view: ReadView, sh: Buffer): Buffer | undefined {
+export function scriptIdOf(view: Getter, sh: Buffer): Buffer | undefined {
   return findScript(view, sh).id;
 }
 
 /** Full script hash of an id (internal order), or undefined. */
-export function scriptHashOfId(view: ReadView, id: Buffer): Buffer | undefined {
+export function scriptHashOfId(view: Getter, id: Buffer): Buffer | undefined {
   const v = view.get(scriptKey(id));
-  return v ? scriptHashOf(id, v) : undefined;
+  const n = id[scriptPrefixLength()];
+  const e = v && decodeScripts(v).find((x) => x.n === n);
+  return e ? scriptHashOf(id, e.rest) : undefined;
 }
 
 /** Txid (internal order, a copy) of committed tx number `txnum`, or undefined. */
-export function txidAt(view: ReadView, txnum: number): Buffer | undefined {
+export function txidAt(view: Getter, txnum: number): Buffer | undefined {
   const row = view.get(txidsKey(Math.floor(txnum / TXIDS_PER_ROW)));
   const at = (txnum % TXIDS_PER_ROW) * 32;
   if (!row || row.length < at + 32) return undefined;
@@ -47,7 +48,7 @@ export function txidAt(view: ReadView, txnum: number): Buffer | undefined {
 }
 
 /** Txids of committed tx numbers [first, end), in order. */
-export function txidsIn(view: ReadView, first: number, end: number): Buffer[] {
+export function txidsIn(view: Getter, first: number, end: number): Buffer[] {
   const out: Buffer[] = [];
   let row: Buffer | undefined;
   let bucket = -1;
@@ -68,11 +69,8 @@ export function txidsIn(view: ReadView, first: number, end: number): Buffer[] {
  * Tx number of txid (internal order), or undefined. `txidOf` resolves candidates (the
  * indexer passes one that also sees the txids of the commit it is writing).
  */
-export function txnumOf(view: ReadView, txid: Buffer, txidOf: (n: number) => Buffer | undefined = (n) => txidAt(view, n)): number | undefined {
-  const p = txidPrefix(txid);
-  for (const key of view.keys(p, prefixEnd(p))) {
-    const n = txidPrefixKeyTxnum(key);
-    if (txidOf(n)?.equals(txid)) return n;
-  }
+export function txnumOf(view: Getter, txid: Buffer, txidOf: (n: number) => Buffer | undefined = (n) => txidAt(view, n)): number | undefined {
+  const v = view.get(txidPrefixKey(txid));
+  for (const n of v ? decodeTxnums(v) : []) if (txidOf(n)?.equals(txid)) return n;
   return undefined;
 }

@@ -5,11 +5,11 @@
  * are big-endian so byte order is numeric order; hashes are internal byte order (as in
  * blocks); script hashes are the raw SHA-256 of the script (the protocol shows them reversed).
  *
- *   S sh[0:8] n(1)               -> sh[8:32]               script ids: id = sh[0:8] n
+ *   S sh[0:8]                    -> (n(1) sh[8:32])+       script ids: id = sh[0:8] n
  *   H id(9) txnum(5)             -> ''                     history: one row per tx touching the script
  *   U id(9) txnum(5) vout(3)     -> value(8)               unspent outputs of the script
  *   O txnum(5) vout(3)           -> id(9)                  outpoint -> owner of an unspent output
- *   T txid[0:5] txnum(5)         -> ''                     txid prefix -> tx number (verified against X)
+ *   T txid[0:6]                  -> txnum(5)+              txid prefix -> tx numbers (verified against X)
  *   X bucket(4)                  -> txid(32) x <= 127      tx number -> txid, 127 per row
  *   B height(4)                  -> header(80) firstTxnum(5)
  *   D height(4)                  -> undo of the block (last N blocks only; see encodeUndo)
@@ -19,9 +19,11 @@
  * 32-byte script hashes and txids repeated in every row, undo data for every block, and a
  * second copy of each UTXO. Here a script's full hash is stored once (S); every other row
  * names it by a 9-byte id: its first 8 bytes plus a collision number n, assigned in order of
- * first appearance among scripts sharing those 8 bytes. A lookup reads the (usually one) S
- * row of the prefix and compares the stored rest, so two scripts sharing a prefix get
- * different ids and never see each other's rows. Transactions are named by their tx number
+ * first appearance among scripts sharing those 8 bytes. The S row of a prefix lists every
+ * such script (n and the other 24 bytes; one entry but for a collision), and a lookup
+ * compares the full hash, so two scripts sharing a prefix get different ids and never see
+ * each other's rows. S and T are read by point gets only (an LSM store answers those from
+ * its bloom filters; a range scan costs an iterator). Transactions are named by their tx number
  * (chain order from genesis, as ElectrumX's tx_num), so history rows sort in chain order;
  * a txid is stored once, in X. T and O keys hold only what the lookup needs, the rest is
  * checked against X or read from U.
@@ -58,7 +60,7 @@ export const TABLES: readonly { tag: number; name: string }[] = [
 export const TXNUM_LEN = 5;
 export const VOUT_LEN = 3;
 /** Bytes of the txid in T keys; candidates are verified against X. */
-export const LOOKUP_TXID_LEN = 5;
+export const LOOKUP_TXID_LEN = 6;
 /** Txids per X row: 127 x 32 bytes fill one 4 KiB LMDB overflow page. */
 export const TXIDS_PER_ROW = 127;
 
@@ -89,17 +91,10 @@ function withTag(tag: number, len: number): Buffer {
 
 // S: script ids.
 
-/** Prefix of the S rows of every script whose hash starts like `sh`. */
-export function scriptPrefix(sh: Buffer): Buffer {
+/** S key of the scripts whose hash starts like `sh` (or like id `sh`). */
+export function scriptKey(shOrId: Buffer): Buffer {
   const k = withTag(TAG.script, 1 + prefixLen);
-  sh.copy(k, 1, 0, prefixLen);
-  return k;
-}
-
-/** S key of a script id. */
-export function scriptKey(id: Buffer): Buffer {
-  const k = withTag(TAG.script, 1 + ID_LEN);
-  id.copy(k, 1, 0, ID_LEN);
+  shOrId.copy(k, 1, 0, prefixLen);
   return k;
 }
 
@@ -112,19 +107,36 @@ export function makeScriptId(sh: Buffer, n: number): Buffer {
   return id;
 }
 
-/** Script id of an S key (a view). */
-export function scriptKeyId(key: Buffer): Buffer {
-  return key.subarray(1, 1 + ID_LEN);
+/** One script of an S row. */
+export interface ScriptEntry {
+  n: number;
+  /** sh[prefixLen:32] (a view). */
+  rest: Buffer;
 }
 
-/** S value: the rest of the script hash. */
-export function scriptValue(sh: Buffer): Buffer {
-  return Buffer.from(sh.subarray(prefixLen, 32));
+/** Decodes an S value. */
+export function decodeScripts(v: Buffer): ScriptEntry[] {
+  const size = 1 + 32 - prefixLen;
+  if (v.length % size !== 0) throw new RangeError(`script row of ${v.length} bytes is not a multiple of ${size}`);
+  const out: ScriptEntry[] = [];
+  for (let at = 0; at < v.length; at += size) out.push({ n: v[at]!, rest: v.subarray(at + 1, at + size) });
+  return out;
 }
 
-/** The full script hash of an S row. */
-export function scriptHashOf(id: Buffer, value: Buffer): Buffer {
-  return Buffer.concat([id.subarray(0, prefixLen), value]);
+/** S value. */
+export function encodeScripts(entries: readonly ScriptEntry[]): Buffer {
+  const size = 1 + 32 - prefixLen;
+  const v = Buffer.allocUnsafe(entries.length * size);
+  entries.forEach((e, i) => {
+    v[i * size] = e.n;
+    e.rest.copy(v, i * size + 1, 0, 32 - prefixLen);
+  });
+  return v;
+}
+
+/** The full script hash of an id and its S entry's rest. */
+export function scriptHashOf(id: Buffer, rest: Buffer): Buffer {
+  return Buffer.concat([id.subarray(0, prefixLen), rest]);
 }
 
 // H: history.
@@ -195,24 +207,25 @@ export function outpointKey(txnum: number, vout: number): Buffer {
 
 // T: txid prefix -> tx number.
 
-/** T key: txid prefix + tx number (several txs may share a prefix). */
-export function txidPrefixKey(txid: Buffer, txnum: number): Buffer {
-  const k = withTag(TAG.txidPrefix, 1 + LOOKUP_TXID_LEN + TXNUM_LEN);
-  txid.copy(k, 1, 0, LOOKUP_TXID_LEN);
-  k.writeUIntBE(txnum, 1 + LOOKUP_TXID_LEN, TXNUM_LEN);
-  return k;
-}
-
-/** Prefix of the T rows whose txid starts like `txid`. */
-export function txidPrefix(txid: Buffer): Buffer {
+/** T key of the txs whose txid starts like `txid`. */
+export function txidPrefixKey(txid: Buffer): Buffer {
   const k = withTag(TAG.txidPrefix, 1 + LOOKUP_TXID_LEN);
   txid.copy(k, 1, 0, LOOKUP_TXID_LEN);
   return k;
 }
 
-/** Tx number of a T key. */
-export function txidPrefixKeyTxnum(key: Buffer): number {
-  return key.readUIntBE(1 + LOOKUP_TXID_LEN, TXNUM_LEN);
+/** Decodes a T value: tx numbers. */
+export function decodeTxnums(v: Buffer): number[] {
+  const out: number[] = [];
+  for (let at = 0; at + TXNUM_LEN <= v.length; at += TXNUM_LEN) out.push(v.readUIntBE(at, TXNUM_LEN));
+  return out;
+}
+
+/** T value. */
+export function encodeTxnums(ns: readonly number[]): Buffer {
+  const v = Buffer.allocUnsafe(ns.length * TXNUM_LEN);
+  ns.forEach((n, i) => v.writeUIntBE(n, i * TXNUM_LEN, TXNUM_LEN));
+  return v;
 }
 
 // X: txids by tx number, TXIDS_PER_ROW per row.

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   amountValue, blockKey, blockValue, decodeAmount, decodeBlockValue, decodeMeta, decodeUndo, encodeMeta, encodeUndo,
-  historyKey, historyKeyTxnum, ID_LEN, idPrefix, makeScriptId, outpointKey, prefixEnd, scriptHashOf, scriptKey, scriptKeyId,
-  scriptPrefix, scriptValue, TAG, txidPrefix, txidPrefixKey, txidPrefixKeyTxnum, txidsKey, utxoKey, utxoKeyTxnum, utxoKeyVout,
+  decodeScripts, decodeTxnums, encodeScripts, encodeTxnums, historyKey, historyKeyTxnum, ID_LEN, idPrefix, makeScriptId,
+  outpointKey, prefixEnd, scriptHashOf, scriptKey, TAG, txidPrefixKey, txidsKey, utxoKey, utxoKeyTxnum, utxoKeyVout,
 } from '../../../src/server/store/rows.js';
 
 const sh = Buffer.from(Array.from({ length: 32 }, (_, i) => 0xa0 + (i % 16)));
@@ -15,10 +15,14 @@ test('script ids: 8 hash bytes plus a collision number; the S row keeps the rest
   assert.equal(id.length, ID_LEN);
   assert.equal(ID_LEN, 9);
   assert.ok(!id.equals(id2) && id.subarray(0, 8).equals(id2.subarray(0, 8)));
-  const k = scriptKey(id);
-  assert.ok(k.subarray(0, 9).equals(scriptPrefix(sh)));
-  assert.ok(scriptKeyId(k).equals(id));
-  assert.ok(scriptHashOf(id, scriptValue(sh)).equals(sh));
+  assert.ok(scriptKey(id).equals(scriptKey(sh)));
+  assert.equal(scriptKey(sh).length, 9);
+  const other = Buffer.from(sh);
+  other[31] ^= 1;
+  const row = decodeScripts(encodeScripts([{ n: 0, rest: sh.subarray(8) }, { n: 1, rest: other.subarray(8) }]));
+  assert.deepEqual(row.map((e) => e.n), [0, 1]);
+  assert.ok(scriptHashOf(id, row[0]!.rest).equals(sh));
+  assert.ok(scriptHashOf(id2, row[1]!.rest).equals(other));
   assert.throws(() => makeScriptId(sh, 256), /more than 256 scripts/);
 });
 
@@ -48,10 +52,8 @@ test('utxo and outpoint keys, amounts above 2^32', () => {
 });
 
 test('txid prefix and txid row keys', () => {
-  const k = txidPrefixKey(txid, 77);
-  assert.equal(k.length, 11);
-  assert.ok(k.subarray(0, 6).equals(txidPrefix(txid)));
-  assert.equal(txidPrefixKeyTxnum(k), 77);
+  assert.equal(txidPrefixKey(txid).length, 7);
+  assert.deepEqual(decodeTxnums(encodeTxnums([77, 2 ** 39])), [77, 2 ** 39]);
   assert.deepEqual([...txidsKey(258)], [TAG.txids, 0, 0, 1, 2]);
 });
 

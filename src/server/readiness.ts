@@ -10,12 +10,12 @@ import { UsageError } from '../errors.js';
 import type { ListenSpec } from './listeners.js';
 
 /**
- * Disk the index takes per transaction of the chain, today's layout: 653 B/tx measured on an
- * 800,000-tx mainnet-shaped chain (issue 8). An estimate, to change with the layout (the
- * store redesign brings its own measured figure); mainnet-like chains only, tiny test chains
- * cost more per tx.
+ * Disk the index takes per transaction of the chain, layout 2 on RocksDB: 229 B/tx measured
+ * on a 300,000-tx mainnet-shaped chain (docs/BENCHMARKS.md, "Index layout and store"), where
+ * the undo rows of the last 200 blocks are a fifth of it; longer chains cost less per tx. An
+ * estimate for mainnet-like chains only (tiny test chains cost more per tx); LMDB takes more.
  */
-export const INDEX_BYTES_PER_TX = 650;
+export const INDEX_BYTES_PER_TX = 230;
 
 /** Estimated index size in bytes for a chain of `chainTxs` transactions. */
 export function estimateIndexBytes(chainTxs: number): number {

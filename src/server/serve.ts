@@ -19,6 +19,8 @@ import { SessionManager } from './manager.js';
 import { startListeners, type ListenSpec, type Listeners } from './listeners.js';
 import { loadCertificate } from './certificate.js';
 import type { SyncProgress } from './sync-progress.js';
+import type { StoreEngine } from './store/db.js';
+import { DEFAULT_DB_CACHE_MB, DEFAULT_UNDO_BLOCKS } from './indexer.js';
 
 /** The software string of server.version and server.features. */
 export const SERVER_SOFTWARE = 'electrum-cli 0.1.0';
@@ -36,6 +38,9 @@ export interface ServeOptions {
   rpcPassword?: string;
   bitcoindWait?: string | number;
   db?: string;
+  dbCache?: string | number;
+  dbEngine?: string;
+  undoBlocks?: string | number;
   tcp?: string | boolean;
   tls?: string | boolean;
   ws?: string | boolean;
@@ -74,6 +79,9 @@ export interface ServeIo {
 export interface ServeConfig {
   network: NetworkName;
   dbDir: string;
+  dbCacheMb: number;
+  dbEngine?: StoreEngine;
+  undoBlocks: number;
   datadir?: string;
   bitcoindUrl?: string;
   rpcCookie?: string;
@@ -111,6 +119,11 @@ function count(v: string | number | undefined, flag: string, fallback: number, m
     throw new UsageError(`${flag} expects a number >= ${min}, got ${JSON.stringify(v)}`);
   }
   return n;
+}
+
+function dbEngine(v: string | undefined): StoreEngine | undefined {
+  if (v === undefined || v === 'rocksdb' || v === 'lmdb') return v;
+  throw new UsageError(`--db-engine expects rocksdb or lmdb, got ${JSON.stringify(v)}`);
 }
 
 /** Resolves options and environment into a ServeConfig; UsageError on bad values. */
@@ -152,6 +165,9 @@ export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<stri
   return {
     network,
     dbDir: opts.db ?? join(dataHome, 'electrum-cli', network),
+    dbCacheMb: count(opts.dbCache, '--db-cache', DEFAULT_DB_CACHE_MB, 16),
+    dbEngine: dbEngine(opts.dbEngine),
+    undoBlocks: count(opts.undoBlocks, '--undo-blocks', DEFAULT_UNDO_BLOCKS),
     datadir: opts.datadir ?? (opts.rpcCookie || opts.rpcUser ? undefined : join(home, '.bitcoin')),
     bitcoindUrl: opts.bitcoind,
     rpcCookie: opts.rpcCookie,
@@ -222,6 +238,9 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       rpcPassword: cfg.rpcPassword,
       giveUpMs: cfg.bitcoindWaitMs,
       dbDir: cfg.dbDir,
+      dbCacheMb: cfg.dbCacheMb,
+      dbEngine: cfg.dbEngine,
+      undoBlocks: cfg.undoBlocks,
       zmq: cfg.zmq,
       log: io.log,
       onDetected: async (daemon, indexedTxs) => {

@@ -60,6 +60,8 @@ _electrum_cli_sub() {
     'config|list') echo 'list' ;;
     'config|get') echo 'get' ;;
     'config|set') echo 'set' ;;
+    'config|pins') echo 'pins' ;;
+    'config|unpin') echo 'unpin' ;;
     'config|init') echo 'init' ;;
     'wallet|scan') echo 'scan' ;;
   esac
@@ -69,7 +71,7 @@ _electrum_cli_sub() {
 _electrum_cli_subs() {
   case "$1" in
     '') echo 'version banner donation-address features peers add-peer ping balance history mempool utxos listunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx broadcast broadcast-package merkle tx-from-pos fee-histogram mempool-info proof height utxo-address chunk call serve config wallet completion doctor compare bench' ;;
-    'config') echo 'path list get set init' ;;
+    'config') echo 'path list get set pins unpin init' ;;
     'wallet') echo 'scan' ;;
   esac
 }
@@ -108,12 +110,14 @@ _electrum_cli_opts() {
     'utxo-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'chunk') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'call') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --bitcoind-wait --db --db-cache --db-engine --undo-blocks --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --bitcoind-wait --db --db-cache --db-engine --undo-blocks --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config path') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config get') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config set') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'config pins') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'config unpin') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config init') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'wallet') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'wallet scan') echo '--gap-limit --type -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
@@ -158,6 +162,7 @@ _electrum_cli_optval() {
     'serve|--rpc-cookie') echo 'file' ;;
     'serve|--rpc-user') echo 'any' ;;
     'serve|--rpc-password') echo 'any' ;;
+    'serve|--rpc-password-file') echo 'any' ;;
     'serve|--bitcoind-wait') echo 'any' ;;
     'serve|--db') echo 'dir' ;;
     'serve|--db-cache') echo 'any' ;;
@@ -178,6 +183,12 @@ _electrum_cli_optval() {
     'serve|--idle-timeout') echo 'any' ;;
     'serve|--cost-limit') echo 'any' ;;
     'serve|--cost-rate') echo 'any' ;;
+    'serve|--max-sessions-per-ip') echo 'any' ;;
+    'serve|--max-subs-total') echo 'any' ;;
+    'serve|--max-queued-total') echo 'any' ;;
+    'serve|--max-half-open') echo 'any' ;;
+    'serve|--handshake-timeout') echo 'any' ;;
+    'serve|--proxy-protocol') echo 'any' ;;
     'serve|--history-limit') echo 'any' ;;
     'wallet scan|--gap-limit') echo 'any' ;;
     'wallet scan|--type') echo 'words pkh sh-wpkh wpkh tr' ;;

@@ -263,6 +263,7 @@ export class Indexer {
         indexedTxs: this.nextTxnum, done,
       });
     };
+    let failed = false;
     const fetcher = new BlockFetcher(this.daemon, this.height + 1, target, this.limits.fetchBytes, signal);
     const maxBlocks = this.opts.maxChunkBlocks ?? Infinity;
     let group: RawBlock[] = [];
@@ -309,9 +310,13 @@ export class Indexer {
         }
       }
       if (group.length > 0) commit();
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
       fetcher.stop();
-      report(true);
+      // No "done" after a failure (a full disk once printed "sync ... done" before the error).
+      if (!failed) report(true);
     }
   }
 

@@ -93,6 +93,9 @@ interface Db {
 }
 
 const ENV_OPTIONS = {
+  // lmdb treats a path whose last part has an extension ("index.v2", "~/.electrum-cli") as
+  // a file; `dir` is always a directory.
+  noSubdir: false,
   keyEncoding: 'binary',
   encoding: 'binary',
   compression: false,

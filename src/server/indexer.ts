@@ -34,6 +34,8 @@ export const DEFAULT_DB_CACHE_MB = 256;
 const COMMIT_MS = 2_000;
 /** Blocks fetched at once. */
 const FETCH_CONCURRENCY = 8;
+/** Txids (and as many script ids) of recent commits kept in memory for the spends that follow. */
+const RECENT_ENTRIES = 200_000;
 /** Heights whose hashes are asked for in one batch. */
 const HASH_BATCH = 256;
 
@@ -106,6 +108,14 @@ export class Indexer {
   readonly chain = new HeaderChain();
   readonly undoBlocks: number;
   private readonly limits: ReturnType<typeof commitLimits>;
+  /**
+   * Tx numbers of the txids of recent commits (latin1 keys), oldest commit first, and script
+   * ids by script hash, recently used: most inputs spend recent outputs and popular scripts
+   * recur, so these spare a store read each. Both are dropped on any reorg.
+   */
+  private recentTxnums: Map<string, number>[] = [];
+  private recentTxCount = 0;
+  private recentIds = new Map<string, Buffer>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly store: Store, private readonly daemon: Daemon, private readonly opts: IndexerOptions) {
@@ -329,8 +339,8 @@ export class Indexer {
     let height = this.height;
     let tip = this.tipHash;
     let nextTxnum = this.nextTxnum;
+    const ctx: GroupCtx = { first: nextTxnum, txids: [], txnums: new Map(), ids: new Map() };
     this.store.update((tx) => {
-      const ctx: GroupCtx = { first: nextTxnum, txids: [], txnums: new Map(), ids: new Map() };
       for (const b of blocks) {
         if (height >= 0 && !b.prevHash.equals(tip)) break;
         height++;
@@ -345,16 +355,50 @@ export class Indexer {
     });
     for (const a of added) this.chain.set(a.h, a.header, a.hash, a.first);
     this.chain.truncate(height, nextTxnum);
+    this.remember(ctx);
     this.tipHash = Buffer.from(tip);
     if (added.length > 0) this.committed(touched);
     return added.length;
   }
 
+  /** Keeps a committed group's txids and script ids for the commits that follow. */
+  private remember(ctx: GroupCtx): void {
+    this.recentTxnums.push(ctx.txnums);
+    this.recentTxCount += ctx.txnums.size;
+    while (this.recentTxnums.length > 1 && this.recentTxCount - this.recentTxnums[0]!.size >= RECENT_ENTRIES) this.recentTxCount -= this.recentTxnums.shift()!.size;
+    for (const [k, id] of ctx.ids) {
+      this.recentIds.delete(k);
+      this.recentIds.set(k, id);
+    }
+    for (const k of this.recentIds.keys()) {
+      if (this.recentIds.size <= RECENT_ENTRIES) break;
+      this.recentIds.delete(k);
+    }
+  }
+
+  private forgetRecent(): void {
+    this.recentTxnums = [];
+    this.recentTxCount = 0;
+    this.recentIds.clear();
+  }
+
+  /** Tx number of a recently committed txid (latin1), or undefined. */
+  private recentTxnum(k: string): number | undefined {
+    for (let i = this.recentTxnums.length - 1; i >= 0; i--) {
+      const n = this.recentTxnums[i]!.get(k);
+      if (n !== undefined) return n;
+    }
+    return undefined;
+  }
+
   /** Id of script `sh`, assigning one (an S row) to a script seen for the first time. */
   private idFor(tx: WriteTxn, ctx: GroupCtx, sh: Buffer): Buffer {
     const k = sh.toString('latin1');
-    let id = ctx.ids.get(k);
-    if (id) return id;
+    let id = ctx.ids.get(k) ?? this.recentIds.get(k);
+    if (id) {
+      ctx.ids.set(k, id);
+      return id;
+    }
     const f = findScript(tx, sh);
     if (f.id) id = f.id;
     else {
@@ -391,7 +435,8 @@ export class Indexer {
       ids.length = 0;
       if (t > 0) {
         for (const inp of t0.inputs) {
-          const n = ctx.txnums.get(inp.prevHash.toString('latin1')) ?? txnumOf(this.store, inp.prevHash);
+          const pk = inp.prevHash.toString('latin1');
+          const n = ctx.txnums.get(pk) ?? this.recentTxnum(pk) ?? txnumOf(this.store, inp.prevHash);
           const ok = n === undefined ? undefined : outpointKey(n, inp.prevIndex);
           const id = ok && tx.get(ok);
           const uk = id && utxoKey(id, n!, inp.prevIndex);
@@ -460,6 +505,7 @@ export class Indexer {
 
   /** Undoes blocks above `fork`, newest first, one transaction each. */
   private async disconnectTo(fork: number, touched: Set<string> | null): Promise<void> {
+    this.forgetRecent();
     if (this.height - fork > this.undoBlocks) this.log(`reorg of ${this.height - fork} blocks is deeper than the ${this.undoBlocks} kept in the undo window: reading the spent outputs of the older blocks from bitcoind`);
     while (this.height > fork) {
       const h = this.height;

@@ -1,144 +1,144 @@
 /**
- * Store choice benchmark: LMDB (`lmdb`) vs LevelDB (`classic-level`) with the history-row
- * layout of src/server/store/rows.ts: 38-byte keys ('H' + 32-byte script hash + 5-byte tx
- * number) written in large atomic batches, then prefix scans per script hash and point gets
- * of 6-byte tx-number keys. Run: node --import tsx bench/store.ts [rows]
+ * Store choice with the real write pattern: the indexer itself syncs a chain file (one raw
+ * block hex per line, e.g. from the mainnet-shaped generator) served by the regtest node
+ * simulator over HTTP, once per engine (RocksDB, LMDB) and optionally once with another
+ * build (--baseline-tree DIR: a checkout of an older layout with node_modules), each in a
+ * child process (test/support/sync-child.ts) so memory and /proc/self/io are the indexer's.
+ * Reports tx/s (whole sync and per 100,000-tx window), bytes on disk per tx, bytes written
+ * to disk per tx (write_bytes), peak RssAnon and maxRSS, and each table's size.
+ * Run: node --import tsx bench/store.ts --chain FILE [--engines rocksdb,lmdb] [--baseline-tree DIR] [--db-cache MB]
  */
-import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Simulator } from '../test/support/sim/server.js';
+import { openStore, type StoreEngine } from '../src/server/store/db.js';
+import { TABLES } from '../src/server/store/rows.js';
+import { generateChain } from '../test/support/sim/chaingen.js';
 import { writeSection } from './report.js';
 
-const ROWS = Number(process.argv[2] ?? 1_000_000);
-const BATCH = 20_000;
-const SCRIPTS = ROWS / 4; // ~4 rows per script hash, like a real chain's long tail
-const SCANS = 100_000;
-const GETS = 200_000;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-let seed = 12345;
-function rnd(n: number): number {
-  // mulberry32: a seeded PRNG whose low bits are usable (an LCG's are not).
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) % n;
-}
-function sh(i: number): Buffer {
-  return createHash('sha256').update(String(i)).digest();
-}
-function hkey(s: Buffer, txnum: number): Buffer {
-  const k = Buffer.allocUnsafe(38);
-  k[0] = 0x48;
-  s.copy(k, 1);
-  k.writeUIntBE(txnum, 33, 5);
-  return k;
-}
-function xkey(txnum: number): Buffer {
-  const k = Buffer.allocUnsafe(6);
-  k[0] = 0x58;
-  k.writeUIntBE(txnum, 1, 5);
-  return k;
-}
-const scripts = Array.from({ length: SCRIPTS }, (_, i) => sh(i));
-const empty = Buffer.alloc(0);
-const txid = Buffer.alloc(32, 7);
-
-function dirSize(d: string): number {
-  return fs.readdirSync(d).reduce((a, f) => a + fs.statSync(path.join(d, f)).size, 0);
-}
-function rate(n: number, t0: bigint): number {
-  return Math.round(n / (Number(process.hrtime.bigint() - t0) / 1e9));
+/** One measured sync. */
+export interface StoreRun {
+  label: string;
+  txs: number;
+  secs: number;
+  txPerSec: number;
+  windows: number[];
+  bytesPerTx: number;
+  writeBytesPerTx: number;
+  maxAnonMb: number;
+  maxRssMb: number;
+  tables: { name: string; entries: number; bytesPerTx: number }[];
 }
 
-async function benchLmdb(): Promise<Record<string, number>> {
-  const { open } = await import('lmdb');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lmdb-'));
-  const db = open({ path: dir, keyEncoding: 'binary', encoding: 'binary', compression: false, noSync: true });
-  let t0 = process.hrtime.bigint();
-  for (let b = 0; b < ROWS; b += BATCH) {
-    db.transactionSync(() => {
-      for (let i = b; i < b + BATCH; i++) {
-        db.putSync(hkey(scripts[rnd(SCRIPTS)], i), empty);
-        db.putSync(xkey(i), txid);
-      }
-    });
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, f.name);
+    n += f.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
   }
-  const insert = rate(ROWS * 2, t0);
-  t0 = process.hrtime.bigint();
-  let found = 0;
-  for (let i = 0; i < SCANS; i++) {
-    const p = Buffer.concat([Buffer.from('H'), scripts[rnd(SCRIPTS)]]);
-    const end = Buffer.concat([p, Buffer.alloc(5, 0xff)]);
-    for (const _ of db.getRange({ start: p, end })) found++;
-  }
-  const scan = rate(SCANS, t0);
-  t0 = process.hrtime.bigint();
-  for (let i = 0; i < GETS; i++) if (db.get(xkey(rnd(ROWS)))) found++;
-  const get = rate(GETS, t0);
-  await db.close();
-  const bytes = dirSize(dir);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { insert, scan, get, bytes, found };
+  return n;
 }
 
-async function benchLevel(): Promise<Record<string, number>> {
-  const { ClassicLevel } = await import('classic-level');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-level-'));
-  const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-  await db.open();
-  let t0 = process.hrtime.bigint();
-  for (let b = 0; b < ROWS; b += BATCH) {
-    const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
-    for (let i = b; i < b + BATCH; i++) {
-      ops.push({ type: 'put', key: hkey(scripts[rnd(SCRIPTS)], i), value: empty });
-      ops.push({ type: 'put', key: xkey(i), value: txid });
+/** tx/s in each full 100,000-tx window, from [txs, secs] samples. */
+export function windowRates(curve: [number, number][], size = 100_000): number[] {
+  const out: number[] = [];
+  let prevSecs = 0;
+  for (const [n, s] of curve) {
+    while (n >= (out.length + 1) * size) {
+      out.push(Math.round(size / Math.max(1e-3, s - prevSecs)));
+      prevSecs = s;
     }
-    await db.batch(ops);
   }
-  const insert = rate(ROWS * 2, t0);
-  t0 = process.hrtime.bigint();
-  let found = 0;
-  for (let i = 0; i < SCANS; i++) {
-    const p = Buffer.concat([Buffer.from('H'), scripts[rnd(SCRIPTS)]]);
-    const end = Buffer.concat([p, Buffer.alloc(5, 0xff)]);
-    found += (await db.keys({ gte: p, lte: end }).all()).length;
-  }
-  const scan = rate(SCANS, t0);
-  t0 = process.hrtime.bigint();
-  for (let i = 0; i < GETS; i++) if (await db.get(xkey(rnd(ROWS)))) found++;
-  const get = rate(GETS, t0);
-  await db.close();
-  const bytes = dirSize(dir);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { insert, scan, get, bytes, found };
+  return out;
 }
 
-console.log(`rows=${ROWS} (x2 puts: history + txnum), batch=${BATCH}, scans=${SCANS}, gets=${GETS}`);
-seed = 12345;
-const l = await benchLmdb();
-console.log('lmdb        ', l);
-seed = 12345;
-const c = await benchLevel();
-console.log('classic-level', c);
+async function run(sim: Simulator, tree: string, label: string, args: string[], engine: StoreEngine | null, log: (l: string) => void): Promise<StoreRun> {
+  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-store-'));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(tree, 'test/support/sync-child.ts'), sim.rpcUrl, sim.cookiePath, dbDir, '--report', '--chunk', '1000000', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: tree });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    const line = out.split('\n').find((l) => l.startsWith('{'));
+    if (code !== 0 || !line) throw new Error(`${label}: sync child exited with ${code}: ${err}`);
+    const rep = JSON.parse(line) as { secs: number; txs: number; maxRssBytes: number; maxAnonBytes: number; writeBytes: number; curve: [number, number][] };
+    const txs = rep.txs + 1;
+    const tables: StoreRun['tables'] = [];
+    if (engine) {
+      const st = await openStore(dbDir);
+      for (const t of st.stats()) tables.push({ name: TABLES.find((x) => x.tag === t.tag)?.name ?? String(t.tag), entries: t.entries, bytesPerTx: t.bytes / txs });
+      await st.close();
+    }
+    const r: StoreRun = {
+      label, txs, secs: rep.secs, txPerSec: txs / rep.secs, windows: windowRates(rep.curve), bytesPerTx: dirBytes(dbDir) / txs,
+      writeBytesPerTx: rep.writeBytes / txs, maxAnonMb: rep.maxAnonBytes / 2 ** 20, maxRssMb: rep.maxRssBytes / 2 ** 20, tables,
+    };
+    log(JSON.stringify(r));
+    return r;
+  } finally {
+    fs.rmSync(dbDir, { recursive: true, force: true });
+  }
+}
 
-const row = (name: string, r: Record<string, number>): string =>
-  `| ${name} | ${r.insert.toLocaleString('en')} | ${r.scan.toLocaleString('en')} | ${r.get.toLocaleString('en')} | ${(r.bytes / 2 ** 20).toFixed(0)} MB |`;
-writeSection('store', 'Store choice', `node --import tsx bench/store.ts ${ROWS}`, `
-${ROWS.toLocaleString('en')} history rows (38-byte keys: 'H' + script hash + tx number, about 4 rows per script
-hash) plus ${ROWS.toLocaleString('en')} tx-number rows (6-byte key -> 32-byte txid), written in atomic batches of
-${(2 * BATCH).toLocaleString('en')} puts; then ${SCANS.toLocaleString('en')} random history prefix scans and
-${GETS.toLocaleString('en')} random point gets, one at a time.
+/** Syncs the chain once per engine (and baseline build); returns the runs. */
+export async function main(opts: { chain: string; engines?: StoreEngine[]; baselineTree?: string; dbCacheMb?: number; log?: (l: string) => void }): Promise<StoreRun[]> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const sim = new Simulator({ rest: true, preloadFile: opts.chain });
+  await sim.start();
+  log(`simulator holds ${sim.node!.chain.height} blocks`);
+  const runs: StoreRun[] = [];
+  try {
+    const cache = opts.dbCacheMb ? ['--db-cache', String(opts.dbCacheMb)] : [];
+    if (opts.baselineTree) runs.push(await run(sim, opts.baselineTree, 'baseline build (layout 1, LMDB)', [], null, log));
+    for (const e of opts.engines ?? ['rocksdb', 'lmdb']) runs.push(await run(sim, ROOT, `layout 2, ${e}`, ['--engine', e, ...cache], e, log));
+  } finally {
+    await sim.stop();
+    fs.rmSync(sim.datadir, { recursive: true, force: true });
+  }
+  return runs;
+}
 
-| store | puts/s | prefix scans/s | point gets/s | size on disk |
-|---|---|---|---|---|
-${row('lmdb 3 (transactionSync, noSync)', l)}
-${row('classic-level 3 (batch)', c)}
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const arg = (name: string): string | undefined => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  let chain = arg('--chain');
+  let tmp: string | undefined;
+  if (!chain) {
+    // No chain given (npm run bench): a small chaingen chain, which says little about size at scale.
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-store-chain-'));
+    chain = path.join(tmp, 'chain.hex');
+    const fd = fs.openSync(chain, 'w');
+    generateChain({ blocks: 400, txsPerBlock: 200, seed: 'bench-store', onBlock: (hex) => void fs.writeSync(fd, `${hex}\n`) });
+    fs.closeSync(fd);
+  }
+  const runs = await main({
+    chain, engines: arg('--engines')?.split(',') as StoreEngine[] | undefined, baselineTree: arg('--baseline-tree'),
+    dbCacheMb: arg('--db-cache') ? Number(arg('--db-cache')) : undefined,
+  });
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  const f = (n: number): string => Math.round(n).toLocaleString('en');
+  writeSection('store', 'Store choice (real write pattern)', process.argv.slice(1).map((a) => path.relative(ROOT, a) || a).join(' '), `
+The indexer syncs ${f(runs[0]!.txs)} transactions ${tmp ? '(a small chaingen chain: run with --chain FILE for a mainnet-shaped one)' : `of ${path.basename(chain)}`}
+from the simulator, once per engine, each in a child process.
 
-**Choice: LMDB.** Bulk inserts are in the same range (the indexer writes a chunk of blocks
-per transaction), but the read side that every Electrum request and every indexed input
-needs is an order of magnitude faster, and LMDB reads are synchronous, so a whole
-history or UTXO list is read from one consistent snapshot without per-row awaits. The cost
-is a larger file (B-tree pages, no compression). The store sits behind
-src/server/store/db.ts, so it can be swapped.
+| run | tx/s | tx/s per 100k window | bytes on disk / tx | written to disk / tx | peak RssAnon | maxRSS |
+|---|---|---|---|---|---|---|
+${runs.map((r) => `| ${r.label} | ${f(r.txPerSec)} | ${r.windows.map(f).join(', ')} | ${f(r.bytesPerTx)} | ${f(r.writeBytesPerTx)} | ${f(r.maxAnonMb)} MiB | ${f(r.maxRssMb)} MiB |`).join('\n')}
+
+Per table (bytes / tx; LMDB: pages, RocksDB: key + value bytes before compression):
+
+| run | ${TABLES.map((t) => t.name).join(' | ')} |
+|---|${TABLES.map(() => '---').join('|')}|
+${runs.filter((r) => r.tables.length > 0).map((r) => `| ${r.label} | ${TABLES.map((t) => (r.tables.find((x) => x.name === t.name)?.bytesPerTx ?? 0).toFixed(1)).join(' | ')} |`).join('\n')}
 `);
+  console.log(JSON.stringify(runs));
+}

@@ -110,7 +110,7 @@ _electrum_cli_opts() {
     'utxo-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'chunk') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'call') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --db --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --bitcoind-wait --db --db-cache --db-engine --undo-blocks --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config path') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
@@ -163,7 +163,11 @@ _electrum_cli_optval() {
     'serve|--rpc-user') echo 'any' ;;
     'serve|--rpc-password') echo 'any' ;;
     'serve|--rpc-password-file') echo 'any' ;;
+    'serve|--bitcoind-wait') echo 'any' ;;
     'serve|--db') echo 'dir' ;;
+    'serve|--db-cache') echo 'any' ;;
+    'serve|--db-engine') echo 'words rocksdb lmdb' ;;
+    'serve|--undo-blocks') echo 'any' ;;
     'serve|--tcp') echo 'any' ;;
     'serve|--tls') echo 'optional' ;;
     'serve|--ws') echo 'optional' ;;

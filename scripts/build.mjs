@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 
 const EXTERNAL = [
   // native or shipping binaries
-  'lmdb', 'classic-level', 'zeromq',
+  'lmdb', 'classic-level', 'zeromq', '@nxtedition/rocksdb',
   // heavy, loaded lazily by the few commands that need them
   'cli-table3', 'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'bip32',
   'ws', 'socks', 'selfsigned',

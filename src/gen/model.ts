@@ -75,6 +75,7 @@ const OPTION_VALUES: Readonly<Record<string, { hint: ValueHint; choices?: readon
   '--tls-key': { hint: 'file' },
   '--datadir': { hint: 'dir' },
   '--db': { hint: 'dir' },
+  '--db-engine': { hint: 'choices', choices: ['rocksdb', 'lmdb'] },
 };
 
 /** Value completions by positional argument name. */

@@ -30,12 +30,11 @@ import {
 } from './api.js';
 import { fromDisplay, toDisplay } from './blockparse.js';
 import { Daemon, RpcError, sleep, subscribeZmq } from './daemon.js';
-import { Indexer } from './indexer.js';
+import { DEFAULT_DB_CACHE_MB, Indexer } from './indexer.js';
 import { Mempool } from './mempool.js';
 import { checkpointBranch } from './checkpoint.js';
 import { ScriptView, type ScriptCacheLimits } from './script-view.js';
-import { openStore, type Store } from './store/db.js';
-import { decodeOutpointValue, outpointKey, txnumKey } from './store/rows.js';
+import { openStore, type Store, type StoreEngine } from './store/db.js';
 import type { SyncProgress } from './sync-progress.js';
 
 /** ElectrumX's default: about (MAX_SEND - 100) / 99 entries (docs/protocol.md §8). */
@@ -61,12 +60,26 @@ export interface OpenBackendOptions {
   historyLimit?: number;
   /** Bounds of the per-script-hash cache (default DEFAULT_CACHE_LIMITS). */
   cacheLimits?: ScriptCacheLimits;
-  /** Cap on blocks per sync chunk (one store transaction each); default 500. */
+  /** Cap on blocks per sync commit (one store transaction each); tests use small commits. */
   maxChunkBlocks?: number;
+  /** Blocks whose undo data the index keeps (default 200; see indexer.ts). */
+  undoBlocks?: number;
+  /** Memory budget of the index: the sync's blocks in flight and commit being built, and half as much again for the store's caches, MB (default 256). */
+  dbCacheMb?: number;
+  /** Engine of a new index (default RocksDB where its binding loads, else LMDB). */
+  dbEngine?: StoreEngine;
   /** Polling period of the tip, ms (default 250). */
   pollMs?: number;
   /** Shortest polling period of the mempool, ms (default 500; stretched for slow polls). */
   mempoolPollMs?: number;
+  /**
+   * Until the initial sync is done, how long bitcoind may stay unreachable before openBackend
+   * or `sync` fails with a DaemonError (ms; default 0: wait for ever). Afterwards the follow
+   * loop logs and keeps retrying whatever this is.
+   */
+  giveUpMs?: number;
+  /** Called once bitcoind is checked, before the sync, with what it reports (see readiness.ts). */
+  onDetected?: (d: Daemon, indexedTxs: number) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -188,8 +201,7 @@ export class LocalBackend implements Backend {
 
   private blockTxids(height: number): Buffer[] {
     if (!(Number.isInteger(height) && height >= 0 && height <= this.indexer.height)) throw new BackendError(1, `height ${height} out of range`);
-    const [first, end] = this.indexer.txRange(height);
-    return [...this.store.scan(txnumKey(first), txnumKey(end))].map((r) => r.value);
+    return this.indexer.blockTxids(height);
   }
 
   async merkle(txid: string, height: number): Promise<{ block_height: number; merkle: string[]; pos: number }> {
@@ -296,12 +308,7 @@ export class LocalBackend implements Backend {
   }
 
   /** A synchronous lookup of confirmed outputs, for the mempool. */
-  confirmedOutput = (txid: Buffer, vout: number): { sh: Buffer; value: number } | undefined => {
-    const o = this.store.get(outpointKey(txid, vout));
-    if (!o) return undefined;
-    const d = decodeOutpointValue(o);
-    return { sh: Buffer.from(d.sh), value: d.value };
-  };
+  confirmedOutput = (txid: Buffer, vout: number): { sh: Buffer; value: number } | undefined => this.indexer.unspentOutput(txid, vout);
 
   /**
    * One round: catch up with bitcoind's tip, then (when `mempool` is true or the tip moved)
@@ -358,14 +365,14 @@ export function feeTargetBucket(blocks: number): number {
 export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: LocalBackend; sync: Promise<void>; close(): Promise<void> }> {
   const daemon = new Daemon({
     network: opts.network, datadir: opts.datadir, cookiePath: opts.rpcCookie, url: opts.bitcoindUrl,
-    user: opts.rpcUser, password: opts.rpcPassword, log: opts.log,
+    user: opts.rpcUser, password: opts.rpcPassword, log: opts.log, giveUpMs: opts.giveUpMs,
   });
   await daemon.retrying('bitcoind', () => daemon.detect(opts.signal), opts.signal).catch((e) => {
     daemon.close();
     throw e;
   });
-  const store = await openStore(opts.dbDir);
-  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress, maxChunkBlocks: opts.maxChunkBlocks });
+  const store = await openStore(opts.dbDir, { engine: opts.dbEngine, cacheMb: (opts.dbCacheMb ?? DEFAULT_DB_CACHE_MB) / 2 });
+  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress, maxChunkBlocks: opts.maxChunkBlocks, undoBlocks: opts.undoBlocks, dbCacheMb: opts.dbCacheMb });
   try {
     indexer.load();
   } catch (e) {
@@ -382,7 +389,9 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
   backend.wake = (what = 'mempool') => follow.wake(what);
 
   const sync = (async () => {
-    await indexer.catchUp(false, signal);
+    await opts.onDetected?.(daemon, indexer.nextTxnum);
+    // catchUp resumes from the indexed tip, so a sync cut by a bitcoind restart picks up again.
+    await daemon.retrying('bitcoind', () => indexer.catchUp(false, signal), signal);
     if (signal.aborted) return;
     await backend.step(signal);
     opts.log(`index synced at height ${indexer.height}`);

@@ -26,7 +26,7 @@ import type { Indexer } from './indexer.js';
 import { Lru } from './lru.js';
 import type { Mempool } from './mempool.js';
 import type { Store } from './store/db.js';
-import { decodeUtxoValue, historyKeyTxnum, prefixEnd, shPrefix, TAG, txnumKey, utxoKeyVout } from './store/rows.js';
+import { decodeAmount, historyKeyTxnum, prefixEnd, TAG, utxoKeyTxnum, utxoKeyVout } from './store/rows.js';
 
 /** Rows read between two yields to the event loop. */
 export const CHUNK_ROWS = 2_000;
@@ -118,8 +118,8 @@ export class ScriptView {
   private entry(key: string, sh: Buffer): Entry {
     let e = this.cache.get(key);
     if (!e) {
-      const p = shPrefix(TAG.history, sh);
-      e = { dead: false, count: this.store.count(p, prefixEnd(p)) };
+      const p = this.indexer.rowsPrefix(TAG.history, sh);
+      e = { dead: false, count: p ? this.store.count(p, prefixEnd(p)) : 0 };
       this.cache.set(key, e);
     }
     return e;
@@ -155,13 +155,16 @@ export class ScriptView {
   /**
    * Reads rows of `prefix` in chunks, yielding between chunks; restarts when the index
    * moved meanwhile (the last try does not yield). `done` runs in the tick of the last read.
+   * `prefixOf` names the rows (a script's id) and is asked again on every try.
    */
-  private async readRows<T>(prefix: Buffer, decode: (key: Buffer, value: Buffer) => T, done: (rows: T[]) => void): Promise<void> {
-    const end = prefixEnd(prefix);
+  private async readRows<T>(prefixOf: () => Buffer | undefined, decode: (key: Buffer, value: Buffer) => T, done: (rows: T[]) => void): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const yielding = attempt < YIELDING_TRIES;
       const gen = this.indexer.generation;
       const rows: T[] = [];
+      const prefix = prefixOf();
+      if (!prefix) return done(rows);
+      const end = prefixEnd(prefix);
       let start = prefix;
       let moved = false;
       for (;;) {
@@ -188,10 +191,10 @@ export class ScriptView {
 
   private fillHistory(e: Entry, sh: Buffer): Promise<void> {
     return this.readRows(
-      shPrefix(TAG.history, sh),
+      () => this.indexer.rowsPrefix(TAG.history, sh),
       (key) => {
         const n = historyKeyTxnum(key);
-        return { tx_hash: toDisplay(this.store.get(txnumKey(n))!), height: this.indexer.heightOf(n) };
+        return { tx_hash: toDisplay(this.indexer.txidAt(n)), height: this.indexer.heightOf(n) };
       },
       (rows) => {
         if (e.dead) return;
@@ -203,10 +206,10 @@ export class ScriptView {
 
   private fillUtxos(e: Entry, sh: Buffer): Promise<void> {
     return this.readRows(
-      shPrefix(TAG.utxo, sh),
+      () => this.indexer.rowsPrefix(TAG.utxo, sh),
       (key, value) => {
-        const v = decodeUtxoValue(value);
-        return { txnum: v.txnum, utxo: { tx_hash: toDisplay(this.store.get(txnumKey(v.txnum))!), tx_pos: utxoKeyVout(key), height: this.indexer.heightOf(v.txnum), value: v.value } };
+        const n = utxoKeyTxnum(key);
+        return { txnum: n, utxo: { tx_hash: toDisplay(this.indexer.txidAt(n)), tx_pos: utxoKeyVout(key), height: this.indexer.heightOf(n), value: decodeAmount(value) } };
       },
       (rows) => {
         if (e.dead) return;
@@ -218,7 +221,7 @@ export class ScriptView {
   }
 
   private fillBalance(e: Entry, sh: Buffer): Promise<void> {
-    return this.readRows(shPrefix(TAG.utxo, sh), (_key, value) => decodeUtxoValue(value).value, (values) => {
+    return this.readRows(() => this.indexer.rowsPrefix(TAG.utxo, sh), (_key, value) => decodeAmount(value), (values) => {
       if (!e.dead) e.balance = values.reduce((a, v) => a + v, 0);
     });
   }

@@ -5,6 +5,12 @@
  */
 import { DEFAULT_LIMITS } from './limits.js';
 
+/**
+ * Seconds serve waits for an unreachable bitcoind before the initial sync is done: long enough
+ * for a restart of a mainnet node (its RPC port closes while it flushes the chainstate).
+ */
+export const DEFAULT_BITCOIND_WAIT = 600;
+
 /** One option of the `serve` subcommand (commander flags syntax). */
 export interface ServeOption {
   flags: string;
@@ -20,7 +26,11 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   { flags: '--rpc-user <user>', description: 'bitcoind RPC user (with --rpc-password)' },
   { flags: '--rpc-password <password>', description: 'bitcoind RPC password (visible in the process list: prefer --rpc-password-file or ELECTRUM_RPC_PASSWORD)' },
   { flags: '--rpc-password-file <file>', description: "bitcoind RPC password, the file's first line (with --rpc-user)" },
+  { flags: '--bitcoind-wait <seconds>', description: 'until synced, give up (exit 7) once bitcoind stays unreachable this long (0: wait for ever)', default: String(DEFAULT_BITCOIND_WAIT) },
   { flags: '--db <dir>', description: 'index directory (default $XDG_DATA_HOME/electrum-cli/<network>, else ~/.local/share/...)' },
+  { flags: '--db-cache <MB>', description: "the indexer's memory budget: blocks fetched ahead and the commit being built, plus half as much for the store's caches", default: '256' },
+  { flags: '--db-engine <engine>', description: 'store of a new index: rocksdb (default where its binding loads) or lmdb; an existing index keeps its own' },
+  { flags: '--undo-blocks <n>', description: 'blocks whose undo data the index keeps (a deeper reorg reads spent outputs from bitcoind)', default: '200' },
   { flags: '--tcp <host:port>', description: "plain TCP listener (default 127.0.0.1:<network's t port>: 50001 mainnet, 51001 others)" },
   { flags: '--no-tcp', description: 'no plain TCP listener' },
   { flags: '--tls [host:port]', description: "TLS listener (bare: 127.0.0.1:<network's s port>)" },

@@ -15,11 +15,14 @@ import { UsageError } from '../errors.js';
 import { NETWORKS, parseNetwork, type NetworkName } from '../bitcoin/networks.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { SERVE_OPTIONS, type ServeOption } from './serve-options.js';
+import { DEFAULT_BITCOIND_WAIT } from './serve-options.js';
 import { SessionManager } from './manager.js';
 import { startListeners, type ListenSpec, type Listeners } from './listeners.js';
 import { loadCertificate } from './certificate.js';
 import { checkStoreFile, indexUnusable, lockIndex } from './index-errors.js';
 import type { SyncProgress } from './sync-progress.js';
+import type { StoreEngine } from './store/db.js';
+import { DEFAULT_DB_CACHE_MB, DEFAULT_UNDO_BLOCKS } from './indexer.js';
 
 /** The software string of server.version and server.features. */
 export const SERVER_SOFTWARE = 'electrum-cli 0.1.0';
@@ -35,8 +38,12 @@ export interface ServeOptions {
   rpcCookie?: string;
   rpcUser?: string;
   rpcPassword?: string;
+  bitcoindWait?: string | number;
   rpcPasswordFile?: string;
   db?: string;
+  dbCache?: string | number;
+  dbEngine?: string;
+  undoBlocks?: string | number;
   tcp?: string | boolean;
   tls?: string | boolean;
   ws?: string | boolean;
@@ -81,11 +88,16 @@ export interface ServeIo {
 export interface ServeConfig {
   network: NetworkName;
   dbDir: string;
+  dbCacheMb: number;
+  dbEngine?: StoreEngine;
+  undoBlocks: number;
   datadir?: string;
   bitcoindUrl?: string;
   rpcCookie?: string;
   rpcUser?: string;
   rpcPassword?: string;
+  /** How long bitcoind may stay unreachable before serving starts (ms; 0: for ever). */
+  bitcoindWaitMs: number;
   zmq: boolean;
   listen: ListenSpec[];
   tlsCert?: string;
@@ -123,6 +135,11 @@ function count(v: string | number | undefined, flag: string, fallback: number, m
     throw new UsageError(`${flag} expects ${what} from ${min} to ${max}, got ${JSON.stringify(v)}`);
   }
   return n;
+}
+
+function dbEngine(v: string | undefined): StoreEngine | undefined {
+  if (v === undefined || v === 'rocksdb' || v === 'lmdb') return v;
+  throw new UsageError(`--db-engine expects rocksdb or lmdb, got ${JSON.stringify(v)}`);
 }
 
 /** Node timers hold at most 2^31-1 ms; a longer idle timeout would fire at once. */
@@ -246,11 +263,15 @@ export function resolveServeConfig(
   return {
     network,
     dbDir: opts.db ?? join(dataHome, 'electrum-cli', network),
+    dbCacheMb: count(opts.dbCache, '--db-cache', DEFAULT_DB_CACHE_MB, 16),
+    dbEngine: dbEngine(opts.dbEngine),
+    undoBlocks: count(opts.undoBlocks, '--undo-blocks', DEFAULT_UNDO_BLOCKS),
     datadir: opts.datadir ?? (opts.rpcCookie || opts.rpcUser ? undefined : join(home, '.bitcoin')),
     bitcoindUrl: bitcoind?.url,
     rpcCookie: opts.rpcCookie,
     rpcUser: opts.rpcUser,
     rpcPassword,
+    bitcoindWaitMs: 1000 * count(opts.bitcoindWait, '--bitcoind-wait', DEFAULT_BITCOIND_WAIT),
     zmq: opts.zmq !== false,
     listen,
     tlsCert: opts.tlsCert,
@@ -298,8 +319,10 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
   }
   const { openBackend } = await import('./backend.js');
   const { formatProgress } = await import('./sync-progress.js');
+  const { needsLines, probeListeners } = await import('./readiness.js');
   for (const w of cfg.warnings) io.log(w);
   io.log(`electrum-cli serve: ${cfg.network}, index in ${cfg.dbDir}`);
+  let chainTxs: number | null = null;
   let opened: Awaited<ReturnType<typeof openBackend>> | undefined;
   let manager: SessionManager | undefined;
   let listeners: Listeners | undefined;
@@ -307,6 +330,8 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
   try {
     unlock = lockIndex(cfg.dbDir);
     checkStoreFile(cfg.dbDir);
+    // Fail fast: an address in use must not wait for the end of a sync of hours.
+    await probeListeners(cfg.listen);
     opened = await openBackend({
       network: cfg.network,
       datadir: cfg.datadir,
@@ -314,10 +339,18 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       rpcCookie: cfg.rpcCookie,
       rpcUser: cfg.rpcUser,
       rpcPassword: cfg.rpcPassword,
+      giveUpMs: cfg.bitcoindWaitMs,
       dbDir: cfg.dbDir,
+      dbCacheMb: cfg.dbCacheMb,
+      dbEngine: cfg.dbEngine,
+      undoBlocks: cfg.undoBlocks,
       zmq: cfg.zmq,
       log: io.log,
-      onProgress: progressReporter(io, formatProgress),
+      onDetected: async (daemon, indexedTxs) => {
+        chainTxs = await daemon.retrying('bitcoind', () => daemon.chainTxCount(), signal);
+        for (const line of needsLines(chainTxs, indexedTxs, cfg.dbDir)) io.log(line);
+      },
+      onProgress: progressReporter(io, (p) => formatProgress(p, chainTxs)),
       historyLimit: cfg.historyLimit,
       signal,
     });

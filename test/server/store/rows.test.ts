@@ -1,42 +1,60 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  blockKey, blockValue, decodeBlockValue, decodeMeta, decodeOutpointValue, decodeUndo, decodeUtxoValue,
-  encodeMeta, encodeUndo, historyKey, historyKeyTxnum, outpointKey, outpointValue, prefixEnd, shPrefix,
-  TAG, txidPrefix, txidPrefixKey, txidPrefixKeyTxnum, txnumKey, utxoKey, utxoKeyVout, utxoValue,
+  amountValue, blockKey, blockValue, decodeAmount, decodeBlockValue, decodeMeta, decodeUndo, encodeMeta, encodeUndo,
+  decodeScripts, decodeTxnums, encodeScripts, encodeTxnums, historyKey, historyKeyTxnum, ID_LEN, idPrefix, makeScriptId,
+  outpointKey, prefixEnd, scriptHashOf, scriptKey, TAG, txidPrefixKey, txidsKey, utxoKey, utxoKeyTxnum, utxoKeyVout,
 } from '../../../src/server/store/rows.js';
 
-const sh = Buffer.alloc(32, 0xab);
+const sh = Buffer.from(Array.from({ length: 32 }, (_, i) => 0xa0 + (i % 16)));
 const txid = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
 
-test('history keys sort by tx number under one script-hash prefix', () => {
-  const a = historyKey(sh, 5);
-  const b = historyKey(sh, 256);
-  const c = historyKey(sh, 2 ** 39 + 1);
-  assert.equal(a.length, 38);
+test('script ids: 8 hash bytes plus a collision number; the S row keeps the rest of the hash', () => {
+  const id = makeScriptId(sh, 0);
+  const id2 = makeScriptId(sh, 1);
+  assert.equal(id.length, ID_LEN);
+  assert.equal(ID_LEN, 9);
+  assert.ok(!id.equals(id2) && id.subarray(0, 8).equals(id2.subarray(0, 8)));
+  assert.ok(scriptKey(id).equals(scriptKey(sh)));
+  assert.equal(scriptKey(sh).length, 9);
+  const other = Buffer.from(sh);
+  other[31] ^= 1;
+  const row = decodeScripts(encodeScripts([{ n: 0, rest: sh.subarray(8) }, { n: 1, rest: other.subarray(8) }]));
+  assert.deepEqual(row.map((e) => e.n), [0, 1]);
+  assert.ok(scriptHashOf(id, row[0]!.rest).equals(sh));
+  assert.ok(scriptHashOf(id2, row[1]!.rest).equals(other));
+  assert.throws(() => makeScriptId(sh, 256), /more than 256 scripts/);
+});
+
+test('history keys sort by tx number under one script id', () => {
+  const id = makeScriptId(sh, 0);
+  const a = historyKey(id, 5);
+  const b = historyKey(id, 256);
+  const c = historyKey(id, 2 ** 39 + 1);
+  assert.equal(a.length, 15);
   assert.ok(Buffer.compare(a, b) < 0 && Buffer.compare(b, c) < 0);
   assert.equal(historyKeyTxnum(c), 2 ** 39 + 1);
-  const p = shPrefix(TAG.history, sh);
-  assert.ok(a.subarray(0, 33).equals(p));
+  const p = idPrefix(TAG.history, id);
+  assert.ok(a.subarray(0, 10).equals(p));
   assert.ok(Buffer.compare(c, prefixEnd(p)) < 0);
+  assert.ok(Buffer.compare(historyKey(makeScriptId(sh, 1), 0), prefixEnd(p)) >= 0);
 });
 
-test('utxo and outpoint rows round-trip values above 2^32', () => {
-  const k = utxoKey(sh, txid, 7);
-  assert.equal(utxoKeyVout(k), 7);
-  assert.deepEqual(decodeUtxoValue(utxoValue(2_100_000_000_000_000, 12345)), { value: 2_100_000_000_000_000, txnum: 12345 });
-  const o = decodeOutpointValue(outpointValue(sh, 5_000_000_000, 99));
-  assert.ok(o.sh.equals(sh));
-  assert.equal(o.value, 5_000_000_000);
-  assert.equal(o.txnum, 99);
-  assert.equal(outpointKey(txid, 1).length, 17);
+test('utxo and outpoint keys, amounts above 2^32', () => {
+  const id = makeScriptId(sh, 3);
+  const k = utxoKey(id, 12345, 70_000);
+  assert.equal(k.length, 18);
+  assert.equal(utxoKeyTxnum(k), 12345);
+  assert.equal(utxoKeyVout(k), 70_000);
+  assert.equal(decodeAmount(amountValue(2_100_000_000_000_000)), 2_100_000_000_000_000);
+  assert.equal(outpointKey(99, 1).length, 9);
+  assert.ok(Buffer.compare(outpointKey(99, 300), outpointKey(100, 0)) < 0);
 });
 
-test('txid prefix and txnum keys', () => {
-  const k = txidPrefixKey(txid, 77);
-  assert.ok(k.subarray(0, 9).equals(txidPrefix(txid)));
-  assert.equal(txidPrefixKeyTxnum(k), 77);
-  assert.deepEqual([...txnumKey(258)], [TAG.txnum, 0, 0, 0, 1, 2]);
+test('txid prefix and txid row keys', () => {
+  assert.equal(txidPrefixKey(txid).length, 7);
+  assert.deepEqual(decodeTxnums(encodeTxnums([77, 2 ** 39])), [77, 2 ** 39]);
+  assert.deepEqual([...txidsKey(258)], [TAG.txids, 0, 0, 1, 2]);
 });
 
 test('block, undo and meta values round-trip', () => {
@@ -46,16 +64,17 @@ test('block, undo and meta values round-trip', () => {
   assert.equal(b.firstTxnum, 1000);
   assert.ok(Buffer.compare(blockKey(1), blockKey(256)) < 0);
   const spent = [
-    { txid, vout: 3, sh, value: 1, txnum: 4 },
-    { txid: Buffer.alloc(32, 9), vout: 0, sh: Buffer.alloc(32, 1), value: 2 ** 40, txnum: 0 },
+    { txnum: 4, vout: 3, id: makeScriptId(sh, 0), value: 1 },
+    { txnum: 2 ** 39, vout: 2 ** 24 - 1, id: makeScriptId(Buffer.alloc(32, 1), 7), value: 2 ** 40 },
   ];
   assert.deepEqual(decodeUndo(encodeUndo(spent)), spent);
-  assert.throws(() => decodeUndo(Buffer.alloc(10)), RangeError);
-  const m = { schema: 1, height: -1, hash: Buffer.alloc(32), nextTxnum: 0 };
-  assert.deepEqual(decodeMeta(encodeMeta(m)), m);
+  assert.deepEqual(decodeUndo(Buffer.alloc(0)), []);
+  assert.throws(() => decodeUndo(Buffer.alloc(7)), /not a multiple/);
+  const m = { schema: 2, height: -1, hash: Buffer.alloc(32), nextTxnum: 0 };
+  assert.deepEqual(decodeMeta(encodeMeta(m)), { ...m, prefixLen: 8 });
 });
 
-test('prefixEnd is the smallest key above every extension of the prefix', () => {
-  assert.deepEqual([...prefixEnd(Buffer.from([1, 2]))], [1, 3]);
-  assert.deepEqual([...prefixEnd(Buffer.from([1, 0xff]))], [2]);
+test('prefixEnd bounds every key with the prefix', () => {
+  assert.deepEqual([...prefixEnd(Buffer.from([1, 2, 0xff]))], [1, 3]);
+  assert.deepEqual([...prefixEnd(Buffer.from([0xff, 0xff]))], [0xff, 0xff, 0xff]);
 });

@@ -27,12 +27,14 @@ function txs() {
 }
 const TX = txs();
 
-/** A minimal regtest Electrum server: version, features, ping, banner, transaction.get, broadcast. */
-async function miniServer(): Promise<FakeServer & { broadcasts: string[] }> {
+/** A minimal regtest Electrum server: version, features, ping, banner, transaction.get, broadcast, broadcast_package (1.6). */
+async function miniServer(version = '1.4'): Promise<FakeServer & { broadcasts: string[]; packages: string[][] }> {
   const broadcasts: string[] = [];
+  const packages: string[][] = [];
   const answer = (m: any): unknown => {
     switch (m.method) {
-      case 'server.version': return ['FakeX 1.0', '1.4'];
+      case 'server.version': return ['FakeX 1.0', version];
+      case 'blockchain.transaction.broadcast_package': packages.push(m.params[0]); return { success: true };
       case 'server.features': return { genesis_hash: REGTEST, hosts: {}, protocol_min: '1.4', protocol_max: '1.4', server_version: 'FakeX 1.0', hash_function: 'sha256', pruning: null };
       case 'server.ping': return null;
       case 'server.banner': return 'hello from fake';
@@ -43,7 +45,7 @@ async function miniServer(): Promise<FakeServer & { broadcasts: string[] }> {
   };
   const one = (m: any) => ({ jsonrpc: '2.0', id: m.id, result: answer(m) });
   const srv = await fakeServer((msg: any, s: FakeSession) => s.send(Array.isArray(msg) ? msg.map(one) : one(msg)));
-  return Object.assign(srv, { broadcasts });
+  return Object.assign(srv, { broadcasts, packages });
 }
 
 const servers: FakeServer[] = [];
@@ -125,6 +127,24 @@ test('without a terminal: broadcast exits 2 naming --yes; with --yes it broadcas
   assert.deepEqual(srv.broadcasts, [TX.child]);
 });
 
+test('without a terminal: broadcast-package follows the same rule as broadcast (exit 2 naming --yes; --yes sends)', async () => {
+  const srv = await miniServer('1.6');
+  servers.push(srv);
+  const server = `127.0.0.1:${srv.port}:t`;
+  const r = await runCli(['--network', 'regtest', 'broadcast-package', TX.parent, TX.child], { server });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /broadcast-package needs confirmation at a terminal[^\n]*\nhint: pass --yes/);
+  const j = await runCli(['--network', 'regtest', '--json', 'broadcast-package', TX.parent, TX.child], { server });
+  assert.equal(j.code, 2);
+  assert.equal(j.stdout, '');
+  assert.match(JSON.parse(j.stderr.trim()).error.hint, /--yes/);
+  assert.deepEqual(srv.packages, [], 'nothing was sent');
+  const y = await runCli(['--network', 'regtest', '--json', 'broadcast-package', '--yes', TX.parent, TX.child], { server });
+  assert.equal(y.code, 0, y.stderr);
+  assert.deepEqual(JSON.parse(y.stdout), { success: true });
+  assert.deepEqual(srv.packages, [[TX.parent, TX.child]]);
+});
+
 test('without a terminal: config init exits 2 naming config set', async () => {
   const r = await runCli(['config', 'init']);
   assert.equal(r.code, 2);
@@ -157,6 +177,38 @@ test('on a terminal: broadcast shows outputs, amounts, fee and fee rate, and sen
     assert.equal(await yes.exitStatus(), 0);
     assert.match(yes.screen(), new RegExp(TX.childId));
     assert.deepEqual(srv.broadcasts, [TX.child]);
+  } finally {
+    yes.kill();
+  }
+});
+
+test('on a terminal: broadcast-package shows each transaction and the package fee, and sends only after "y"', async (t) => {
+  const why = tmuxMissing();
+  if (why) return t.skip(why);
+  const srv = await miniServer('1.6');
+  servers.push(srv);
+  const home = tempHome();
+  const args = ['--network', 'regtest', '--server', `127.0.0.1:${srv.port}:t`, 'broadcast-package', TX.parent, TX.child];
+  const no = new Pty(args, homeEnv(home));
+  try {
+    const s = await no.waitFor(/Broadcast this package\?/);
+    assert.match(s, /package of 2 transactions/);
+    assert.match(s, new RegExp(`1\\. About to broadcast ${TX.parentId}`));
+    assert.match(s, new RegExp(`2\\. About to broadcast ${TX.childId}`));
+    // The child's fee comes from the parent in the package: 100000 - 90000.
+    assert.match(s, /fee: 10,?000 sats/);
+    no.keys('n', 'Enter');
+    assert.equal(await no.exitStatus(), 130);
+    assert.deepEqual(srv.packages, []);
+  } finally {
+    no.kill();
+  }
+  const yes = new Pty(args, homeEnv(home));
+  try {
+    await yes.waitFor(/Broadcast this package\?/);
+    yes.keys('y', 'Enter');
+    assert.equal(await yes.exitStatus(), 0);
+    assert.deepEqual(srv.packages, [[TX.parent, TX.child]]);
   } finally {
     yes.kill();
   }

@@ -8,6 +8,7 @@ import type { CheckDoc, CmdModel, GenInput, OptModel } from './model.js';
 import { walk } from './model.js';
 import { globalOptions } from './shell-data.js';
 import * as r from './roff.js';
+import { ENVIRONMENT, EXIT_TEXT } from '../cli/help-topics.js';
 
 const DESCRIPTION = [
   'electrum-cli asks Electrum servers (ElectrumX, Fulcrum, electrs, Electrum Personal Server and others) the questions a wallet asks, one protocol method per subcommand, and prints the answer as a table on a terminal or as JSON with --json. Every result is validated before it is printed; merkle proofs and headers can be verified locally. It speaks every protocol version from 1.0 to 1.6 and picks the right method for the version it negotiates.',
@@ -30,17 +31,6 @@ const WATCH_TEXT = [
 const WALLET_TEXT =
   'wallet scan derives the receive (0/i) and change (1/i) addresses of an extended public key (xpub, ypub, zpub, tpub, upub, vpub; BIP44, BIP49, BIP84, or BIP86 with --type tr) or of a descriptor (pkh(), sh(wpkh()), wpkh(), tr() with KEY/<0;1>/* multipath or one KEY/0/* chain, key origins and checksums accepted), asks the server for their histories in batches, and stops each chain after --gap-limit consecutive unused addresses (default 20). It prints per-address and total balances, transaction counts and UTXOs; --json prints {"addresses": [...], "utxos": [...], "next": [...], "total": {...}}.';
 
-const ENVIRONMENT: [string, string][] = [
-  ['ELECTRUM_SERVER', 'The server to use when --server is not given (HOST:PORT[:t|s] or a URL).'],
-  ['ELECTRUM_NETWORK', 'The network when --network is not given.'],
-  ['ELECTRUM_PROXY', 'A SOCKS5 proxy (socks5://HOST:PORT) when --proxy is not given.'],
-  ['NO_COLOR', 'When set to a non-empty value, no colours anywhere (tables included), as with --no-color. An empty NO_COLOR does not count (no-color.org).'],
-  ['FORCE_COLOR', 'Colours even when the output is not a terminal (any value but 0 or false; 0 or false turns them off). --no-color still wins; FORCE_COLOR beats NO_COLOR.'],
-  ['CLICOLOR_FORCE', 'When non-empty and not 0, colours even when the output is not a terminal, as FORCE_COLOR.'],
-  ['XDG_CONFIG_HOME', 'Where the config directory is (default ~/.config).'],
-  ['XDG_CACHE_HOME', 'Where the cache directory is (default ~/.cache).'],
-  ['XDG_DATA_HOME', 'Where serve --local keeps its index (default ~/.local/share).'],
-];
 
 const FILES: [string, string][] = [
   ['$XDG_CONFIG_HOME/electrum-cli/config.json', 'The config file (JSON): server, servers.<network>, network, proxy, timeout, connectTimeout, maxLine. Settings come from flags, then the environment, then this file. See config path|list|get|set|init.'],
@@ -49,17 +39,6 @@ const FILES: [string, string][] = [
   ['$XDG_DATA_HOME/electrum-cli/<network>/', 'The index of serve --local (unless --db names another directory).'],
 ];
 
-const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
-  ok: 'success',
-  internal: 'internal error (a bug: the message asks for a report)',
-  usage: 'usage error, or a prompt was needed without a terminal (the message names --yes or config set)',
-  connection: 'connection, TLS or timeout failure',
-  server: 'the server answered with a JSON-RPC error (its code is in the message)',
-  protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
-  verification: 'a verification, doctor check or quorum failed',
-  daemon: 'bitcoind unusable for serve (unreachable, wrong network, pruned, auth)',
-  interrupted: 'interrupted (Ctrl-C)',
-};
 
 const EXAMPLES: [string, string][] = [
   ['Balance of an address, in BTC, as a number:', "electrum-cli balance bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 --json | jq '.confirmed / 1e8'"],

@@ -70,7 +70,7 @@ export async function run(ctx: Context, key: string, flags: WalletScanFlags): Pr
     progress.stop();
   }
   await ctx.verified();
-  if (ctx.json) return ctx.out.json(report);
+  if (ctx.json) return await ctx.out.json(report);
   const { renderScanReport } = await import('../../wallet/render.js');
-  ctx.out.data(renderScanReport(report, ctx.out.opts.color));
+  ctx.out.data(renderScanReport(report, ctx.out.style));
 }

@@ -103,8 +103,19 @@ export class Job {
     if (!fb || !m) this.requireMethod();
     const { result } = await this.call({}, m!);
     const value = fb!.pick(result);
-    this.ctx.out.notice(fb!.note);
+    await this.noteOnce(`fallback:${this.command.spec.name}`, fb!.note);
     return value;
+  }
+
+  /** A notice shown once per terminal session (cli/once.ts), or every time under --debug. */
+  async noteOnce(key: string, text: string): Promise<void> {
+    const out = this.ctx.out;
+    if (out.opts.quiet) return;
+    if (!out.opts.debug) {
+      const [{ firstTimeThisSession }, { cacheDir }] = await Promise.all([import('./once.js'), import('../diag/cache.js')]);
+      if (!firstTimeThisSession(cacheDir(this.ctx.io.env), key)) return;
+    }
+    out.notice(text);
   }
 
   /**

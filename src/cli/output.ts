@@ -9,6 +9,7 @@ import { delimiter, join } from 'node:path';
 import type { Io } from './io.js';
 import { toJson, toNdjson } from '../format/json.js';
 import type { TableStyle, Units } from '../format/cells.js';
+import type { Progress } from './progress.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -182,7 +183,7 @@ export class Output {
   }
 
   /** Starts an ora spinner on stderr when interactive (cli/progress.ts; ora is loaded only then). */
-  async spinner(text: string): Promise<Spinner> {
+  async spinner(text: string): Promise<Progress> {
     const { startProgress } = await import('./progress.js');
     return startProgress(this, text);
   }

@@ -132,5 +132,5 @@ export const serverPing = defineMethod({
   params: [],
   result: v.nul,
   command: 'ping',
-  cli: { name: 'ping', args: [], json: 'null' },
+  cli: { name: 'ping', args: [], json: 'null', description: 'Prints "ok, 2.1 ms" (the round trip of the ping); --json prints the server\'s null' },
 });

@@ -59,12 +59,17 @@ export async function run(ctx: Context, key: string, flags: WalletScanFlags): Pr
   const { scanWallet } = await import('../../wallet/scan.js');
   const { connectionQuery } = await import('../../wallet/query.js');
   const { startProgress } = await import('../progress.js');
+  const { Eta } = await import('../../format/eta.js');
   const progress = await startProgress(ctx.out, 'scanning addresses…');
   let report;
   try {
+    const eta = new Eta('scanning addresses', 0, undefined, true);
     report = await scanWallet(source, connectionQuery(conn), {
       gapLimit: gap,
-      onProgress: (p: { derived: number; used: number }) => progress.update(`scanning: ${p.derived} addresses derived, ${p.used} used`),
+      onProgress: (p) => {
+        eta.total = p.planned;
+        progress.update(eta.text(p.derived, `${p.used} used`));
+      },
     });
   } finally {
     progress.stop();

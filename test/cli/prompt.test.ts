@@ -2,13 +2,11 @@
 // commands without a terminal exit 2 naming --yes or config set.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bitcoin from 'bitcoinjs-lib';
-import { BIN, runCli, tempHome } from '../support/run-cli.js';
-import { loopbackEnv } from '../support/loopback-guard.js';
+import { runCli, tempHome } from '../support/run-cli.js';
+import { Pty, homeEnv, tmuxMissing } from '../support/pty.js';
 import { fakeServer, type FakeServer, type FakeSession } from '../protocol/fake-server.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 
@@ -53,61 +51,6 @@ after(async () => {
   for (const s of servers) await s.close();
 });
 
-function tmuxMissing(): string | undefined {
-  if (spawnSync('sh', ['-c', 'command -v tmux']).status === 0) return undefined;
-  if (process.env.CI) assert.fail('tmux is required under CI');
-  return 'tmux is not installed (apt-get install -y tmux)';
-}
-
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** The binary in a tmux pseudo-terminal: type keys when text appears, read the screen and exit status. */
-class Pty {
-  private sock = `ecli-prompt-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  private statusFile: string;
-  constructor(args: string[], env: Record<string, string>) {
-    const dir = mkdtempSync(join(tmpdir(), 'ecli-pty-'));
-    this.statusFile = join(dir, 'status');
-    const full = loopbackEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm', ...env });
-    const envArgs = Object.entries(full).filter(([, v]) => v !== undefined).map(([k, v]) => q(`${k}=${v}`)).join(' ');
-    const cmd = `env -i ${envArgs} ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.statusFile)}; sleep 60`;
-    const r = this.tmux('new-session', '-d', '-s', 't', '-x', '150', '-y', '45', cmd);
-    assert.equal(r.status, 0, r.stderr);
-  }
-  private tmux(...a: string[]) {
-    return spawnSync('tmux', ['-L', this.sock, ...a], { encoding: 'utf8' });
-  }
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', 't').stdout;
-  }
-  async waitFor(re: RegExp, ms = 15_000): Promise<string> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = this.screen();
-      if (re.test(s)) return s;
-      if (Date.now() > end) assert.fail(`timed out waiting for ${re}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  keys(...k: string[]): void {
-    this.tmux('send-keys', '-t', 't', ...k);
-  }
-  async exitStatus(ms = 15_000): Promise<number> {
-    const end = Date.now() + ms;
-    while (!existsSync(this.statusFile) || readFileSync(this.statusFile, 'utf8').trim() === '') {
-      if (Date.now() > end) assert.fail(`no exit; screen:\n${this.screen()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return Number(readFileSync(this.statusFile, 'utf8').trim());
-  }
-  kill(): void {
-    this.tmux('kill-server');
-  }
-}
-
-function homeEnv(home: string): Record<string, string> {
-  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
-}
 
 test('without a terminal: broadcast exits 2 naming --yes; with --yes it broadcasts', async () => {
   const srv = await miniServer();

@@ -1,0 +1,72 @@
+/**
+ * The built binary in a real pseudo-terminal (tmux): type keys when text appears, read the
+ * screen and the exit status. The terminal's size is the test's to choose (tables fit its
+ * width; the pager starts when output is taller). Hermetic like run-cli: a clean environment
+ * with the loopback guard preloaded.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN } from './run-cli.js';
+import { loopbackEnv } from './loopback-guard.js';
+
+/** Why tmux tests cannot run here (undefined when they can); under CI a missing tmux fails. */
+export function tmuxMissing(): string | undefined {
+  if (spawnSync('sh', ['-c', 'command -v tmux']).status === 0) return undefined;
+  if (process.env.CI) assert.fail('tmux is required under CI');
+  return 'tmux is not installed (apt-get install -y tmux)';
+}
+
+/** Single-quotes `s` for sh. */
+export const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** HOME and the XDG directories under `home`. */
+export function homeEnv(home: string): Record<string, string> {
+  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+}
+
+export class Pty {
+  private sock = `ecli-pty-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  private statusFile: string;
+  constructor(args: string[], env: Record<string, string>, size: { width?: number; height?: number } = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'ecli-pty-'));
+    this.statusFile = join(dir, 'status');
+    const full = loopbackEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm', ...env });
+    const envArgs = Object.entries(full).filter(([, v]) => v !== undefined).map(([k, v]) => q(`${k}=${v}`)).join(' ');
+    const cmd = `env -i ${envArgs} ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.statusFile)}; sleep 60`;
+    const r = this.tmux('new-session', '-d', '-s', 't', '-x', String(size.width ?? 150), '-y', String(size.height ?? 45), cmd);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  private tmux(...a: string[]) {
+    return spawnSync('tmux', ['-L', this.sock, ...a], { encoding: 'utf8' });
+  }
+  /** The visible screen (`history`: plus that many lines of scrollback). */
+  screen(history = 0): string {
+    return this.tmux('capture-pane', '-p', '-t', 't', ...(history > 0 ? ['-S', String(-history)] : [])).stdout;
+  }
+  async waitFor(re: RegExp, ms = 15_000): Promise<string> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const s = this.screen();
+      if (re.test(s)) return s;
+      if (Date.now() > end) assert.fail(`timed out waiting for ${re}; screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  keys(...k: string[]): void {
+    this.tmux('send-keys', '-t', 't', ...k);
+  }
+  async exitStatus(ms = 15_000): Promise<number> {
+    const end = Date.now() + ms;
+    while (!existsSync(this.statusFile) || readFileSync(this.statusFile, 'utf8').trim() === '') {
+      if (Date.now() > end) assert.fail(`no exit; screen:\n${this.screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return Number(readFileSync(this.statusFile, 'utf8').trim());
+  }
+  kill(): void {
+    this.tmux('kill-server');
+  }
+}

@@ -40,6 +40,24 @@ export function tableWidth(text: string): number {
   return Math.max(0, ...text.split('\n').map((l) => [...l.replace(/\u001b\[[0-9;]*m/g, '')].length));
 }
 
+/**
+ * Drops the separator line cli-table3 draws between every two rows, which doubles a table's
+ * height (65 history rows took 133 lines): rows keep only the one under the header.
+ */
+function compact(text: string, keepHeaderRule: boolean): string {
+  let kept = !keepHeaderRule;
+  return text
+    .split('\n')
+    .filter((l) => {
+      // eslint-disable-next-line no-control-regex
+      if (!l.replace(/\u001b\[[0-9;]*m/g, '').startsWith('├')) return true;
+      if (kept) return false;
+      kept = true;
+      return true;
+    })
+    .join('\n');
+}
+
 /** Cells of hash columns shortened in the middle, when the table is wider than `width`. */
 function fit(render: (short: boolean) => string, opts: TableOptions): string {
   const full = render(false);
@@ -63,7 +81,7 @@ export function renderRows(columns: readonly ColumnSpec[], rows: readonly unknow
   return fit((short) => {
     const t = make(columns.map((c) => c.header), opts.color);
     for (const row of rows) t.push(columns.map((c) => cell(c, pick(row, c.key), opts, short)));
-    return t.toString();
+    return compact(t.toString(), true);
   }, opts);
 }
 
@@ -86,7 +104,7 @@ export function renderRecord(columns: readonly ColumnSpec[], record: unknown, op
   return fit((short) => {
     const t = make([], opts.color);
     for (const [k, v, c] of entries) t.push({ [k]: short && c.format === 'hash' ? shortenMiddle(v) : v });
-    return t.toString();
+    return compact(t.toString(), false);
   }, opts);
 }
 
@@ -97,7 +115,7 @@ export function renderPairs(pairs: readonly (readonly [string, string])[], style
   return fit((short) => {
     const t = make([], s.color);
     for (const [k, v] of pairs) t.push({ [k]: short && /^[0-9a-f]{64}$/.test(v) ? shortenMiddle(v) : v });
-    return t.toString();
+    return compact(t.toString(), false);
   }, s);
 }
 

@@ -46,6 +46,10 @@ export class Pty {
   screen(history = 0): string {
     return this.tmux('capture-pane', '-p', '-t', 't', ...(history > 0 ? ['-S', String(-history)] : [])).stdout;
   }
+  /** The screen with lines the terminal wrapped joined back (tmux capture-pane -J). */
+  joined(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-t', 't').stdout;
+  }
   async waitFor(re: RegExp, ms = 15_000): Promise<string> {
     const end = Date.now() + ms;
     for (;;) {

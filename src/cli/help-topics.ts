@@ -13,6 +13,7 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['ELECTRUM_TIMEOUT', 'The per-request timeout in seconds when --timeout is not given (before the config file\'s timeout).'],
   ['ELECTRUM_PIN', 'The expected TLS certificate (sha256:<64 hex>) when --pin is not given.'],
   ['ELECTRUM_JSON', 'When 1 (or true, yes), every command behaves as with --json; 0 or empty leaves it off.'],
+  ['ELECTRUM_RPC_PASSWORD', 'The bitcoind RPC password of serve --local with --rpc-user, when neither --rpc-password-file nor --rpc-password is given (unlike an argument, it is not visible in the process list).'],
   ['ELECTRUM_DEBUG', 'When 1 (or true, yes), as --debug: wire traces and stack traces on standard error.'],
   ['PAGER', 'The pager for output taller than the terminal (default less -FRX); empty or cat turns paging off, as --no-pager does.'],
   ['COLUMNS', 'The terminal width tables fit, when the terminal does not say.'],
@@ -34,6 +35,7 @@ export const EXIT_TEXT: Readonly<Record<keyof typeof EXIT, string>> = {
   protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
   verification: 'a verification, doctor check or quorum failed',
   daemon: 'bitcoind unusable for serve (unreachable, wrong network, pruned, auth)',
+  index: 'index or disk unusable for serve (disk full, read-only file system, permission denied, not a directory, corrupt index, index in use by another serve); the index is left as it was',
   interrupted: 'interrupted (Ctrl-C)',
 };
 

@@ -42,7 +42,7 @@ const WALLET_TEXT =
 
 const FILES: [string, string][] = [
   ['$XDG_CONFIG_HOME/electrum-cli/config.json', 'The config file (JSON): server, servers.<network>, network, proxy, timeout, connectTimeout, maxLine. Settings come from flags, then the environment, then this file. See config path|list|get|set|init.'],
-  ['$XDG_CONFIG_HOME/electrum-cli/known_hosts.json', 'TLS certificates pinned on first use for self-signed servers (beside the config file). config pins lists them; config unpin HOST:PORT forgets one.'],
+  ['$XDG_CONFIG_HOME/electrum-cli/known_hosts.json', 'TLS certificates pinned on first use for self-signed servers (beside the config file, written mode 0600, as config.json is). config pins lists them; config unpin HOST:PORT forgets one.'],
   ['$XDG_CACHE_HOME/electrum-cli/servers.txt', 'Servers that answered the last peers --probe, fastest first; offered by shell completion.'],
   ['$XDG_DATA_HOME/electrum-cli/<network>/', 'The index of serve --local (unless --db names another directory).'],
 ];

@@ -26,6 +26,8 @@ export interface ConnectionOptions extends TransportOptions {
   negotiate?: NegotiateOptions | false;
   /** Sees every line sent and received (the CLI's --debug). */
   trace?: (dir: 'send' | 'recv', line: string) => void;
+  // signal (TransportOptions): aborting ends the opening and, once open, closes the session
+  // (pending requests and streams fail with InterruptedError).
   /** Test seam: replaces openTransport. */
   transportFactory?: (addr: ServerAddress, opts: TransportOptions) => Promise<Transport>;
 }
@@ -107,6 +109,8 @@ export class Connection {
   private receivedAny = false;
   private lastSend = Date.now();
   private keepaliveTimer?: NodeJS.Timeout;
+  /** Removes the listener on ConnectionOptions.signal (set by open). */
+  private dropAbortListener: () => void = () => {};
   private readonly readyAt = performance.now();
   private readonly requestTimeoutMs: number;
   private readonly trace?: (dir: 'send' | 'recv', line: string) => void;
@@ -139,20 +143,22 @@ export class Connection {
     if (signal?.aborted) throw new InterruptedError();
     const transport = await factory(opts.server, opts);
     const conn = new Connection(transport, opts.server, opts);
-    if (opts.negotiate !== false) {
+    if (signal) {
+      // Ctrl-C ends the session whatever it is doing: handshake, a request, a stream.
       const onAbort = () => conn.fail(new InterruptedError());
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
+      conn.dropAbortListener = () => signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) onAbort();
+    }
+    if (opts.negotiate !== false) {
       const n = opts.negotiate ?? {};
       const explicit = n.timeoutMs !== undefined;
       try {
-        if (signal?.aborted) throw new InterruptedError();
         await conn.negotiate({ ...n, timeoutMs: explicit ? n.timeoutMs : Math.max(1, deadline - Date.now()) });
       } catch (err) {
         conn.close();
         if (err instanceof TimeoutError && !explicit) throw conn.handshakeTimeout(totalMs);
         throw err;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
       }
     }
     return conn;
@@ -431,6 +437,7 @@ export class Connection {
 
   private shutdown(reason: CliError | undefined): void {
     this.isClosed = true;
+    this.dropAbortListener();
     this.closeReason = reason;
     clearInterval(this.keepaliveTimer);
     const err = reason ?? new ConnectionError(`connection to ${hostPort(this.server)} closed`);

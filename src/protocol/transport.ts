@@ -6,9 +6,9 @@
  */
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { ConnectionError, InterruptedError, type CliError } from '../errors.js';
+import { ConnectionError, InterruptedError, oneLine, type CliError } from '../errors.js';
 import { DEFAULT_MAX_LINE, LineSplitter, frame } from './framing.js';
-import { connectTimeout, looksLikeTls, mapDialError, tryTlsHint, type DialContext } from './net-errors.js';
+import { connectTimeout, looksLikeHttp, looksLikeTls, mapDialError, tryTlsHint, tryWsHint, type DialContext } from './net-errors.js';
 import { formatProxy, hostPort, type ProxyAddress, type ServerAddress } from './server-address.js';
 import type { TlsInfo, TlsOptions } from './tls.js';
 
@@ -188,6 +188,12 @@ export class StreamTransport implements Transport {
       // A TLS server answers our plain JSON with a TLS alert: say so instead of "bad JSON".
       if (this.info.transport === 'tcp' && looksLikeTls(chunk)) {
         this.fail(new ConnectionError(`${hostPort(this.ctx)} answered with TLS, not plain TCP`, { hint: tryTlsHint(this.ctx) }));
+        return;
+      }
+      // A WebSocket server answers a JSON line with "HTTP/1.1 400 Bad Request".
+      if (looksLikeHttp(chunk)) {
+        const status = oneLine(chunk.toString('latin1').split('\r\n', 1)[0]!, 60);
+        this.fail(new ConnectionError(`${hostPort(this.ctx)} answered in HTTP (${status}), not the Electrum protocol`, { hint: tryWsHint(this.ctx) }));
         return;
       }
     }

@@ -2,6 +2,7 @@
 // commands without a terminal exit 2 naming --yes or config set.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bitcoin from 'bitcoinjs-lib';
@@ -175,6 +176,42 @@ test('on a terminal with no server configured: built-in servers are probed and o
     assert.match(p.screen(), /hello from fake/);
   } finally {
     p.kill();
+  }
+});
+
+test('on a terminal, a dead server among the built-ins: one reason, no spinner under the menu, no ora warning, no lingering, the servers.<network> hint', async (t) => {
+  const why = tmuxMissing();
+  if (why) return t.skip(why);
+  const good = await miniServer();
+  servers.push(good);
+  // Accepts and never answers: its probe runs out of time (5 s).
+  const dead = net.createServer((sock) => sock.on('error', () => {}));
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const deadPort = (dead.address() as net.AddressInfo).port;
+  const home = tempHome();
+  const env = { ...homeEnv(home), ELECTRUM_CLI_BUILTIN_SERVERS: `127.0.0.1:${deadPort}:t,127.0.0.1:${good.port}:t` };
+  const p = new Pty(['--network', 'regtest', 'banner'], env);
+  try {
+    const s = await p.waitFor(/Pick a regtest server/);
+    assert.doesNotMatch(s, /Multiple concurrent spinners/);
+    const deadLine = s.split('\n').find((l) => l.includes(`127.0.0.1:${deadPort}:t`)) ?? '';
+    assert.match(deadLine, /\(no answer within 5 s\)\s*$/, s);
+    assert.equal(deadLine.match(/no answer/g)?.length, 1, deadLine);
+    // Nothing animates under the menu: the screen stays the same.
+    await new Promise((r) => setTimeout(r, 400));
+    const later = p.screen();
+    assert.equal(later, p.screen());
+    assert.doesNotMatch(later.slice(later.indexOf('Pick a regtest server')), /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|connecting…|probing/);
+    p.keys('Enter');
+    // Exits as soon as it has answered, not once the dead server's connection would time out.
+    assert.equal(await p.exitStatus(8000), 0, p.screen());
+    const end = p.screen();
+    assert.match(end, /hello from fake/);
+    assert.match(end, new RegExp(`config set servers\\.regtest 127\\.0\\.0\\.1:${good.port}:t`));
+    assert.doesNotMatch(end, /Multiple concurrent spinners/);
+  } finally {
+    p.kill();
+    dead.close();
   }
 });
 

@@ -81,3 +81,9 @@ test('Ctrl-C while waiting for the reply to the command: exit 130 at once', asyn
   assert.equal(r.code, 130, `signal ${r.signal}; ${r.stderr}`);
   assert.ok(s.lines.some((l) => l.includes('get_balance')));
 });
+
+test('Ctrl-C in diagnostics (doctor) waiting on a silent server: exit 130 at once', async () => {
+  const s = await server();
+  const r = await runCli(['--network', 'regtest', ...LONG, 'doctor', `127.0.0.1:${s.port}:t`], { interruptWhen: s.seen, ...SAFETY });
+  assert.equal(r.code, 130, `signal ${r.signal}; ${r.stderr}`);
+});

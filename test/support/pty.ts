@@ -1,8 +1,8 @@
 /**
- * The built binary in a real pseudo-terminal (tmux): type keys when text appears, read the
- * screen and the exit status. The terminal's size is the test's to choose (tables fit its
- * width; the pager starts when output is taller). Hermetic like run-cli: a clean environment
- * with the loopback guard preloaded.
+ * The built binary in a real pseudo-terminal (tmux) of a size the test may choose (tables fit
+ * its width; the pager starts when output is taller): type keys when text appears, read the
+ * screen (with its escape codes when asked, or with wrapped lines joined) and the exit status.
+ * Hermetic like run-cli.ts: a clean environment plus what the test gives, and the loopback guard.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { BIN } from './run-cli.js';
 import { loopbackEnv } from './loopback-guard.js';
 
-/** Why tmux tests cannot run here (undefined when they can); under CI a missing tmux fails. */
 export function tmuxMissing(): string | undefined {
   if (spawnSync('sh', ['-c', 'command -v tmux']).status === 0) return undefined;
   if (process.env.CI) assert.fail('tmux is required under CI');
@@ -27,8 +26,9 @@ export function homeEnv(home: string): Record<string, string> {
   return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
 }
 
+/** The binary in a tmux pseudo-terminal: type keys when text appears, read the screen and exit status. */
 export class Pty {
-  private sock = `ecli-pty-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  private sock = `ecli-prompt-${process.pid}-${Math.random().toString(36).slice(2)}`;
   private statusFile: string;
   constructor(args: string[], env: Record<string, string>, size: { width?: number; height?: number } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'ecli-pty-'));
@@ -42,11 +42,11 @@ export class Pty {
   private tmux(...a: string[]) {
     return spawnSync('tmux', ['-L', this.sock, ...a], { encoding: 'utf8' });
   }
-  /** The visible screen (`history`: plus that many lines of scrollback). */
-  screen(history = 0): string {
-    return this.tmux('capture-pane', '-p', '-t', 't', ...(history > 0 ? ['-S', String(-history)] : [])).stdout;
+  /** The visible screen; with `escapes`, its colours and styles as escape codes. */
+  screen(escapes = false): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 't').stdout;
   }
-  /** The screen with lines the terminal wrapped joined back (tmux capture-pane -J). */
+  /** The screen with the lines the terminal wrapped joined back (tmux capture-pane -J). */
   joined(): string {
     return this.tmux('capture-pane', '-p', '-J', '-t', 't').stdout;
   }
@@ -56,7 +56,7 @@ export class Pty {
       const s = this.screen();
       if (re.test(s)) return s;
       if (Date.now() > end) assert.fail(`timed out waiting for ${re}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
   keys(...k: string[]): void {
@@ -74,3 +74,4 @@ export class Pty {
     this.tmux('kill-server');
   }
 }
+

@@ -3,7 +3,6 @@
  * to stderr (docs/architecture.md §7). Under --json, stdout carries exactly one JSON document (or
  * NDJSON events for streams) and nothing else.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Io } from './io.js';
@@ -111,6 +110,8 @@ export class Output {
     const fd = (this.io.stdout as { fd?: unknown }).fd;
     if (pager === undefined || typeof fd !== 'number') return false;
     // Synchronous: the pager owns the terminal until it quits; output is whole by now.
+    // child_process is fetched only here: most runs never page.
+    const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
     const r = spawnSync('sh', ['-c', pager], { input: text, stdio: ['pipe', fd, 'inherit'], env: { LESS: 'FRX', ...this.io.env } as NodeJS.ProcessEnv });
     if (r.error || r.status === 127) {
       this.debug(`pager ${JSON.stringify(pager)} did not run: ${r.error?.message ?? 'not found'}`);

@@ -93,6 +93,14 @@ describe('output: pipes, --jq/--fields, units, names, help, environment', { conc
     assert.match(JSON.parse(f.stderr).error.message, /^--jq failed: Cannot index object with number/);
   });
 
+  it('--jq and --fields apply to each event of a stream (tip --follow)', async () => {
+    const tip = recorded('blockchain.headers.subscribe', []).reply.result as { height: number };
+    const r = await runCli(['--regtest', 'tip', '--follow', '--jq', '.height'], { server: server.spec, interruptAfterLines: 1 });
+    assert.equal(r.stdout.split('\n')[0], String(tip.height));
+    const f = await runCli(['--regtest', 'tip', '--follow', '--fields', 'type,height'], { server: server.spec, interruptAfterLines: 1 });
+    assert.deepEqual(JSON.parse(f.stdout.split('\n')[0]!), { type: 'tip', height: tip.height });
+  });
+
   it('--fields keeps the named keys of each object, of each list item, per argument; an unknown one is exit 2', async () => {
     const r = await cli(['history', P2PKH, '--fields', 'tx_hash']);
     assert.equal(r.code, 0, r.stderr);

@@ -38,11 +38,6 @@ function onPath(cmd: string, env: Readonly<Record<string, string | undefined>>):
   return (env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, cmd)));
 }
 
-/** A running spinner; stop() is safe to call more than once. */
-export interface Spinner {
-  stop(): void;
-}
-
 export class Output {
   constructor(
     readonly io: Io,

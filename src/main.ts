@@ -65,6 +65,8 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     io = processIo(controller);
     process.on('SIGINT', onSigint);
     process.stdout.on('error', onStdoutError);
+    // Nobody reads the diagnostics any more (`2>&1 | head`): the run goes on, its exit status says how it went.
+    process.stderr.on('error', () => {});
   }
   const theIo = io;
   const contexts: Context[] = [];

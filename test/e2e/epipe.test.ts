@@ -95,3 +95,16 @@ test('subscribe --json | head -1: exit 0, no message', async () => {
   assert.equal(r.stderr, '');
   assert.equal(JSON.parse(r.first).type, 'status');
 });
+
+test('a closed stderr does not crash a run: the exit status is still the run\'s own', async () => {
+  const home = tempHome();
+  const env = loopbackEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), LANG: 'C.UTF-8' });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--network', 'regtest', '--server', '127.0.0.1:1:t', 'ping'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr.destroy(); // the error line goes nowhere
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  assert.equal(code, 3, 'connection refused is exit 3, not a crash (1)');
+});

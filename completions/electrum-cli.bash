@@ -25,10 +25,13 @@ _electrum_cli_sub() {
     '|add-peer') echo 'add-peer' ;;
     '|ping') echo 'ping' ;;
     '|balance') echo 'balance' ;;
+    '|getaddressbalance') echo 'balance' ;;
     '|history') echo 'history' ;;
+    '|getaddresshistory') echo 'history' ;;
     '|mempool') echo 'mempool' ;;
     '|utxos') echo 'utxos' ;;
     '|listunspent') echo 'utxos' ;;
+    '|getaddressunspent') echo 'utxos' ;;
     '|subscribe') echo 'subscribe' ;;
     '|watch') echo 'subscribe' ;;
     '|unsubscribe') echo 'unsubscribe' ;;
@@ -38,14 +41,20 @@ _electrum_cli_sub() {
     '|estimatefee') echo 'estimatefee' ;;
     '|relayfee') echo 'relayfee' ;;
     '|tx') echo 'tx' ;;
+    '|gettransaction') echo 'tx' ;;
+    '|getrawtransaction') echo 'tx' ;;
     '|broadcast') echo 'broadcast' ;;
+    '|sendrawtransaction') echo 'broadcast' ;;
     '|broadcast-package') echo 'broadcast-package' ;;
     '|merkle') echo 'merkle' ;;
+    '|getmerkle') echo 'merkle' ;;
     '|tx-from-pos') echo 'tx-from-pos' ;;
     '|fee-histogram') echo 'fee-histogram' ;;
     '|mempool-info') echo 'mempool-info' ;;
+    '|getmempoolinfo') echo 'mempool-info' ;;
     '|proof') echo 'proof' ;;
     '|height') echo 'height' ;;
+    '|getblockcount') echo 'height' ;;
     '|utxo-address') echo 'utxo-address' ;;
     '|chunk') echo 'chunk' ;;
     '|call') echo 'call' ;;
@@ -70,7 +79,7 @@ _electrum_cli_sub() {
 # PATH -> its subcommands.
 _electrum_cli_subs() {
   case "$1" in
-    '') echo 'version banner donation-address features peers add-peer ping balance history mempool utxos listunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx broadcast broadcast-package merkle tx-from-pos fee-histogram mempool-info proof height utxo-address chunk call serve config wallet completion doctor compare bench' ;;
+    '') echo 'version banner donation-address features peers add-peer ping balance getaddressbalance history getaddresshistory mempool utxos listunspent getaddressunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx gettransaction getrawtransaction broadcast sendrawtransaction broadcast-package merkle getmerkle tx-from-pos fee-histogram mempool-info getmempoolinfo proof height getblockcount utxo-address chunk call serve config wallet completion doctor compare bench' ;;
     'config') echo 'path list get set pins unpin init' ;;
     'wallet') echo 'scan' ;;
   esac
@@ -79,52 +88,52 @@ _electrum_cli_subs() {
 # PATH -> the options accepted there.
 _electrum_cli_opts() {
   case "$1" in
-    '') echo '-V --version -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes -h --help' ;;
-    'version') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'banner') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'donation-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'features') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'peers') echo '--probe --crawl --servers --deadline --concurrency --depth --max-servers --output -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'add-peer') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'ping') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'balance') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'history') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'mempool') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'utxos') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'subscribe') echo '--until-confirmed --exec -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'unsubscribe') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'header') echo '--cp-height --decode -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'headers') echo '--cp-height -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'tip') echo '--follow --exec -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'estimatefee') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'relayfee') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'tx') echo '--verbose --decode --verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'broadcast') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'broadcast-package') echo '--verbose -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'merkle') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'tx-from-pos') echo '--merkle -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'fee-histogram') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'mempool-info') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'proof') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'height') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'utxo-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'chunk') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'call') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --bitcoind-wait --db --db-cache --db-engine --undo-blocks --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config path') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config get') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config set') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config pins') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config unpin') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'config init') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'wallet') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'wallet scan') echo '--gap-limit --type -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'completion') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'doctor') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'compare') echo '--servers --quorum -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'bench') echo '--sessions --duration --requests --mix --addresses -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    '') echo '-V --version -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager -h --help' ;;
+    'version') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'banner') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'donation-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'features') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'peers') echo '--probe --crawl --servers --deadline --concurrency --depth --max-servers --output -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'add-peer') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'ping') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'balance') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'history') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'mempool') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'utxos') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'subscribe') echo '--until-confirmed --exec -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'unsubscribe') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'header') echo '--cp-height --decode -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'headers') echo '--cp-height -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'tip') echo '--follow --exec -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'estimatefee') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'relayfee') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'tx') echo '--verbose --decode --verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'broadcast') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'broadcast-package') echo '--verbose -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'merkle') echo '--verify --checkpoint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'tx-from-pos') echo '--merkle -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'fee-histogram') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'mempool-info') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'proof') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'height') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'utxo-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'chunk') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'call') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --bitcoind-wait --db --db-cache --db-engine --undo-blocks --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config path') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config get') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config set') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config pins') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config unpin') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'config init') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'wallet') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'wallet scan') echo '--gap-limit --type -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'completion') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'doctor') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'compare') echo '--servers --quorum -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'bench') echo '--sessions --duration --requests --mix --addresses -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
   esac
 }
 
@@ -142,6 +151,8 @@ _electrum_cli_optval() {
     '|--method') echo 'any' ;;
     '|--script') echo 'any' ;;
     '|--config') echo 'file' ;;
+    '|--jq') echo 'any' ;;
+    '|--fields') echo 'any' ;;
     'peers|--servers') echo 'any' ;;
     'peers|--deadline') echo 'any' ;;
     'peers|--concurrency') echo 'any' ;;
@@ -210,6 +221,8 @@ _electrum_cli_optval() {
     *'|--method') echo 'any' ;;
     *'|--script') echo 'any' ;;
     *'|--config') echo 'file' ;;
+    *'|--jq') echo 'any' ;;
+    *'|--fields') echo 'any' ;;
   esac
 }
 

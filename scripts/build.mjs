@@ -12,7 +12,7 @@ const EXTERNAL = [
   'lmdb', 'classic-level', 'zeromq', '@nxtedition/rocksdb',
   // heavy, loaded lazily by the few commands that need them
   'cli-table3', 'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'bip32',
-  'ws', 'socks', 'selfsigned',
+  'ws', 'socks', 'selfsigned', 'jq-wasm',
   // cli-table3's colour library: one shared instance, so table.ts can switch it on and off
   '@colors/colors',
 ];

@@ -70,7 +70,12 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const theIo = io;
   const contexts: Context[] = [];
-  let globals: GlobalOptions = { json: args.includes('--json'), debug: args.includes('--debug') };
+  // How to report an error raised before any context exists (commander's): as the flags and
+  // ELECTRUM_JSON / ELECTRUM_DEBUG ask (cli/context.ts effectiveOptions, repeated here so that
+  // this path loads nothing).
+  const envOn = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
+  const wantsJson = args.some((a) => a === '--json' || a === '--jq' || a.startsWith('--jq=') || a === '--fields' || a.startsWith('--fields='));
+  let globals: GlobalOptions = { json: wantsJson || envOn(io.env.ELECTRUM_JSON), debug: args.includes('--debug') || envOn(io.env.ELECTRUM_DEBUG) };
   const stopped = new Promise<number>((resolve) => {
     const done = () => resolve(abortStatus(theIo.signal));
     if (theIo.signal.aborted) done();
@@ -84,7 +89,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
         io: theIo,
         version: pkg.version,
         context: async (opts) => {
-          globals = opts;
+          globals = { ...globals, ...opts, json: globals.json || opts.json === true, debug: globals.debug || opts.debug === true };
           const ctx = new Context(theIo, opts);
           contexts.push(ctx);
           return ctx;

@@ -1,6 +1,7 @@
 /**
  * Settings and where they come from. Precedence: flags > environment (ELECTRUM_SERVER,
- * ELECTRUM_NETWORK, ELECTRUM_PROXY; colours: colorMode) > the config file > defaults. The file is
+ * ELECTRUM_NETWORK, ELECTRUM_PROXY, ELECTRUM_TIMEOUT; colours: colorMode) > the config file >
+ * defaults (help-topics.ts ENVIRONMENT lists every variable). The file is
  * `$XDG_CONFIG_HOME/electrum-cli/config.json`, else `~/.config/electrum-cli/config.json`,
  * or what --config names. Resolution is pure; only loadConfig/saveConfig touch the disk.
  */
@@ -49,6 +50,27 @@ export interface SettingFlags {
   connectTimeout?: string;
   maxLine?: string;
   color?: boolean;
+  /** bitcoin-cli's network shorthands: --regtest, --testnet, --testnet4, --signet. */
+  regtest?: boolean;
+  testnet?: boolean;
+  testnet4?: boolean;
+  signet?: boolean;
+}
+
+/** The network shorthand flags, in the order bitcoin-cli documents them. */
+export const NETWORK_SHORTHANDS = ['testnet', 'testnet4', 'signet', 'regtest'] as const;
+
+/** --network or one shorthand (two that disagree are a usage error, pure). */
+export function networkFlag(flags: SettingFlags): string | undefined {
+  const given = NETWORK_SHORTHANDS.filter((n) => flags[n] === true);
+  const named = flags.network !== undefined && flags.network.trim() !== '' ? parseNetwork(flags.network) : undefined;
+  const all = [...new Set([...(named ? [named] : []), ...given])];
+  if (all.length > 1) {
+    throw new UsageError(`conflicting networks: ${[...(flags.network !== undefined ? [`--network ${flags.network}`] : []), ...given.map((n) => `--${n}`)].join(', ')}`, {
+      hint: 'give one of --network NAME, --testnet, --testnet4, --signet, --regtest',
+    });
+  }
+  return all[0];
 }
 
 export type Source = 'flag' | 'env' | 'config' | 'default';
@@ -130,7 +152,7 @@ export function saveConfig(path: string, config: ConfigFile): void {
 /** Applies the precedence rules (pure). Throws UsageError for bad values, naming their source. */
 export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string, string | undefined>>, file: ConfigFile): Settings {
   const nonEmpty = (s: string | undefined) => (s !== undefined && s.trim() !== '' ? s : undefined);
-  const networkText = nonEmpty(flags.network) ?? nonEmpty(env.ELECTRUM_NETWORK) ?? nonEmpty(file.network);
+  const networkText = networkFlag(flags) ?? nonEmpty(env.ELECTRUM_NETWORK) ?? nonEmpty(file.network);
   const network = networkText === undefined ? 'mainnet' : parseNetwork(networkText);
 
   let server: string | undefined;
@@ -141,8 +163,10 @@ export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string
   else if (nonEmpty(file.server)) [server, serverSource] = [file.server, 'config'];
 
   const proxy = nonEmpty(flags.proxy) ?? nonEmpty(env.ELECTRUM_PROXY) ?? nonEmpty(file.proxy);
-  const seconds = (flag: string | undefined, fromFile: number | undefined, name: string): number | undefined => {
+  const seconds = (flag: string | undefined, fromFile: number | undefined, name: string, envName?: string): number | undefined => {
     if (flag !== undefined) return positive(flag, `--${name}`) * 1000;
+    const fromEnv = envName !== undefined ? nonEmpty(env[envName]) : undefined;
+    if (fromEnv !== undefined) return positive(fromEnv, envName!) * 1000;
     if (fromFile !== undefined) return positive(String(fromFile), `config "${name}"`) * 1000;
     return undefined;
   };
@@ -154,7 +178,7 @@ export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string
   };
   if (server !== undefined) out.server = server.trim();
   if (proxy !== undefined) out.proxy = proxy.trim();
-  const t = seconds(flags.timeout, file.timeout, 'timeout');
+  const t = seconds(flags.timeout, file.timeout, 'timeout', 'ELECTRUM_TIMEOUT');
   if (t !== undefined) out.timeoutMs = t;
   const ct = seconds(flags.connectTimeout, file.connectTimeout, 'connect-timeout');
   if (ct !== undefined) out.connectTimeoutMs = ct;

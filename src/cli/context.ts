@@ -34,6 +34,41 @@ export interface GlobalOptions {
   debug?: boolean;
   config?: string;
   yes?: boolean;
+  /** bitcoin-cli's network shorthands (config.ts networkFlag). */
+  regtest?: boolean;
+  testnet?: boolean;
+  testnet4?: boolean;
+  signet?: boolean;
+  /** --wide; --no-trunc sets trunc to false. */
+  wide?: boolean;
+  trunc?: boolean;
+  /** --no-pager sets it to false. */
+  pager?: boolean;
+  /** --jq EXPR and --fields a,b (both imply --json). */
+  jq?: string;
+  fields?: string;
+  /** Amounts in tables: --sats or --btc. */
+  sats?: boolean;
+  btc?: boolean;
+}
+
+/** ELECTRUM_JSON=1 and the like: 1, true, yes or on (any case). */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/**
+ * The global options with the environment's defaults applied (ELECTRUM_JSON, ELECTRUM_DEBUG,
+ * ELECTRUM_PIN; help-topics.ts ENVIRONMENT) and what --jq/--fields imply (--json). Pure;
+ * main.ts uses it too, to report errors in the form the run asked for.
+ */
+export function effectiveOptions(opts: GlobalOptions, env: Readonly<Record<string, string | undefined>>): GlobalOptions {
+  const o: GlobalOptions = { ...opts };
+  if (o.json !== true && (o.jq !== undefined || o.fields !== undefined || envFlag(env.ELECTRUM_JSON))) o.json = true;
+  if (o.debug !== true && envFlag(env.ELECTRUM_DEBUG)) o.debug = true;
+  if (o.pin === undefined && env.ELECTRUM_PIN !== undefined && env.ELECTRUM_PIN.trim() !== '') o.pin = env.ELECTRUM_PIN;
+  if (o.sats === true && o.btc === true) throw new UsageError('--sats and --btc exclude each other', { hint: 'give one: --sats for satoshis, --btc for bitcoin' });
+  return o;
 }
 
 /** A protocol range to offer in server.version. */
@@ -63,10 +98,14 @@ export class Context {
   private conn?: Connection;
   private genesis?: Promise<void>;
 
+  readonly opts: GlobalOptions;
+
   constructor(
     readonly io: Io,
-    readonly opts: GlobalOptions,
+    given: GlobalOptions,
   ) {
+    const opts = effectiveOptions(given, io.env);
+    this.opts = opts;
     this.configPath = configPath(io.env, opts.config, io.cwd);
     const file = loadConfig(this.configPath);
     this.settings = resolveSettings(opts, io.env, file);
@@ -76,6 +115,11 @@ export class Context {
       debug: opts.debug === true,
       color: this.settings.color === 'always' || (this.settings.color === 'auto' && io.isTTY.stdout),
       stderrColor: this.settings.color === 'always' || (this.settings.color === 'auto' && io.isTTY.stderr),
+      wide: opts.wide === true || opts.trunc === false,
+      pager: opts.pager !== false,
+      ...(opts.sats ? { units: 'sats' as const } : opts.btc ? { units: 'btc' as const } : {}),
+      ...(opts.jq !== undefined ? { jq: opts.jq } : {}),
+      ...(opts.fields !== undefined ? { fields: parseFields(opts.fields) } : {}),
     });
   }
 
@@ -90,6 +134,7 @@ export class Context {
   /** The connection of this run, opened on first use. */
   async connect(): Promise<Connection> {
     if (this.conn) return this.conn;
+    await this.out.checkFilter(); // a bad --jq is exit 2 before anything is sent
     this.conn = await this.open();
     const conn = this.conn;
     this.out.debug(`connected to ${formatServer(conn.server)}: ${conn.serverSoftware ?? '?'}, protocol ${conn.version ?? '?'}`);
@@ -205,6 +250,13 @@ export class Context {
       this.out.debug(`genesis check skipped: ${(err as Error).message}`);
     }
   }
+}
+
+/** --fields a,b -> ["a", "b"] (names as the JSON has them; empty is a usage error). */
+export function parseFields(text: string): string[] {
+  const names = text.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  if (names.length === 0) throw new UsageError('--fields needs at least one name', { hint: 'e.g. --fields tx_hash,height' });
+  return [...new Set(names)];
 }
 
 /** --pin sha256:HEX (or bare hex, colons allowed) -> lowercase hex. */

@@ -11,6 +11,7 @@ import { check } from '../methods/validate.js';
 import { RPC } from '../protocol/jsonrpc.js';
 import type { Connection } from '../protocol/connection.js';
 import { keyedByArgument, type KeyedOutcome } from '../format/json.js';
+import { plainCell, printable } from '../format/cells.js';
 import { wireParams, type Invocation } from './args.js';
 import type { Context } from './context.js';
 
@@ -102,29 +103,55 @@ export class Job {
     if (!fb || !m) this.requireMethod();
     const { result } = await this.call({}, m!);
     const value = fb!.pick(result);
-    this.ctx.out.notice(fb!.note);
+    await this.noteOnce(`fallback:${this.command.spec.name}`, fb!.note);
     return value;
   }
 
-  /** Prints outcomes per docs/architecture.md §7; throws the first error after printing the rest. */
+  /** A notice shown once per terminal session (cli/once.ts), or every time under --debug. */
+  async noteOnce(key: string, text: string): Promise<void> {
+    const out = this.ctx.out;
+    if (out.opts.quiet) return;
+    if (!out.opts.debug) {
+      const [{ firstTimeThisSession }, { cacheDir }] = await Promise.all([import('./once.js'), import('../diag/cache.js')]);
+      if (!firstTimeThisSession(cacheDir(this.ctx.io.env), key)) return;
+    }
+    out.notice(text);
+  }
+
+  /**
+   * Prints outcomes per docs/architecture.md §7; throws the first error after printing the
+   * rest. Piped without --json: tab-separated lines, with a leading argument column when
+   * several arguments were given and `ARG<TAB>error<TAB>message` for one that failed.
+   */
   async print(outcomes: Outcome[], human?: (result: unknown) => Promise<string> | string): Promise<void> {
     await this.ctx.verified();
     const out = this.ctx.out;
     const firstError = outcomes.find((o): o is Extract<Outcome, { error: CliError }> => 'error' in o)?.error;
+    const text = async (r: unknown) => (human ? await human(r) : await this.human(r));
     if (!this.inv.fanout) {
       if (firstError) throw firstError;
       const result = (outcomes[0] as { result: unknown }).result;
-      if (this.ctx.json) out.json(result);
-      else out.data(human ? await human(result) : await this.human(result));
+      if (this.ctx.json) await out.json(result);
+      else {
+        const t = await text(result);
+        if (!(out.plain && t === '')) out.data(t);
+      }
       return;
     }
     if (this.ctx.json) {
-      out.json(keyedByArgument(outcomes.map((o) => [o.key, toKeyed(o)] as const)));
+      await out.json(keyedByArgument(outcomes.map((o) => [o.key, toKeyed(o)] as const)), { keyed: true });
+    } else if (out.plain) {
+      const lines: string[] = [];
+      for (const o of outcomes) {
+        if ('error' in o) lines.push(`${o.key}\terror\t${plainCell(printable(o.error.message))}`);
+        else for (const l of (await text(o.result)).split('\n')) if (l !== '') lines.push(`${o.key}\t${l}`);
+      }
+      if (lines.length > 0) out.data(lines.join('\n'));
     } else {
       const blocks: string[] = [];
       for (const o of outcomes) {
         if ('error' in o) blocks.push(`${o.key}: error: ${o.error.message}`);
-        else blocks.push(`${o.key}:\n${human ? await human(o.result) : await this.human(o.result)}`);
+        else blocks.push(`${o.key}:\n${await text(o.result)}`);
       }
       out.data(blocks.join('\n\n'));
     }
@@ -135,9 +162,10 @@ export class Job {
   async human(result: unknown, scalar?: ColumnFormat): Promise<string> {
     const { renderHuman } = await import('../format/human.js');
     const spec = this.command.spec;
-    const wantsTip = (spec.columns ?? []).some((c) => c.format === 'height') && Array.isArray(result) && result.length > 0;
+    const style = this.ctx.out.style;
+    const wantsTip = !style.plain && (spec.columns ?? []).some((c) => c.format === 'height') && Array.isArray(result) && result.length > 0;
     const tip = wantsTip ? await this.tipHeight() : undefined;
-    return renderHuman(result, { columns: spec.columns, color: this.ctx.out.opts.color, ...(tip !== undefined ? { tip } : {}), ...(scalar ? { scalar } : {}) });
+    return renderHuman(result, { columns: spec.columns, ...style, ...(tip !== undefined ? { tip } : {}), ...(scalar ? { scalar } : {}) });
   }
 
   /** The tip height, for confirmations in tables; undefined if the server will not say. */

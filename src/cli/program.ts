@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { COMMANDS, type Command as RegistryCommand } from '../methods/registry.js';
 import type { ArgSpec, MethodSpec } from '../methods/spec.js';
 import { UsageError } from '../errors.js';
+import { HELP_TOPICS, isHelpTopic } from './help-topics.js';
 import type { Io } from './io.js';
 import { SERVE_OPTIONS } from '../server/serve-options.js';
 import type { Context, GlobalOptions } from './context.js';
@@ -47,7 +48,27 @@ function addGlobalOptions(program: Command): void {
     .option('--no-color', 'no colours (also when NO_COLOR is non-empty or stdout is not a terminal, unless FORCE_COLOR/CLICOLOR_FORCE)')
     .option('--debug', 'trace the wire to stderr and show stack traces')
     .option('--config <file>', 'config file (default $XDG_CONFIG_HOME/electrum-cli/config.json)')
-    .option('-y, --yes', 'never prompt: pick defaults (the first built-in server that answers)');
+    .option('-y, --yes', 'never prompt: pick defaults (the first built-in server that answers)')
+    .option('--testnet', 'shorthand for --network testnet (as bitcoin-cli)')
+    .option('--testnet4', 'shorthand for --network testnet4')
+    .option('--signet', 'shorthand for --network signet')
+    .option('--regtest', 'shorthand for --network regtest')
+    .option('--jq <expression>', 'filter the JSON output with a jq expression (implies --json; strings print raw)')
+    .option('--fields <names>', 'keep only these comma-separated keys of each result object (implies --json)')
+    .option('--sats', 'amounts in tables in satoshis only (JSON is always satoshis)')
+    .option('--btc', 'amounts in tables in BTC only')
+    .option('--wide', 'never shorten hashes to fit the terminal (also --no-trunc)')
+    .option('--no-trunc', 'the same as --wide')
+    .option('--no-pager', 'never page output taller than the terminal through $PAGER');
+}
+
+/** Names of other tools' commands that lead to ours with a hint (the registry's `hints`). */
+function foreignHint(name: string): UsageError | undefined {
+  for (const c of COMMANDS.values()) {
+    const h = c.spec.hints?.find((x) => x.name === name);
+    if (h) return new UsageError(`unknown command '${name}'`, { hint: `did you mean \`electrum-cli ${c.spec.name}\`? ${h.why}` });
+  }
+  return undefined;
 }
 
 function argUsage(a: ArgSpec): string {
@@ -123,6 +144,32 @@ function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/**
+ * `help [COMMAND [SUBCOMMAND]] | help TOPIC`: commander's own help command, plus the written
+ * topics of help-topics.ts (environment, exit-codes).
+ */
+function addHelpCommand(program: Command, rt: Runtime): void {
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description(`show help for a command, or a topic: ${Object.keys(HELP_TOPICS).join(', ')}`)
+    .argument('[NAME...]', `a command (config set), or a topic (${Object.keys(HELP_TOPICS).join(', ')})`)
+    .action((names: string[]) => {
+      const [first] = names;
+      if (first !== undefined && isHelpTopic(first)) {
+        rt.io.stdout.write(HELP_TOPICS[first]!.text());
+        return;
+      }
+      let cmd: Command = program;
+      for (const n of names) {
+        const sub = cmd.commands.find((c) => c.name() === n || c.aliases().includes(n));
+        if (!sub) throw (cmd === program ? foreignHint(n) : undefined) ?? unknownHelpTopic(cmd, n);
+        cmd = sub;
+      }
+      cmd.outputHelp();
+    });
+}
+
 /** `help NAME` for a NAME that is no command: say so (commander printed the whole help and "no command given"). */
 function unknownHelpTopic(program: Command, name: string): UsageError {
   const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
@@ -159,6 +206,9 @@ function invokedRegistryCommand(args: readonly string[]): RegistryCommand | unde
  */
 export function buildProgram(rt: Runtime, args?: readonly string[]): Command {
   const program = new Command('electrum-cli');
+  // Subcommand help lists the global options too (gh's INHERITED FLAGS); set before any
+  // subcommand exists, so each one inherits it.
+  program.configureHelp({ showGlobalOptions: true });
   program
     .description('Electrum-protocol client and diagnostics tool')
     .version(rt.version, '-V, --version', 'print the version of electrum-cli')
@@ -175,7 +225,8 @@ export function buildProgram(rt: Runtime, args?: readonly string[]): Command {
   program.addHelpText(
     'after',
     '\nExit status: 0 ok, 1 internal error, 2 usage, 3 connection/TLS/timeout, 4 server error,\n' +
-      '5 invalid reply, 6 verification failed, 7 bitcoind unusable, 130 interrupted.',
+      '5 invalid reply, 6 verification failed, 7 bitcoind unusable, 130 interrupted.\n' +
+      `Help topics: ${Object.keys(HELP_TOPICS).map((t) => `electrum-cli help ${t}`).join(', ')}.`,
   );
 
   const invoked = args ? invokedRegistryCommand(args) : undefined;
@@ -249,10 +300,16 @@ export function buildProgram(rt: Runtime, args?: readonly string[]): Command {
   registerDoctor(program, rt);
   registerCompare(program, rt);
   registerBench(program, rt);
+  addHelpCommand(program, rt);
   const operands = args ? operandsOf(args) : undefined;
   const topic = operands?.[0] === 'help' ? operands[1] : undefined;
-  if (topic !== undefined && !program.commands.some((c) => c.name() === topic || c.aliases().includes(topic))) {
-    throw unknownHelpTopic(program, topic);
+  if (topic !== undefined && !isHelpTopic(topic) && !program.commands.some((c) => c.name() === topic || c.aliases().includes(topic))) {
+    throw foreignHint(topic) ?? unknownHelpTopic(program, topic);
+  }
+  const first = operands?.[0];
+  if (first !== undefined && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
+    const hint = foreignHint(first);
+    if (hint) throw hint;
   }
   return program;
 }

@@ -13,6 +13,7 @@ type Special = { run(job: Job): Promise<void> };
 /** Commands with behaviour beyond "send, validate, print". */
 const SPECIAL: Record<string, () => Promise<Special>> = {
   version: () => import('./commands/version.js'),
+  ping: () => import('./commands/ping.js'),
   tx: () => import('./commands/tx.js'),
   broadcast: () => import('./commands/broadcast.js'),
   'broadcast-package': async () => ({ run: (await import('./commands/broadcast.js')).runPackage }),

@@ -5,6 +5,7 @@
 import { oneLine } from '../errors.js';
 import { formatSats } from '../bitcoin/units.js';
 import { renderRows } from '../format/table.js';
+import { styleOf, type TableStyle } from '../format/cells.js';
 import type { ColumnSpec } from '../methods/spec.js';
 import type { PeerEntry } from './peers.js';
 import type { ProbeReport, ProbeResult } from './probe.js';
@@ -22,7 +23,7 @@ const line = (t: string) => oneLine(t, 1000);
 const msText = (x: number | undefined) => (x === undefined ? '' : x < 10 ? x.toFixed(1) : String(Math.round(x)));
 
 /** server.peers.subscribe as a table. */
-export function peersTable(peers: readonly PeerEntry[], color: boolean): string {
+export function peersTable(peers: readonly PeerEntry[], style: TableStyle | boolean): string {
   if (peers.length === 0) return '(no peers)';
   const rows = peers.map((p) => ({
     host: line(p.host),
@@ -32,7 +33,7 @@ export function peersTable(peers: readonly PeerEntry[], color: boolean): string 
     tcp: p.tcpPort === undefined ? '' : String(p.tcpPort),
     ssl: p.sslPort === undefined ? '' : String(p.sslPort),
   }));
-  return renderRows(text([['host', 'host'], ['ip', 'ip'], ['version', 'version'], ['pruning', 'pruning'], ['tcp', 'tcp'], ['ssl', 'ssl']]), rows, { color });
+  return renderRows(text([['host', 'host'], ['ip', 'ip'], ['version', 'version'], ['pruning', 'pruning'], ['tcp', 'tcp'], ['ssl', 'ssl']]), rows, styleOf(style));
 }
 
 function status(r: ProbeResult): string {
@@ -52,7 +53,7 @@ function cert(r: ProbeResult): string {
 }
 
 /** The probe report: a table sorted healthy-first plus a summary line. */
-export function probeTable(report: ProbeReport, color: boolean): string {
+export function probeTable(report: ProbeReport, style: TableStyle | boolean): string {
   const rows = report.servers.map((r) => ({
     server: r.server,
     status: status(r),
@@ -70,7 +71,7 @@ export function probeTable(report: ProbeReport, color: boolean): string {
   const table = renderRows(
     text([['server', 'server'], ['status', 'status'], ['connect', 'connect ms'], ['tls', 'tls ms'], ['first', 'reply ms'], ['ping', 'ping p50'], ['software', 'software'], ['proto', 'proto'], ['height', 'height'], ['lag', 'lag'], ['pruning', 'pruning'], ['cert', 'certificate']]),
     rows,
-    { color },
+    styleOf(style),
   );
   const problems = report.servers.filter((r) => r.error).map((r) => `  ${r.server}: ${line(r.error!)}`);
   return `${table}\n${summaryLine(report)}${problems.length ? `\n${problems.join('\n')}` : ''}`;
@@ -100,7 +101,7 @@ export function doctorCard(r: DoctorReport): string {
 }
 
 /** compare: each server's answer side by side. */
-export function compareTable(r: CompareReport, color: boolean): string {
+export function compareTable(r: CompareReport, style: TableStyle | boolean): string {
   const show = (v: unknown) => line(typeof v === 'string' ? v : JSON.stringify(v) ?? 'null');
   const rows = r.servers.map((s) => ({
     server: s.server,
@@ -108,7 +109,7 @@ export function compareTable(r: CompareReport, color: boolean): string {
     answer: s.error !== undefined ? line(s.error) : show(s.answer).slice(0, 90),
     ms: msText(s.ms),
   }));
-  const table = renderRows(text([['server', 'server'], ['agrees', 'agrees'], ['answer', `${r.question}${r.arg ? ` ${r.arg}` : ''}`], ['ms', 'ms']]), rows, { color });
+  const table = renderRows(text([['server', 'server'], ['agrees', 'agrees'], ['answer', `${r.question}${r.arg ? ` ${r.arg}` : ''}`], ['ms', 'ms']]), rows, styleOf(style));
   const verdict = `${r.agreeing} of ${r.servers.length} servers agree (quorum ${r.quorum}): ${r.met ? 'quorum met' : 'QUORUM NOT MET'}`;
   return [table, verdict, ...r.disagreements.map((d) => `  ${line(d)}`)].join('\n');
 }

@@ -29,9 +29,11 @@ export async function run(job: Job): Promise<void> {
   const store = ctx.io.env.HOME || ctx.io.env.XDG_CACHE_HOME ? new FileHeaderStore(cacheDir(ctx.io.env), ctx.network, checkpoints) : new MemoryHeaderStore();
   const anchor = new HeaderAnchor({ network: ctx.network, checkpoints, fetcher: connectionFetcher(job.conn), store, ...(tip !== undefined ? { cacheBelow: tip - 6 } : {}) });
   const prover = new TxProver(job.conn, anchor);
+  const { Eta } = await import('../format/eta.js');
   const spin = await ctx.out.spinner('verifying…');
   let firstError: Error | undefined;
   const wrapped: Outcome[] = [];
+  const etas = new Map<string, InstanceType<typeof Eta>>();
   try {
     const outcomes = await job.callAll(method);
     for (const o of outcomes) {
@@ -39,7 +41,10 @@ export async function run(job: Job): Promise<void> {
         wrapped.push(o);
         continue;
       }
-      const proofs = await proveOutcome(job, prover, name, o);
+      const proofs = await proveOutcome(job, prover, name, o, (done, total) => {
+        const eta = (etas.get(o.key) ?? etas.set(o.key, new Eta(`verifying${o.key ? ` ${o.key}` : ''}`, total)).get(o.key))!;
+        spin.update(eta.text(done));
+      });
       const notes = name === 'balance'
         ? ['the funding transactions of the UTXOs were proven; that they are still unspent cannot be proven this way (only the server says so)']
         : [];
@@ -62,12 +67,19 @@ export async function run(job: Job): Promise<void> {
   if (firstError) throw firstError;
 }
 
-async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract<Outcome, { result: unknown }>): Promise<{ items: ProofItem[]; notes: string[]; sats?: { proven: number; claimed: number } }> {
+/** Reports proofs done of a total (the spinner's n/N and ETA). */
+type OnProof = (done: number, total: number) => void;
+
+async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract<Outcome, { result: unknown }>, onProof: OnProof = () => {}): Promise<{ items: ProofItem[]; notes: string[]; sats?: { proven: number; claimed: number } }> {
   const notes: string[] = [];
   if (name === 'history') {
     const entries = o.result as { tx_hash: string; height: number }[];
     const items: ProofItem[] = [];
-    for (const e of entries) items.push(strip(await prover.prove(e.tx_hash, e.height)));
+    onProof(0, entries.length);
+    for (const e of entries) {
+      items.push(strip(await prover.prove(e.tx_hash, e.height)));
+      onProof(items.length, entries.length);
+    }
     return { items, notes };
   }
   if (name === 'merkle') {
@@ -92,10 +104,12 @@ async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract
   if (!Array.isArray(utxos)) throw new ProtocolError('listunspent: expected an array');
   const items: ProofItem[] = [];
   let proven = 0;
+  onProof(0, utxos.length);
   for (const u of utxos) {
     const p = await prover.proveOutput(u.tx_hash, u.height, u.tx_pos, u.value, sh);
     if (p.status === 'verified') proven += u.value;
     items.push(p);
+    onProof(items.length, utxos.length);
   }
   const bal = o.result as { confirmed: number };
   notes.push(`${proven} sats of confirmed outputs proven against the chain; the server reports ${bal.confirmed} confirmed`);

@@ -1,10 +1,10 @@
 /** Human view of `tx --decode` and `header --decode` (tables; lazily loaded). */
 import type { DecodedHeader, DecodedTx } from '../bitcoin/decode.js';
-import { formatCell } from './cells.js';
+import { formatCell, styleOf, type TableStyle } from './cells.js';
 import { renderPairs, renderRows } from './table.js';
 
 /** Summary, inputs and outputs of a decoded transaction. */
-export function renderDecodedTx(tx: DecodedTx, color: boolean): string {
+export function renderDecodedTx(tx: DecodedTx, style: TableStyle | boolean): string {
   const total = tx.outputs.reduce((s, o) => s + o.value, 0);
   const summary = renderPairs(
     [
@@ -15,9 +15,9 @@ export function renderDecodedTx(tx: DecodedTx, color: boolean): string {
       ['size', `${tx.size} bytes`],
       ['vsize', `${tx.vsize} vbytes`],
       ['weight', `${tx.weight} WU`],
-      ['output total', formatCell('btc', total)],
+      ['output total', formatCell('btc', total, styleOf(style))],
     ],
-    color,
+    style,
   );
   const inputs = renderRows(
     [
@@ -26,7 +26,7 @@ export function renderDecodedTx(tx: DecodedTx, color: boolean): string {
       { key: 'witnessItems', header: 'witness items', format: 'int' },
     ],
     tx.inputs.map((i) => ({ ...i, outpoint: i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}` })),
-    { color },
+    styleOf(style),
   );
   const outputs = renderRows(
     [
@@ -36,18 +36,18 @@ export function renderDecodedTx(tx: DecodedTx, color: boolean): string {
       { key: 'type', header: 'type', format: 'text' },
     ],
     tx.outputs,
-    { color },
+    styleOf(style),
   );
   return `${summary}\ninputs:\n${inputs}\noutputs:\n${outputs}`;
 }
 
 /** A decoded header as a field/value table. */
-export function renderDecodedHeader(h: DecodedHeader, color: boolean, tip?: number): string {
+export function renderDecodedHeader(h: DecodedHeader, style: TableStyle | boolean, tip?: number): string {
   return renderPairs(
     [
-      ...(h.height !== undefined ? [['height', formatCell('height', h.height, tip !== undefined ? { tip } : {})] as const] : []),
+      ...(h.height !== undefined ? [['height', formatCell('height', h.height, { ...styleOf(style), ...(tip !== undefined ? { tip } : {}) })] as const] : []),
       ['hash', h.hash],
-      ['time', formatCell('time', h.timestamp)],
+      ['time', formatCell('time', h.timestamp, styleOf(style))],
       ['version', `0x${(h.version >>> 0).toString(16).padStart(8, '0')}`],
       ['previous block', h.prevHash],
       ['merkle root', h.merkleRoot],
@@ -55,6 +55,6 @@ export function renderDecodedHeader(h: DecodedHeader, color: boolean, tip?: numb
       ['nonce', String(h.nonce)],
       ['PoW meets its bits', h.powValid ? 'yes' : 'no'],
     ],
-    color,
+    style,
   );
 }

@@ -8,6 +8,8 @@ import type { CheckDoc, CmdModel, GenInput, OptModel } from './model.js';
 import { walk } from './model.js';
 import { globalOptions } from './shell-data.js';
 import * as r from './roff.js';
+import { ENVIRONMENT, EXIT_TEXT } from '../cli/help-topics.js';
+import { COMMANDS } from '../methods/registry.js';
 
 const DESCRIPTION = [
   'electrum-cli asks Electrum servers (ElectrumX, Fulcrum, electrs, Electrum Personal Server and others) the questions a wallet asks, one protocol method per subcommand, and prints the answer as a table on a terminal or as JSON with --json. Every result is validated before it is printed; merkle proofs and headers can be verified locally. It speaks every protocol version from 1.0 to 1.6 and picks the right method for the version it negotiates.',
@@ -19,8 +21,15 @@ const SERVER_SELECTION =
   'The server comes from --server, else ELECTRUM_SERVER, else the config file (servers.<network>, then server). When none is configured, on a terminal the built-in servers of the network are probed and offered fastest first; otherwise the first built-in server that answers is used, with a notice.';
 
 const JSON_OUTPUT = [
+  '--fields a,b keeps those keys of the result object, of each object of a result list, and per argument of a multi-argument result; a field that no object has is exit 2. --jq EXPR (implies --json) runs jq, in-process, over the document as --json prints it (after --fields), one event at a time for streams; strings print raw and other values compact (as jq -r -c); a bad expression, or one that fails on the data, is exit 2.',
   'With one argument, --json prints exactly the validated protocol result: protocol field names, amounts in integer satoshis, the server\'s key order. With several arguments it prints one object keyed by argument, each value {"result": ...} or {"error": {"code": N, "message": "..."}}; the exit status is that of the first error. Additions that are not the server\'s wrap the result: {"result": ..., "verified": ...} for --verify, {"result": ..., "decoded": ...} for --decode.',
   'Streams (subscribe, tip --follow) print NDJSON: one event per line, each with a "type" field. Under --json an error is one JSON line on standard error, {"error": {"exit": N, "message": "...", "hint": "..."}}, and standard output stays empty.',
+];
+
+const OUTPUT_TEXT = [
+  'On a terminal, results are tables that fit its width: hashes are shortened in the middle (3676e9b6…291f7dbc) when a table would be wider, unless --wide (or --no-trunc). A list of hashes (a merkle branch) takes one row per hash. Amounts show in BTC and satoshis, or in one unit with --btc or --sats; JSON is always satoshis. Output taller than the terminal goes through $PAGER (default less -FRX) unless --no-pager, or PAGER is empty or cat.',
+  'When standard output is not a terminal and --json is absent, tables become tab-separated rows for cut, awk and sort: no header line, whole values, no colour (FORCE_COLOR does not change that), one plain value per cell (amounts as integer satoshis, or BTC with --btc; heights as numbers). A record is field<TAB>value lines. With several arguments each line starts with the argument, and an argument that failed is one line ARG<TAB>error<TAB>message.',
+  'ping prints "ok, 2.1 ms". The notes of relayfee and height show once per terminal session, or every time under --debug. On a terminal, history --verify and balance --verify show "verifying n/N (p%), about T left" on standard error, and wallet scan shows the addresses scanned of the fewest still needed.',
 ];
 
 const WATCH_TEXT = [
@@ -30,18 +39,6 @@ const WATCH_TEXT = [
 const WALLET_TEXT =
   'wallet scan derives the receive (0/i) and change (1/i) addresses of an extended public key (xpub, ypub, zpub, tpub, upub, vpub; BIP44, BIP49, BIP84, or BIP86 with --type tr) or of a descriptor (pkh(), sh(wpkh()), wpkh(), tr() with KEY/<0;1>/* multipath or one KEY/0/* chain, key origins and checksums accepted), asks the server for their histories in batches, and stops each chain after --gap-limit consecutive unused addresses (default 20). It prints per-address and total balances, transaction counts and UTXOs; --json prints {"addresses": [...], "utxos": [...], "next": [...], "total": {...}}.';
 
-const ENVIRONMENT: [string, string][] = [
-  ['ELECTRUM_SERVER', 'The server to use when --server is not given (HOST:PORT[:t|s] or a URL).'],
-  ['ELECTRUM_NETWORK', 'The network when --network is not given.'],
-  ['ELECTRUM_PROXY', 'A SOCKS5 proxy (socks5://HOST:PORT) when --proxy is not given.'],
-  ['ELECTRUM_RPC_PASSWORD', 'The bitcoind RPC password of serve --local with --rpc-user, when neither --rpc-password-file nor --rpc-password is given (unlike an argument, it is not visible in the process list).'],
-  ['NO_COLOR', 'When set to a non-empty value, no colours anywhere (tables included), as with --no-color. An empty NO_COLOR does not count (no-color.org).'],
-  ['FORCE_COLOR', 'Colours even when the output is not a terminal (any value but 0 or false; 0 or false turns them off). --no-color still wins; FORCE_COLOR beats NO_COLOR.'],
-  ['CLICOLOR_FORCE', 'When non-empty and not 0, colours even when the output is not a terminal, as FORCE_COLOR.'],
-  ['XDG_CONFIG_HOME', 'Where the config directory is (default ~/.config).'],
-  ['XDG_CACHE_HOME', 'Where the cache directory is (default ~/.cache).'],
-  ['XDG_DATA_HOME', 'Where serve --local keeps its index (default ~/.local/share).'],
-];
 
 const FILES: [string, string][] = [
   ['$XDG_CONFIG_HOME/electrum-cli/config.json', 'The config file (JSON): server, servers.<network>, network, proxy, timeout, connectTimeout, maxLine. Settings come from flags, then the environment, then this file. See config path|list|get|set|init.'],
@@ -50,18 +47,6 @@ const FILES: [string, string][] = [
   ['$XDG_DATA_HOME/electrum-cli/<network>/', 'The index of serve --local (unless --db names another directory).'],
 ];
 
-const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
-  ok: 'success',
-  internal: 'internal error (a bug: the message asks for a report)',
-  usage: 'usage error, or a prompt was needed without a terminal (the message names --yes or config set)',
-  connection: 'connection, TLS or timeout failure',
-  server: 'the server answered with a JSON-RPC error (its code is in the message)',
-  protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
-  verification: 'a verification, doctor check or quorum failed',
-  daemon: 'bitcoind unusable for serve (unreachable, wrong network, pruned, auth)',
-  index: 'index or disk unusable for serve (disk full, read-only file system, permission denied, not a directory, corrupt index, index in use by another serve); the index is left as it was',
-  interrupted: 'interrupted (Ctrl-C)',
-};
 
 const EXAMPLES: [string, string][] = [
   ['Balance of an address, in BTC, as a number:', "electrum-cli balance bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 --json | jq '.confirmed / 1e8'"],
@@ -163,6 +148,8 @@ export function manPage(root: CmdModel, input: Pick<GenInput, 'version' | 'docto
   }
   out.push('.SH OPTIONS', r.text('Global options, accepted before or after the subcommand:'));
   for (const o of root.options) out.push(r.tagged(optTag(o), optDescription(o)));
+  out.push('.SH OUTPUT', ...OUTPUT_TEXT.flatMap((p, i) => (i === 0 ? [r.text(p)] : ['.PP', r.text(p)])));
+  out.push(...hintsSection());
   out.push('.SH "JSON OUTPUT"', ...JSON_OUTPUT.flatMap((p, i) => (i === 0 ? [r.text(p)] : ['.PP', r.text(p)])));
   out.push('.SH "WATCHING"', ...WATCH_TEXT.map((p) => r.text(p)));
   out.push('.SH "WALLET SCAN"', r.text(WALLET_TEXT));
@@ -181,6 +168,19 @@ export function manPage(root: CmdModel, input: Pick<GenInput, 'version' | 'docto
   EXAMPLES.forEach(([what, cmd], i) => out.push(...(i > 0 ? ['.PP'] : []), r.text(what), r.literal([`$ ${cmd}`])));
   out.push('.SH "SEE ALSO"', `${r.bold('electrum')}(1), ${r.bold('bitcoind')}(1), ${r.bold('jq')}(1)`);
   return `${r.noBlankLines(out.join('\n'))}\n`;
+}
+
+/** Other tools' names that are not aliases: each leads to our command with a hint (registry `hints`). */
+function hintsSection(): string[] {
+  const aliases = [...COMMANDS.values()].flatMap((c) => (c.spec.aliases ?? []).map((a) => `${r.bold(a)} (${c.spec.name})`));
+  const out = [
+    '.SH "NAMES FROM ELECTRUM AND BITCOIN-CLI"',
+    r.text('Where Electrum\'s or bitcoin-cli\'s command answers the same question, its name is an alias: ') + aliases.join(', ') + '.',
+    '.PP',
+    r.text('Where the question differs, the name is a usage error (exit 2) whose hint names the command to use:'),
+  ];
+  for (const c of COMMANDS.values()) for (const h of c.spec.hints ?? []) out.push(r.tagged(r.bold(h.name), `use ${c.spec.name}: ${h.why}`));
+  return out;
 }
 
 /** The commands documented, as paths ("config set"): every subcommand must appear in the page. */

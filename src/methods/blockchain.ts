@@ -38,6 +38,7 @@ export const getBalance = defineMethod({
   command: 'balance',
   cli: {
     name: 'balance',
+    aliases: ['getaddressbalance'],
     args: [target],
     json: '{"confirmed": <sats>, "unconfirmed": <sats, may be negative>}; --verify wraps it: {"result": ..., "verified": true|false, "verification": {"status": "verified|unconfirmed|unanchored|failed", "checkpoints", "proofs": [...], "notes": [...]}}',
     options: [
@@ -62,6 +63,7 @@ export const getHistory = defineMethod({
   command: 'history',
   cli: {
     name: 'history',
+    aliases: ['getaddresshistory'],
     args: [target],
     json: '[{"tx_hash": "<txid>", "height": <n>}, ..., {"tx_hash": "<txid>", "height": 0 | -1, "fee": <sats>}]; --verify wraps it: {"result": ..., "verified": true|false, "verification": {"status": "verified|unconfirmed|unanchored|failed", "checkpoints", "proofs": [{"txid", "height", "status", "reason"?, "block"?, "anchor"?}], "notes": [...]}}',
     options: [
@@ -99,7 +101,7 @@ export const listUnspent = defineMethod({
   command: 'utxos',
   cli: {
     name: 'utxos',
-    aliases: ['listunspent'],
+    aliases: ['listunspent', 'getaddressunspent'],
     args: [target],
     json: '[{"tx_hash": "<txid>", "tx_pos": <n>, "height": <n>, "value": <sats>}, ...]',
     columns: utxoColumns,
@@ -117,6 +119,9 @@ export const subscribe = defineMethod({
   command: 'subscribe',
   cli: {
     name: 'subscribe',
+    hints: [
+      { name: 'notify', why: "Electrum's notify ADDR URL posts changes to a URL; subscribe ADDR prints each change (--exec CMD runs a command)" },
+    ],
     aliases: ['watch'],
     args: [target],
     options: [
@@ -158,6 +163,9 @@ export const blockHeader = defineMethod({
   command: 'header',
   cli: {
     name: 'header',
+    hints: [
+      { name: 'getblockheader', why: "bitcoin-cli's getblockheader takes a block hash; header takes a height (header HEIGHT --decode shows the fields)" },
+    ],
     args: [{ name: 'HEIGHT', kind: 'uint', param: 'height', description: 'the block height' }],
     options: [
       { flags: '--cp-height <height>', param: 'cp_height', kind: 'uint', description: 'also fetch a proof against the checkpoint at this height' },
@@ -211,6 +219,9 @@ export const headersSubscribe = defineMethod({
   command: 'tip',
   cli: {
     name: 'tip',
+    hints: [
+      { name: 'getbestblockhash', why: "tip shows the height and hash of the server's best block" },
+    ],
     args: [],
     options: [
       { flags: '--follow', kind: 'bool', description: 'stream every new tip (NDJSON under --json); reconnects after a dropped connection' },
@@ -238,6 +249,10 @@ export const estimateFee = defineMethod({
   command: 'estimatefee',
   cli: {
     name: 'estimatefee',
+    hints: [
+      { name: 'getfeerate', why: "Electrum's getfeerate is its wallet's fee policy in sat/kvB; estimatefee BLOCKS asks the server's estimate" },
+      { name: 'estimatesmartfee', why: "bitcoin-cli's estimatesmartfee asks bitcoind; estimatefee BLOCKS [MODE] asks the server the same question" },
+    ],
     args: [
       { name: 'BLOCKS', kind: 'uint', param: 'number', description: 'target number of blocks' },
       { name: 'MODE', kind: 'string', param: 'mode', optional: true, choices: FEE_MODES, description: 'estimate mode (protocol 1.6)' },
@@ -281,6 +296,7 @@ export const txGet = defineMethod({
   command: 'tx',
   cli: {
     name: 'tx',
+    aliases: ['gettransaction', 'getrawtransaction'],
     args: [{ name: 'TXID', kind: 'txid', param: 'tx_hash', description: 'the transaction id', variadic: true }],
     options: [
       { flags: '--verbose', param: 'verbose', kind: 'bool', description: "ask for bitcoind's verbose object (protocol 1.2+)" },
@@ -302,6 +318,7 @@ export const broadcast = defineMethod({
   command: 'broadcast',
   cli: {
     name: 'broadcast',
+    aliases: ['sendrawtransaction'],
     args: [{ name: 'RAWTX', kind: 'rawtx', param: 'raw_tx', description: 'raw transaction hex, a file holding it, or - for stdin' }],
     json: '"<txid>" (checked against the txid computed from RAWTX)',
   },
@@ -342,6 +359,7 @@ export const getMerkle = defineMethod({
   command: 'merkle',
   cli: {
     name: 'merkle',
+    aliases: ['getmerkle'],
     args: [
       { name: 'TXID', kind: 'txid', param: 'tx_hash', description: 'the transaction id' },
       { name: 'HEIGHT', kind: 'uint', param: 'height', description: 'the height of its block' },
@@ -354,7 +372,7 @@ export const getMerkle = defineMethod({
     columns: [
       { key: 'block_height', header: 'height', format: 'height' },
       { key: 'pos', header: 'pos', format: 'int' },
-      { key: 'merkle', header: 'branch', format: 'json' },
+      { key: 'merkle', header: 'branch', format: 'hashes' },
     ],
   },
 });
@@ -380,5 +398,9 @@ export const idFromPos = defineMethod({
     ],
     options: [{ flags: '--merkle', param: 'merkle', kind: 'bool', description: 'also return the merkle branch' }],
     json: '"<txid>", or with --merkle {"tx_hash": "...", "merkle": [...]}',
+    columns: [
+      { key: 'tx_hash', header: 'txid', format: 'hash' },
+      { key: 'merkle', header: 'branch', format: 'hashes' },
+    ],
   },
 });

@@ -94,6 +94,7 @@ export const numblocksSubscribe = defineMethod({
   command: 'height',
   cli: {
     name: 'height',
+    aliases: ['getblockcount'],
     args: [],
     json: '<height>',
     fallback: {

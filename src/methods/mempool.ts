@@ -31,6 +31,7 @@ export const mempoolGetInfo = defineMethod({
   command: 'mempool-info',
   cli: {
     name: 'mempool-info',
+    aliases: ['getmempoolinfo'],
     args: [],
     json: '{"mempoolminfee": <BTC/kvB>, "minrelaytxfee": <BTC/kvB>, "incrementalrelayfee": <BTC/kvB>, ...extras}',
     columns: [

@@ -63,6 +63,9 @@ export const serverFeatures = defineMethod({
   command: 'features',
   cli: {
     name: 'features',
+    hints: [
+      { name: 'getinfo', why: "Electrum's getinfo describes its connection; features describes the server (version shows the software and protocol)" },
+    ],
     args: [],
     json: '{"hosts": {...}, "genesis_hash": "...", "hash_function": "sha256", "server_version": "...", "protocol_min": "1.4", "protocol_max": "1.6", "pruning": null, ...extras}',
     columns: [
@@ -86,6 +89,9 @@ export const serverPeersSubscribe = defineMethod({
   command: 'peers',
   cli: {
     name: 'peers',
+    hints: [
+      { name: 'getservers', why: "Electrum's getservers lists the servers its own network knows; peers asks this server for its peers (--probe tests them)" },
+    ],
     args: [],
     json: '[["<ip>", "<host>", ["v1.6", "s50002", "t50001", "p10000"]], ...]; with --probe/--crawl/--servers: {"network", "servers": [{"server", "reachable", "connectMs", "tlsMs", "firstReplyMs", "pingP50Ms", "software", "protocol", "genesisOk", "height", "lag", "pruning", "tls": {"ca", "selfSigned", "fingerprint256", "validTo", "daysToExpiry"}, "error"?, ...}], "summary": {"probed", "reachable", "medianHeight", "wrongChain", "elapsedMs"}} (--crawl adds "crawl": {"depth", "discovered", "truncated"}); see the README, Diagnostics',
     options: [
@@ -133,5 +139,5 @@ export const serverPing = defineMethod({
   params: [],
   result: v.nul,
   command: 'ping',
-  cli: { name: 'ping', args: [], json: 'null' },
+  cli: { name: 'ping', args: [], json: 'null', description: 'Prints "ok, 2.1 ms" (the round trip of the ping); --json prints the server\'s null' },
 });

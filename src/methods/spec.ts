@@ -22,7 +22,9 @@ export interface ParamSpec {
 }
 
 /** How a result is shown in a table (format/table.ts renders these). */
-export type ColumnFormat = 'text' | 'int' | 'sats' | 'btc' | 'height' | 'hash' | 'time' | 'feerate' | 'bool' | 'json';
+export type ColumnFormat = 'text' | 'int' | 'sats' | 'btc' | 'height' | 'hash' | 'time' | 'feerate' | 'bool' | 'json' | 'hashes';
+// 'hash': shortened in the middle on a narrow terminal; 'hashes': a list of hashes, one row each
+// ('btc' and 'sats' both follow --btc/--sats; 'btc' shows both units by default).
 
 export interface ColumnSpec {
   /** Field of the result object (or of each item of an array result). */
@@ -68,7 +70,13 @@ export interface OptionSpec {
 export interface CommandSpec {
   /** The subcommand name (the short verb). */
   name: string;
+  /** Other names, among them Electrum's and bitcoin-cli's where the command answers the same question. */
   aliases?: readonly string[];
+  /**
+   * Names other tools (Electrum, bitcoin-cli) use for a related but different command:
+   * `electrum-cli NAME` is a usage error whose hint names this command and says why.
+   */
+  hints?: readonly { name: string; why: string }[];
   args: readonly ArgSpec[];
   options?: readonly OptionSpec[];
   /** Table columns; absent for scalar results, which print as they are. */

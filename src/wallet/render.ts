@@ -1,12 +1,12 @@
 /** The human view of a wallet scan: used addresses, UTXOs, totals (cli-table3 via format/table). */
 import { renderPairs, renderRows } from '../format/table.js';
-import { formatBtc, formatSats } from '../bitcoin/units.js';
+import { formatCell, styleOf, type TableStyle } from '../format/cells.js';
 import type { ScanReport } from './scan.js';
 
 const CHAIN = ['receive', 'change'];
 
-/** Renders `report` as tables; `color` follows the terminal and NO_COLOR. */
-export function renderScanReport(report: ScanReport, color: boolean): string {
+/** Renders `report` as tables (or tab-separated rows when piped: cells.ts TableStyle). */
+export function renderScanReport(report: ScanReport, style: TableStyle | boolean): string {
   const rows = report.addresses.map((a) => ({ ...a, path: `${CHAIN[a.chain] ?? a.chain}/${a.index}` }));
   const parts: string[] = [];
   if (rows.length === 0) {
@@ -22,7 +22,7 @@ export function renderScanReport(report: ScanReport, color: boolean): string {
           { key: 'unconfirmed', header: 'unconfirmed', format: 'btc' },
         ],
         rows,
-        { color },
+        styleOf(style),
       ),
     );
   }
@@ -37,12 +37,12 @@ export function renderScanReport(report: ScanReport, color: boolean): string {
           { key: 'address', header: 'address', format: 'text' },
         ],
         report.utxos,
-        { color },
+        styleOf(style),
       ),
     );
   }
   const t = report.total;
-  const btc = (s: number) => `${formatBtc(s)} BTC (${formatSats(s)} sats)`;
+  const btc = (s: number) => formatCell('btc', s, styleOf(style));
   parts.push(
     renderPairs(
       [
@@ -53,7 +53,7 @@ export function renderScanReport(report: ScanReport, color: boolean): string {
         ['UTXOs', String(t.utxo_count)],
         ...report.next.map((n) => [`next ${CHAIN[n.chain] ?? `chain ${n.chain}`}`, `${n.address} (index ${n.index})`] as const),
       ],
-      color,
+      style,
     ),
   );
   return parts.join('\n');

@@ -30,7 +30,8 @@ export interface ScanQuery {
 
 export interface ScanOptions {
   gapLimit: number;
-  onProgress?(p: { derived: number; used: number }): void;
+  /** After each round: addresses derived, used so far, and the fewest the scan still needs in all (it grows as used ones turn up). */
+  onProgress?(p: { derived: number; used: number; planned: number }): void;
 }
 
 /** One used address in the report. */
@@ -77,7 +78,7 @@ export async function scanWallet(source: WalletSource, query: ScanQuery, opts: S
       const c = chains[a.chain]!;
       c.lastUsed = Math.max(c.lastUsed, a.index);
     });
-    opts.onProgress?.({ derived, used: used.length });
+    opts.onProgress?.({ derived, used: used.length, planned: chains.reduce((n, c) => n + c.lastUsed + gap + 1, 0) });
   }
   used.sort((x, y) => x.a.chain - y.a.chain || x.a.index - y.a.index);
   const hashes = used.map((u) => u.a.scripthash);

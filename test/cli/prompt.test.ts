@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bitcoin from 'bitcoinjs-lib';
 import { runCli, tempHome } from '../support/run-cli.js';
-import { Pty, tmuxMissing } from '../support/pty.js';
+import { Pty, homeEnv, tmuxMissing } from '../support/pty.js';
 import { fakeServer, type FakeServer, type FakeSession } from '../support/fake-server.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 
@@ -52,9 +52,6 @@ after(async () => {
   for (const s of servers) await s.close();
 });
 
-function homeEnv(home: string): Record<string, string> {
-  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
-}
 
 test('without a terminal: broadcast exits 2 naming --yes; with --yes it broadcasts', async () => {
   const srv = await miniServer();

@@ -80,13 +80,15 @@ test('a wider --gap-limit reaches the address past the gap; descriptors give the
   assert.equal(JSON.parse(d.stdout).total.confirmed, sats(1.85));
 });
 
-test('human output: tables with paths and totals; bad keys are usage errors', async () => {
+test('human output: rows with paths and totals (tab-separated when piped); bad keys are usage errors', async () => {
   const r = await scan([VPUB]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /receive\/22/);
-  assert.match(r.stdout, /change\/1/);
-  assert.match(r.stdout, /1\.85000000 BTC/);
-  assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when piped');
+  assert.match(r.stdout, /^receive\/22\tbcrt1\w+\t1\t25000000\t0$/m);
+  assert.match(r.stdout, /^change\/1\t/m);
+  assert.match(r.stdout, /^confirmed\t185000000$/m, 'totals in sats, one number per cell');
+  assert.doesNotMatch(r.stdout, /│|\x1b\[/, 'no box drawing or colour when piped');
+  const btc = await scan([VPUB, '--btc']);
+  assert.match(btc.stdout, /^confirmed\t1\.85000000$/m);
   const bad = await runCli(['--network', 'regtest', 'wallet', 'scan', 'xpubnonsense'], { server: `127.0.0.1:${srv.port}:t` });
   assert.equal(bad.code, 2);
   const net = await runCli(['--network', 'mainnet', 'wallet', 'scan', VPUB], { server: `127.0.0.1:${srv.port}:t` });

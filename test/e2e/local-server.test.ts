@@ -338,7 +338,7 @@ function casesAt(v: string): Case[] {
   );
   add('utxo-address', ['utxo-address', tx.spend!, '0'], v === '1.0' ? (r) => assert.equal(json(r), addr.p2pkh) : notAtVersion);
 
-  // A terminal's view (no --json) of what the version answers in its own shape.
+  // The human view (no --json; piped here, so tab-separated rows) of what the version answers in its own shape.
   const tipHash = ref.hashes[tip]!;
   add('tip (terminal)', ['tip'], (r) => {
     assert.equal(r.code, 0, r.stderr);
@@ -351,7 +351,11 @@ function casesAt(v: string): Case[] {
   add('balance (terminal)', ['balance', addr.p2tr], (r) => {
     assert.equal(r.code, 0, r.stderr);
     const b = ref.balanceOf(shOf(addr.p2tr));
-    assert.ok(r.stdout.includes((b.confirmed / 1e8).toFixed(8)), r.stdout);
+    assert.equal(r.stdout, `confirmed\t${b.confirmed}\nunconfirmed\t${b.unconfirmed}\n`);
+  }, true);
+  add('balance --btc (terminal)', ['balance', addr.p2tr, '--btc'], (r) => {
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.startsWith(`confirmed\t${(ref.balanceOf(shOf(addr.p2tr)).confirmed / 1e8).toFixed(8)}\n`), r.stdout);
   }, true);
 
   // call: raw methods, validated when known.

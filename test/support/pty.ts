@@ -1,7 +1,8 @@
 /**
- * The built binary in a real pseudo-terminal (tmux): type keys when text appears, read the
- * screen (with its escape codes when asked) and the exit status. Hermetic like run-cli.ts:
- * a clean environment plus what the test gives, and the loopback guard.
+ * The built binary in a real pseudo-terminal (tmux) of a size the test may choose (tables fit
+ * its width; the pager starts when output is taller): type keys when text appears, read the
+ * screen (with its escape codes when asked, or with wrapped lines joined) and the exit status.
+ * Hermetic like run-cli.ts: a clean environment plus what the test gives, and the loopback guard.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,19 +18,25 @@ export function tmuxMissing(): string | undefined {
   return 'tmux is not installed (apt-get install -y tmux)';
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** Single-quotes `s` for sh. */
+export const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** HOME and the XDG directories under `home`. */
+export function homeEnv(home: string): Record<string, string> {
+  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+}
 
 /** The binary in a tmux pseudo-terminal: type keys when text appears, read the screen and exit status. */
 export class Pty {
   private sock = `ecli-prompt-${process.pid}-${Math.random().toString(36).slice(2)}`;
   private statusFile: string;
-  constructor(args: string[], env: Record<string, string>) {
+  constructor(args: string[], env: Record<string, string>, size: { width?: number; height?: number } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'ecli-pty-'));
     this.statusFile = join(dir, 'status');
     const full = loopbackEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm', ...env });
     const envArgs = Object.entries(full).filter(([, v]) => v !== undefined).map(([k, v]) => q(`${k}=${v}`)).join(' ');
     const cmd = `env -i ${envArgs} ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.statusFile)}; sleep 60`;
-    const r = this.tmux('new-session', '-d', '-s', 't', '-x', '150', '-y', '45', cmd);
+    const r = this.tmux('new-session', '-d', '-s', 't', '-x', String(size.width ?? 150), '-y', String(size.height ?? 45), cmd);
     assert.equal(r.status, 0, r.stderr);
   }
   private tmux(...a: string[]) {
@@ -38,6 +45,10 @@ export class Pty {
   /** The visible screen; with `escapes`, its colours and styles as escape codes. */
   screen(escapes = false): string {
     return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 't').stdout;
+  }
+  /** The screen with the lines the terminal wrapped joined back (tmux capture-pane -J). */
+  joined(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-t', 't').stdout;
   }
   async waitFor(re: RegExp, ms = 15_000): Promise<string> {
     const end = Date.now() + ms;

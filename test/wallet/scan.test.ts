@@ -47,3 +47,16 @@ test('a wider gap limit reaches further; an empty wallet scans exactly gapLimit 
   assert.deepEqual(empty.addresses, []);
   assert.deepEqual(empty.next.map((n) => n.index), [0, 0]);
 });
+
+test('progress after each round: derived so far and the fewest the scan still needs, reaching it at the end', async () => {
+  const { q } = fakeQuery({ '0:0': [tx(1)], '0:3': [tx(2)], '0:22': [tx(3)], '1:1': [tx(1)] });
+  const seen: { derived: number; used: number; planned: number }[] = [];
+  const r = await scanWallet(source, q, { gapLimit: 20, onProgress: (p) => seen.push(p) });
+  // Round 1: 0..19 on both chains finds 0:0, 0:3, 1:1 -> needs 0..23 and 0..21; round 2 finds 0:22 -> 0..42.
+  assert.deepEqual(seen, [
+    { derived: 40, used: 3, planned: 24 + 22 },
+    { derived: 46, used: 4, planned: 43 + 22 },
+    { derived: 65, used: 4, planned: 65 },
+  ]);
+  assert.equal(seen.at(-1)!.derived, r.total.addresses_scanned);
+});

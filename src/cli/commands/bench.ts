@@ -68,7 +68,7 @@ export function register(program: Command, rt: Runtime): void {
       } finally {
         spin.stop();
       }
-      if (ctx.json) ctx.out.json(stats);
+      if (ctx.json) await ctx.out.json(stats);
       else ctx.out.data((await import('../../diag/render.js')).benchText(stats, spec));
     });
 }

@@ -32,5 +32,5 @@ export async function run(ctx: Context, method: string, words: readonly string[]
   }
   if (spec) check(spec.result, result, { version: conn.version ?? '1.0', params });
   await ctx.verified();
-  ctx.out.json(result);
+  await ctx.out.json(result);
 }

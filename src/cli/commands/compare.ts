@@ -46,8 +46,8 @@ export function register(program: Command, rt: Runtime): void {
       } finally {
         spin.stop();
       }
-      if (ctx.json) ctx.out.json(report);
-      else ctx.out.data((await import('../../diag/render.js')).compareTable(report, ctx.out.opts.color));
+      if (ctx.json) await ctx.out.json(report);
+      else ctx.out.data((await import('../../diag/render.js')).compareTable(report, ctx.out.style));
       if (report.servers.every((s) => s.error !== undefined)) throw new ConnectionError(`none of the ${addrs.length} servers answered`);
       if (!report.met) {
         throw new VerificationError(`quorum not met: ${report.agreeing} of ${report.servers.length} servers agree on ${q}, ${report.quorum} required${report.disagreements.length ? ` (${report.disagreements[0]})` : ''}`);

@@ -42,10 +42,10 @@ export function pinKey(text: string): string {
   }
 }
 
-function pins(ctx: Context): void {
+async function pins(ctx: Context): Promise<void> {
   const store = KnownHosts.load(configDir(ctx.configPath));
   const list = store.list().map(([server, e]) => ({ server, ...e }));
-  if (ctx.json) return ctx.out.json(list);
+  if (ctx.json) return await ctx.out.json(list);
   if (list.length === 0) return ctx.out.notice(`no pinned certificates (in ${store.file})`);
   ctx.out.data(
     list.map((p) => `${p.server}  sha256:${p.fingerprint256}  ${p.ca ? 'CA-signed' : 'self-signed'}  since ${p.firstSeen.slice(0, 10)}  valid to ${p.validTo.slice(0, 10)}`).join('\n'),
@@ -67,11 +67,11 @@ export async function run(ctx: Context, action: 'path' | 'list' | 'get' | 'set' 
   if (action === 'pins') return pins(ctx);
   if (action === 'unpin') return unpin(ctx, key!);
   const cfg = loadConfig(ctx.configPath);
-  if (action === 'list') return ctx.json ? out.json(cfg) : out.data(JSON.stringify(cfg, null, 2));
+  if (action === 'list') return ctx.json ? await out.json(cfg) : out.data(JSON.stringify(cfg, null, 2));
   if (action === 'get') {
     if (!Object.hasOwn(CONFIG_KEYS, key!)) configValue(key!, '');
     const v = getKey(cfg, key!);
-    return ctx.json ? out.json(v ?? null) : out.data(v === undefined ? '' : String(v));
+    return ctx.json ? await out.json(v ?? null) : out.data(v === undefined ? '' : String(v));
   }
   const v = configValue(key!, value!);
   const [a, b] = key!.split('.') as [string, string?];

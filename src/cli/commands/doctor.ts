@@ -33,7 +33,7 @@ export function register(program: Command, rt: Runtime): void {
       } finally {
         spin.stop();
       }
-      if (ctx.json) ctx.out.json(report);
+      if (ctx.json) await ctx.out.json(report);
       else ctx.out.data((await import('../../diag/render.js')).doctorCard(report));
       const err = doctorError(report);
       if (err) throw err;

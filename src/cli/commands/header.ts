@@ -23,6 +23,6 @@ export async function run(job: Job): Promise<void> {
   const shown = job.inv.flags.decode === true ? { result, decoded } : result;
   await job.print([{ key: '', params, result: shown }], async () => {
     const { renderDecodedHeader } = await import('../../format/tx.js');
-    return renderDecodedHeader(decoded, job.ctx.out.opts.color);
+    return renderDecodedHeader(decoded, job.ctx.out.style);
   });
 }

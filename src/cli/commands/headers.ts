@@ -22,8 +22,9 @@ export async function run(job: Job): Promise<void> {
         { key: 'powValid', header: 'PoW ok', format: 'bool' },
       ],
       rows,
-      { color: job.ctx.out.opts.color },
+      job.ctx.out.style,
     );
+    if (job.ctx.out.plain) return table;
     return `${table}\n${o.count} header${o.count === 1 ? '' : 's'} (server maximum ${o.max})`;
   });
 }

@@ -37,7 +37,7 @@ export async function run(job: Job): Promise<void> {
     const { result, params } = await job.call();
     const { parsePeer } = await import('../../diag/peers.js');
     const peers = (result as [string, string, string[]][]).map((e) => parsePeer(e, job.ctx.network));
-    await job.print([{ key: '', params, result }], async () => (await import('../../diag/render.js')).peersTable(peers, job.ctx.out.opts.color));
+    await job.print([{ key: '', params, result }], async () => (await import('../../diag/render.js')).peersTable(peers, job.ctx.out.style));
     return;
   }
   const ctx = job.ctx;
@@ -104,7 +104,7 @@ export async function run(job: Job): Promise<void> {
     }
     ctx.out.notice(`wrote ${list.length} servers to ${file} (use it with --servers ${f.output})`);
   }
-  if (ctx.json) ctx.out.json(report);
-  else ctx.out.data((await import('../../diag/render.js')).probeTable(report, ctx.out.opts.color));
+  if (ctx.json) await ctx.out.json(report);
+  else ctx.out.data((await import('../../diag/render.js')).probeTable(report, ctx.out.style));
   if (report.summary.reachable === 0) throw new ConnectionError(`none of the ${report.summary.probed} servers answered`);
 }

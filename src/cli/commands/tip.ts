@@ -17,6 +17,6 @@ export async function run(job: Job): Promise<void> {
     const hex = await (await import('./header.js')).headerHexOf(typeof (r as { hex?: unknown }).hex === 'string' ? (r as { hex: string }).hex : r);
     const { decodeHeader } = await import('../../bitcoin/decode.js');
     const { renderDecodedHeader } = await import('../../format/tx.js');
-    return renderDecodedHeader(decodeHeader(hex, h.height ?? h.block_height), out.opts.color);
+    return renderDecodedHeader(decodeHeader(hex, h.height ?? h.block_height), out.style);
   });
 }

@@ -53,6 +53,6 @@ export async function run(job: Job): Promise<void> {
   await job.print(checked, async (r) => {
     if (!decode) return typeof r === 'string' ? r : JSON.stringify(r, null, 2);
     const { renderDecodedTx } = await import('../../format/tx.js');
-    return renderDecodedTx((r as { decoded: never }).decoded, job.ctx.out.opts.color);
+    return renderDecodedTx((r as { decoded: never }).decoded, job.ctx.out.style);
   });
 }

@@ -59,18 +59,23 @@ export async function run(ctx: Context, key: string, flags: WalletScanFlags): Pr
   const { scanWallet } = await import('../../wallet/scan.js');
   const { connectionQuery } = await import('../../wallet/query.js');
   const { startProgress } = await import('../progress.js');
+  const { Eta } = await import('../../format/eta.js');
   const progress = await startProgress(ctx.out, 'scanning addresses…');
   let report;
   try {
+    const eta = new Eta('scanning addresses', 0, undefined, true);
     report = await scanWallet(source, connectionQuery(conn), {
       gapLimit: gap,
-      onProgress: (p: { derived: number; used: number }) => progress.update(`scanning: ${p.derived} addresses derived, ${p.used} used`),
+      onProgress: (p) => {
+        eta.total = p.planned;
+        progress.update(eta.text(p.derived, `${p.used} used`));
+      },
     });
   } finally {
     progress.stop();
   }
   await ctx.verified();
-  if (ctx.json) return ctx.out.json(report);
+  if (ctx.json) return await ctx.out.json(report);
   const { renderScanReport } = await import('../../wallet/render.js');
-  ctx.out.data(renderScanReport(report, ctx.out.opts.color));
+  ctx.out.data(renderScanReport(report, ctx.out.style));
 }

@@ -87,8 +87,9 @@ class Emitter {
 
   emit(event: Record<string, unknown>, line: string): Promise<void> {
     const out = this.job.ctx.out;
-    if (this.job.ctx.json) out.event(event);
-    else out.data(line);
+    // Written at once; only --jq/--fields make printing asynchronous (then it joins the chain).
+    const printed = this.job.ctx.json ? out.event(event) : out.data(line);
+    if (printed) this.chain = this.chain.then(() => printed);
     const cmd = this.job.inv.flags.exec as string | undefined;
     if (cmd !== undefined) this.chain = this.chain.then(() => runExec(this.job, cmd, event));
     return this.chain;

@@ -221,32 +221,51 @@ export class Mempool {
     return out;
   }
 
-  /**
-   * [[fee_rate, vsize], ...] with fee_rate strictly decreasing (ElectrumX binning: rates at
-   * 0.1 sat/vB, bins of ~30,000 vB growing 10% each).
-   */
+  /** [[fee_rate, vsize], ...] with fee_rate strictly decreasing: see compressHistogram. */
   histogram(): [number, number][] {
     if (this.histogramCache) return this.histogramCache;
     const byRate = new Map<number, number>();
     for (const m of this.txs.values()) {
-      const rate = Math.floor((m.fee / Math.max(1, m.vsize)) * 10) / 10;
+      // 0.1 sat/vB resolution, rounded down as ElectrumX does (10 * rate, then floor).
+      const rate = Math.floor(10 * (m.fee / Math.max(1, m.vsize))) / 10;
       byRate.set(rate, (byRate.get(rate) ?? 0) + m.vsize);
     }
-    const rates = [...byRate.keys()].sort((a, b) => b - a);
-    const out: [number, number][] = [];
-    let bin = 30_000;
-    let cum = 0;
-    for (let i = 0; i < rates.length; i++) {
-      cum += byRate.get(rates[i]!)!;
-      if (cum >= bin || i === rates.length - 1) {
-        out.push([rates[i]!, cum]);
-        cum = 0;
-        bin *= 1.1;
-      }
-    }
-    this.histogramCache = out;
-    return out;
+    this.histogramCache = compressHistogram(byRate);
+    return this.histogramCache;
   }
+}
+
+/** ElectrumX's MEMPOOL_COMPACT_HISTOGRAM_BINSIZE for Bitcoin (vbytes). */
+export const HISTOGRAM_BIN_SIZE = 30_000;
+
+/**
+ * ElectrumX's `_compress_histogram` (mempool.py; Fulcrum bins the same way): walking the
+ * rates from the highest, a bin is closed once its size is strictly above the bin size,
+ * which then grows by 10%; a rate holding more than twice the bin size first closes the
+ * bin before it (at the previous rate), so a big lump gets a bin of its own; a trailing
+ * partial bin is not sent.
+ */
+export function compressHistogram(byRate: ReadonlyMap<number, number>, binSize = HISTOGRAM_BIN_SIZE): [number, number][] {
+  const out: [number, number][] = [];
+  let bin = binSize;
+  let cum = 0;
+  let prev: number | undefined;
+  for (const rate of [...byRate.keys()].sort((a, b) => b - a)) {
+    const size = byRate.get(rate)!;
+    if (size > 2 * bin && prev !== undefined && cum > 0) {
+      out.push([prev, cum]);
+      cum = 0;
+      bin *= 1.1;
+    }
+    cum += size;
+    if (cum > bin) {
+      out.push([rate, cum]);
+      cum = 0;
+      bin *= 1.1;
+    }
+    prev = rate;
+  }
+  return out;
 }
 
 /** Internal-order bytes of a display txid (re-exported for callers building lookups). */

@@ -69,7 +69,7 @@ test('sync, queries, mempool, reorgs of depth 1, 6 and 100 equal a fresh sync (R
     assert.ok(touchedSets.some((s) => s.has(sh)));
     assert.equal((await b.backend.listunspent(sh))[0]!.height, 0);
     const hist = await b.backend.feeHistogram();
-    assert.ok(hist.length > 0);
+    assert.deepEqual(hist, [], 'one small tx is a partial bin, not sent (ElectrumX binning)');
 
     await node.mine(1);
     await b.backend.step();

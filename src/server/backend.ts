@@ -84,6 +84,8 @@ export class LocalBackend implements Backend {
   /** estimatesmartfee answers for the current tip (ElectrumX caches per tip as well). */
   private feeCache = new Map<string, Promise<number>>();
   private feeCacheTip = '';
+  /** Script hashes whose mempool part a commit pruned, notified with the round's `touched`. */
+  private readonly pruned = new Set<string>();
 
   constructor(
     readonly daemon: Daemon,
@@ -95,8 +97,13 @@ export class LocalBackend implements Backend {
     this.network = opts.network;
     this.genesisHash = NETWORKS[opts.network].genesisHash;
     this.view = new ScriptView(store, indexer, mempoolView, opts.historyLimit ?? DEFAULT_HISTORY_LIMIT, opts.cacheLimits);
-    // Same tick as each commit: no request can see the new rows and an old cached answer.
-    indexer.onCommit = (touched) => this.view.invalidate(touched);
+    // Same tick as each commit: no request can see the new rows with an old cached answer,
+    // nor with mempool txs the block confirmed or conflicted with (docs/protocol.md §11).
+    indexer.onCommit = (touched) => {
+      this.view.invalidate(touched);
+      const isConfirmed = (txid: Buffer): boolean => this.indexer.txnumOf(txid) !== undefined;
+      for (const s of this.mempoolView.prune(touched, isConfirmed, this.confirmedOutput)) this.pruned.add(s);
+    };
   }
 
   tip(): Tip {
@@ -335,7 +342,12 @@ export class LocalBackend implements Backend {
     }
     const tipChanged = toDisplay(this.indexer.tipHash) !== before;
     if (tipChanged) for (const s of this.mempoolView.scriptHashes()) touched.add(s);
-    for (const s of this.mempoolView.apply(u, this.confirmedOutput)) touched.add(s);
+    for (const s of this.pruned) touched.add(s);
+    this.pruned.clear();
+    // A mempool read at another tip than the index's is not applied (the next round reads
+    // again): the pruned view stays a subset of bitcoind's mempool at the indexed tip.
+    if (u.tip === toDisplay(this.indexer.tipHash)) for (const s of this.mempoolView.apply(u, this.confirmedOutput)) touched.add(s);
+    else this.wake('mempool');
     if (tipChanged) this.events.emit('tip', this.tip());
     if (touched.size > 0) this.events.emit('touched', touched);
     return Date.now() - t0;

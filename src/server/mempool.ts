@@ -163,6 +163,59 @@ export class Mempool {
     }
   }
 
+  /**
+   * Drops, in the tick of a block commit, what that block made stale: the txs it confirmed
+   * and the txs left without a spendable input (a conflict with the block, or a parent
+   * that a reorg took away), with their mempool descendants. What remains is a subset of
+   * bitcoind's mempool at the new tip, so a query never joins the new block with the old
+   * mempool (docs/protocol.md §11); the next poll adds what bitcoind still holds.
+   * `touched` (display script hashes the commit changed; null: all) bounds the work to the
+   * txs that can be affected. Returns the script hashes whose mempool part changed.
+   */
+  prune(touched: ReadonlySet<string> | null, isConfirmed: (txid: Buffer) => boolean, lookup: ConfirmedLookup): Set<string> {
+    const changed = new Set<string>();
+    let candidates: Set<string>;
+    if (touched === null) candidates = new Set(this.txs.keys());
+    else {
+      candidates = new Set();
+      const small = touched.size <= this.bySh.size;
+      for (const sh of small ? touched : this.bySh.keys()) {
+        if (!small && !touched.has(sh)) continue;
+        for (const t of this.bySh.get(sh) ?? []) candidates.add(t);
+      }
+    }
+    if (candidates.size === 0) return changed;
+    // Confirmed ones first, so that their children's inputs are checked against the block.
+    for (const t of candidates) {
+      if (isConfirmed(fromDisplay(t))) {
+        this.remove(t, changed);
+        candidates.delete(t);
+      }
+    }
+    for (const t of candidates) {
+      const m = this.txs.get(t);
+      if (!m) continue;
+      const stale = m.ins.some((i) => !this.txs.has(i.prev) && lookup(fromDisplay(i.prev), i.vout) === undefined);
+      if (stale) this.removeWithDescendants(t, changed);
+    }
+    if (changed.size > 0) this.histogramCache = null;
+    return changed;
+  }
+
+  private removeWithDescendants(txid: string, changed: Set<string>): void {
+    const todo = [txid];
+    while (todo.length > 0) {
+      const t = todo.pop()!;
+      const m = this.txs.get(t);
+      if (!m) continue;
+      for (let n = 0; n < m.outs.length; n++) {
+        const child = this.spends.get(`${t}:${n}`);
+        if (child) todo.push(child);
+      }
+      this.remove(t, changed);
+    }
+  }
+
   /** Every script hash with mempool entries (re-checked on each block, docs/protocol.md §11). */
   scriptHashes(): IterableIterator<string> {
     return this.bySh.keys();

@@ -90,3 +90,34 @@ test('fee histogram bins as ElectrumX _compress_histogram: strict >, no trailing
   assert.deepEqual(h([]), []);
 });
 
+
+test('prune after a block: confirmed txs and conflicts (with descendants) leave, children of confirmed txs stay', () => {
+  const m = new Mempool();
+  const a = rawTx([[confirmed, 0]], [[9_000, script(1)]]);
+  const aid = txidOf(a);
+  const child = rawTx([[Buffer.from(aid, 'hex').reverse(), 0]], [[8_000, script(2)]]);
+  const cid = txidOf(child);
+  const other = Buffer.alloc(32, 8);
+  const conflict = rawTx([[other, 0]], [[4_000, script(3)]]);
+  const xid = txidOf(conflict);
+  const grandchild = rawTx([[Buffer.from(xid, 'hex').reverse(), 0]], [[3_000, script(4)]]);
+  const gid = txidOf(grandchild);
+  const outs = new Map([[`${toDisplay(confirmed)}:0`, 10_000], [`${toDisplay(other)}:0`, 5_000]]);
+  const look = (txid: Buffer, vout: number) => {
+    const v = outs.get(`${toDisplay(txid)}:${vout}`);
+    return v === undefined ? undefined : { sh: createHash('sha256').update(script(9)).digest(), value: v };
+  };
+  m.apply({ tip: '', removed: [], added: [a, child, conflict, grandchild].map((raw) => ({ txid: txidOf(raw), raw })) }, look);
+  assert.equal(m.txs.size, 4);
+  // The block confirms `a` (its output is now a confirmed one) and spends `other:0` elsewhere.
+  outs.delete(`${toDisplay(confirmed)}:0`);
+  outs.delete(`${toDisplay(other)}:0`);
+  outs.set(`${aid}:0`, 9_000);
+  const changed = m.prune(new Set([shOf(script(1)), shOf(script(9))]), (t) => toDisplay(t) === aid, look);
+  assert.deepEqual([...m.txs.keys()], [cid]);
+  assert.deepEqual(m.entries(shOf(script(2))), [{ tx_hash: cid, height: 0, fee: 1000 }]);
+  for (const s of [1, 3, 4, 9]) assert.ok(changed.has(shOf(script(s))), `script ${s} changed`);
+  assert.deepEqual(m.entries(shOf(script(4))), []);
+  assert.equal(m.spender(xid, 0), undefined);
+  assert.equal(m.txs.has(gid), false, 'a descendant of a conflict leaves with it');
+});

@@ -5,7 +5,7 @@
  * update (not once per session) and sends header notifications before status ones
  * (docs/protocol.md §11). Updates are handled one at a time, in the order the backend emits them.
  */
-import type { Backend, Tip } from './api.js';
+import { BackendError, type Backend, type Tip } from './api.js';
 import { Session, type SessionHost, type Transport } from './session.js';
 import { CostMeter, type Limits } from './limits.js';
 import type { ServerInfo } from './handlers/index.js';
@@ -158,6 +158,17 @@ export class SessionManager implements SessionHost {
     for (const sh of session.subs.keys()) this.indexScripthash(session, sh, false);
   }
 
+  /** Notifies `[name, null]` for each name `session` watches `scripthash` under, then forgets it. */
+  private dropSubscription(session: Session, scripthash: string): void {
+    const sub = session.subs.get(scripthash);
+    if (!sub) return;
+    if (sub.scripthash) session.notify('blockchain.scripthash.subscribe', [scripthash, null]);
+    for (const a of sub.addresses ?? []) session.notify('blockchain.address.subscribe', [a, null]);
+    session.subCount -= (sub.scripthash ? 1 : 0) + (sub.addresses?.size ?? 0);
+    session.subs.delete(scripthash);
+    this.indexScripthash(session, scripthash, false);
+  }
+
   /** Distinct script hashes with at least one subscriber. */
   get subscribedCount(): number {
     return this.bySubscription.size;
@@ -238,6 +249,9 @@ export class SessionManager implements SessionHost {
           status = await this.backend.status(sh);
         } catch (e) {
           this.log(`status of ${sh} failed: ${e instanceof Error ? e.message : String(e)}`);
+          // ElectrumX (subscription_address_status): a status that cannot be computed any
+          // more (history too large) is notified as null and the subscription is dropped.
+          if (e instanceof BackendError) for (const s of [...(this.bySubscription.get(sh) ?? [])]) this.dropSubscription(s, sh);
           continue;
         }
         const subs = this.bySubscription.get(sh);

@@ -39,5 +39,5 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   { flags: '--cost-limit <units>', description: 'per-IP cost budget (ElectrumX-like units)', default: String(DEFAULT_LIMITS.costLimit) },
   { flags: '--cost-rate <units>', description: 'per-IP budget refill per second', default: String(DEFAULT_LIMITS.costRate) },
   { flags: '--limit-loopback', description: 'meter loopback clients too (exempt by default)' },
-  { flags: '--history-limit <n>', description: 'longest history served (beyond: error 10001)' },
+  { flags: '--history-limit <n>', description: 'confirmed history entries at which a script hash is refused (error 10001; ElectrumX counts the same way, mempool entries not included)' },
 ];

@@ -48,7 +48,7 @@ export class FakeBackend implements Backend {
   readonly addresses = new Map<string, string>();
   /** How many times status() ran (fan-out efficiency). */
   statusCalls = 0;
-  /** Histories longer than this fail with 10001. */
+  /** Confirmed histories this long fail with 10001 (ElectrumX's count). */
   historyLimit = 1000;
   /** Artificial latency of status(), ms. */
   statusDelay = 0;
@@ -77,7 +77,7 @@ export class FakeBackend implements Backend {
   async history(sh: string): Promise<HistoryEntry[]> {
     const conf = this.confirmed.get(sh) ?? [];
     const mem = sortMempool16(this.mempoolBySh.get(sh) ?? []);
-    if (conf.length + mem.length > this.historyLimit) throw new BackendError(10001, 'history too large');
+    if (conf.length >= this.historyLimit) throw new BackendError(10001, 'history too large');
     return [...conf.map((c) => ({ tx_hash: c.tx_hash, height: c.height })), ...mem.map((m) => ({ ...m }))];
   }
   async mempool(sh: string): Promise<MempoolEntry[]> {

@@ -196,7 +196,8 @@ export const headersSubscribe = defineMethod({
   name: 'blockchain.headers.subscribe',
   since: '1.0',
   summary: 'The current chain tip, then a notification for every new tip',
-  params: [{ name: 'raw', kind: 'bool', description: 'raw header hex instead of a deserialized header', optional: true, since: '1.2', until: '1.3' }],
+  // ElectrumX 1.4 (the last to serve 1.0) took raw at 1.0 and 1.1 too.
+  params: [{ name: 'raw', kind: 'bool', description: 'raw header hex instead of a deserialized header', optional: true, since: '1.2', until: '1.3', server: { since: '1.0' } }],
   result: r.tipResult,
   notification: r.tipNotification,
   command: 'tip',
@@ -222,7 +223,8 @@ export const estimateFee = defineMethod({
   summary: 'Fee rate (BTC/kvB) to confirm within a number of blocks; -1 when the server has no estimate',
   params: [
     { name: 'number', kind: 'uint', description: 'target number of blocks' },
-    { name: 'mode', kind: 'feemode', description: 'CONSERVATIVE or ECONOMICAL', optional: true, since: '1.6' },
+    // ElectrumX takes a mode at every version (a non-string one is no mode).
+    { name: 'mode', kind: 'feemode', description: 'CONSERVATIVE or ECONOMICAL', optional: true, since: '1.6', server: { since: '1.0' } },
   ],
   result: v.feeRate,
   command: 'estimatefee',
@@ -263,7 +265,8 @@ export const txGet = defineMethod({
   params: [
     { name: 'tx_hash', kind: 'txid', description: 'the transaction id' },
     { name: 'height', kind: 'uint', description: 'ignored by servers', optional: true, until: '1.0' },
-    { name: 'verbose', kind: 'bool', description: "return bitcoind's verbose object", optional: true, default: false, since: '1.2' },
+    // ElectrumX 1.4 (the last to serve 1.0) took verbose from 1.1.
+    { name: 'verbose', kind: 'bool', description: "return bitcoind's verbose object", optional: true, default: false, since: '1.2', server: { since: '1.1' } },
   ],
   result: (value, path, ctx) => (ctx.params[1] === true ? r.verboseTx(value, path, ctx) : v.hex()(value, path, ctx)),
   command: 'tx',
@@ -300,7 +303,8 @@ export const broadcastPackage = defineMethod({
   summary: 'Broadcast a package: parents then the child that spends them (needs bitcoind 28+)',
   params: [
     { name: 'raw_txs', kind: 'rawtxs', description: 'the raw transactions, child last' },
-    { name: 'verbose', kind: 'bool', description: "return bitcoind's submitpackage result", optional: true, default: false },
+    // ElectrumX reads it with Python's truthiness (`if verbose:`).
+    { name: 'verbose', kind: 'bool', description: "return bitcoind's submitpackage result", optional: true, default: false, server: { truthy: true } },
   ],
   result: (value, path, ctx) =>
     ctx.params[1] === true

@@ -67,3 +67,45 @@ export function checkParam(kind: ParamKind, v: unknown): unknown {
       throw new ParamError(`${show(v)} should be a protocol version or [min, max]`);
   }
 }
+
+/** What Python's int() takes from JSON: an integer string (sign, blanks and _ allowed). */
+const INT_STRING = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+
+/**
+ * The server's reading of one value, as lax as ElectrumX's and Fulcrum's (their
+ * `non_negative_integer`, `assert_boolean`, estimatefee's mode): integers may come as
+ * strings, floats (truncated) or booleans; booleans as 0/1; a mode that is not a string
+ * means no mode. Everything else is `checkParam`. Returns undefined for "not given".
+ * The client never relaxes what it checks in replies (validate.ts).
+ */
+export function checkServerParam(kind: ParamKind, v: unknown, name: string, truthy = false): unknown {
+  if (truthy) return isTruthy(v);
+  switch (kind) {
+    case 'uint': {
+      let n: number | undefined;
+      if (typeof v === 'number' && Number.isFinite(v)) n = Math.trunc(v);
+      else if (typeof v === 'boolean') n = v ? 1 : 0;
+      else if (typeof v === 'string' && INT_STRING.test(v)) n = Number(v.replaceAll('_', '').trim());
+      if (n !== undefined && n >= 0) return n === 0 ? 0 : n; // no -0
+      throw new ParamError(`${show(v)} should be a non-negative integer`);
+    }
+    case 'bool':
+      // Python's `value in (False, True)`: 0 and 1 are booleans too.
+      if (typeof v === 'boolean') return v;
+      if (v === 0 || v === 1) return v === 1;
+      throw new ParamError(`"${name}" must be a boolean`);
+    case 'feemode':
+      if (typeof v !== 'string') return undefined;
+      if ((FEE_MODES as readonly string[]).includes(v.toUpperCase())) return v.toUpperCase();
+      throw new ParamError(`unknown estimatefee mode: ${v.toUpperCase()}`);
+    default:
+      return checkParam(kind, v);
+  }
+}
+
+/** Python's truth value of a JSON value. */
+export function isTruthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object' && v !== null) return Object.keys(v).length > 0;
+  return Boolean(v);
+}

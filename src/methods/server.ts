@@ -56,6 +56,8 @@ export const serverFeatures = defineMethod({
   summary: 'The features the server advertises: genesis hash, hosts and ports, protocol range, pruning',
   params: [],
   result: r.features,
+  // ElectrumX 1.4 (the last to serve 1.0) answered it at every version.
+  server: { since: '1.0' },
   command: 'features',
   cli: {
     name: 'features',
@@ -124,6 +126,8 @@ export const serverPing = defineMethod({
   since: '1.2',
   summary: 'Check that the server answers (keeps a session alive)',
   params: [],
+  // ElectrumX ignores arguments below 1.7.
+  server: { ignoresExtraUntil: '1.6' },
   result: v.nul,
   command: 'ping',
   cli: { name: 'ping', args: [], json: 'null' },

@@ -225,7 +225,7 @@ export class LocalBackend implements Backend {
     try {
       tx = await this.daemon.call('getrawtransaction', block ? [id, true, block] : [id, true]);
     } catch (e) {
-      if (e instanceof RpcError) return null; // unknown to bitcoind
+      // ElectrumX 1.4: a tx bitcoind does not know is a daemon error (code 2), not null.
       throw this.daemonError(e);
     }
     const script = tx.vout?.find((v) => v.n === index)?.scriptPubKey?.hex;
@@ -355,12 +355,13 @@ export class LocalBackend implements Backend {
 }
 
 /**
- * ElectrumX's bucketing of estimatefee targets, so cached answers are shared: up to 12
- * exact, 25 kept, up to 48 rounded down to even, up to 1008 down to a multiple of 24,
- * capped at 1008. Targets below 1 go to bitcoind unchanged (it rejects them).
+ * ElectrumX's bucketing of estimatefee targets (coins.py bucket_estimatefee_block_target),
+ * so cached answers are shared: 0 and 1 are 1, up to 12 exact, 25 kept, up to 48 rounded
+ * down to even, up to 1008 down to a multiple of 24, capped at 1008.
  */
 export function feeTargetBucket(blocks: number): number {
-  if (!Number.isInteger(blocks) || blocks <= 12 || blocks === 25) return blocks;
+  if (blocks <= 1) return 1;
+  if (blocks <= 12 || blocks === 25) return blocks;
   if (blocks <= 48) return blocks - (blocks % 2);
   if (blocks <= 1008) return blocks - (blocks % 24);
   return 1008;

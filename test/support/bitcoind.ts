@@ -43,6 +43,8 @@ export interface StartNodeOptions {
   zmq?: boolean;
   /** Which ZMQ topics to publish (default hashblock, hashtx, rawtx, sequence). */
   zmqTopics?: ('hashblock' | 'hashtx' | 'rawtx' | 'sequence')[];
+  /** -txospenderindex (a real bitcoind needs Core 31+): gettxspendingprevout finds confirmed spends. */
+  txospenderindex?: boolean;
 }
 
 /** A started regtest node. */
@@ -183,7 +185,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       const args = [
         '-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, `-port=${await freePort()}`, '-listen=0', '-server',
         '-txindex', '-fallbackfee=0.0002', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1', '-dnsseed=0', '-discover=0',
-        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs, ...(opts.bitcoindArgs ?? []),
+        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs, ...(opts.txospenderindex ? ['-txospenderindex'] : []), ...(opts.bitcoindArgs ?? []),
       ];
       await startProcess(process.env.BITCOIND!, args, false);
       await waitReady();
@@ -194,9 +196,10 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       if (opts.preloadFile) args.push('--preload', opts.preloadFile);
       if (opts.zmq) args.push(...(zmqPort ? ['--zmq-port', String(zmqPort)] : ['--zmq']));
       if (opts.zmq && opts.zmqTopics) args.push('--zmq-topics', opts.zmqTopics.join(','));
+      if (opts.txospenderindex) args.push('--txospenderindex');
       await startProcess(process.execPath, args, true);
     } else {
-      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics });
+      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics, txospenderindex: opts.txospenderindex });
       await sim.start();
       port = sim.rpcPort;
       if (sim.zmqAddress) zmqPort = Number(sim.zmqAddress.split(':').pop());

@@ -1,6 +1,6 @@
 /**
  * Child-process entry: `node --import tsx test/support/sim/main.ts --datadir DIR [--port N]
- * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P] [--zmq | --zmq-port N] [--zmq-topics hashblock,sequence]`.
+ * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P] [--zmq | --zmq-port N] [--zmq-topics hashblock,sequence] [--txospenderindex]`.
  * Prints {"rpcport":N,"zmq":"tcp://127.0.0.1:M"?} on stdout once listening; exits after the stop RPC or on SIGTERM/SIGINT.
  */
 import { Simulator, SimulatorOptions } from './server.js';
@@ -21,6 +21,7 @@ function parseArgs(argv: string[]): SimulatorOptions {
     else if (a === '--zmq') o.zmq = true;
     else if (a === '--zmq-port') o.zmq = Number(next());
     else if (a === '--zmq-topics') o.zmqTopics = next().split(',') as SimulatorOptions['zmqTopics'];
+    else if (a === '--txospenderindex') o.txospenderindex = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;

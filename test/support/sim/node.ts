@@ -26,6 +26,8 @@ export interface NodeOptions {
   walletFeeRate?: number;
   /** Raw block hex lines to import on first start (e.g. a chaingen file's contents). */
   preloadBlocks?: string[];
+  /** Core's -txospenderindex: gettxspendingprevout also finds confirmed spends. */
+  txospenderindex?: boolean;
 }
 
 /** Chain and mempool events in Core's notification order (the ZMQ publisher listens). */
@@ -52,6 +54,8 @@ export class SimNode {
   readonly policy: Policy;
   readonly seed: string;
   readonly walletFeeRate: number;
+  /** -txospenderindex (see NodeOptions). */
+  readonly txoSpenderIndex: boolean;
   mockTime = 0;
   readonly startedAt = Date.now();
   /** Receives chain and mempool events (set by the HTTP face when ZMQ is on). */
@@ -69,6 +73,7 @@ export class SimNode {
     this.policy = { minRelayFeeRate: 1000, incrementalRelayFeeRate: 1000, ...opts.policy };
     this.mempool = new Mempool(this.policy);
     this.walletFeeRate = opts.walletFeeRate ?? 2;
+    this.txoSpenderIndex = opts.txospenderindex ?? false;
     let seed = opts.seed ?? DEFAULT_SEED;
     if (opts.datadir) {
       this.store = new Store(opts.datadir);

@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   zmq?: boolean | number;
   /** Topics to publish with `zmq` (default hashblock, hashtx, rawtx, sequence). */
   zmqTopics?: ZmqTopic[];
+  /** Core's -txospenderindex (gettxspendingprevout finds confirmed spends). */
+  txospenderindex?: boolean;
 }
 
 /** A running (or stopped) simulated bitcoind. */
@@ -73,7 +75,7 @@ export class Simulator {
   async start(): Promise<void> {
     if (this.server) throw new Error('simulator already running');
     const nodeOpts: NodeOptions = {
-      datadir: this.datadir, seed: this.opts.seed, policy: this.opts.policy, walletFeeRate: this.opts.walletFeeRate,
+      datadir: this.datadir, seed: this.opts.seed, policy: this.opts.policy, walletFeeRate: this.opts.walletFeeRate, txospenderindex: this.opts.txospenderindex,
       preloadBlocks: this.opts.preloadFile ? fs.readFileSync(this.opts.preloadFile, 'utf8').split('\n').filter(Boolean) : undefined,
     };
     this.node = new SimNode(nodeOpts);

@@ -124,11 +124,14 @@ export const serverAddPeer = defineMethod({
 export const serverPing = defineMethod({
   name: 'server.ping',
   since: '1.2',
-  summary: 'Check that the server answers (keeps a session alive)',
-  params: [],
+  summary: 'Check that the server answers (keeps a session alive); at 1.7, a pong of zeros',
+  params: [
+    { name: 'pong_len', kind: 'uint', description: 'length of the pong (protocol 1.7)', optional: true, default: 0, since: '1.7' },
+    { name: 'data', kind: 'string', description: 'hex padding, ignored by the server (protocol 1.7)', optional: true, since: '1.7' },
+  ],
   // ElectrumX ignores arguments below 1.7.
   server: { ignoresExtraUntil: '1.6' },
-  result: v.nul,
+  result: v.byVersion<unknown>([['1.0', v.nul], ['1.7', v.object({ data: v.string })]]),
   command: 'ping',
-  cli: { name: 'ping', args: [], json: 'null' },
+  cli: { name: 'ping', args: [], json: 'null (protocol 1.7: {"data": ""})' },
 });

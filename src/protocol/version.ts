@@ -7,6 +7,11 @@ export type VersionTuple = readonly [number, number, number, number];
 /** The range this client and the embedded server speak. */
 export const PROTOCOL_MIN = '1.0';
 export const PROTOCOL_MAX = '1.6';
+/**
+ * The draft after PROTOCOL_MAX that both sides can speak when asked explicitly (the client's
+ * --protocol 1.7, the server's --experimental-protocol 1.7), following ElectrumX master.
+ */
+export const PROTOCOL_DRAFT = '1.7';
 
 // Up to four parts: ElectrumX and Fulcrum take "1.4.2.1" (compared part by part).
 const VERSION_RE = /^\d{1,4}(\.\d{1,4}){0,3}$/;

@@ -115,6 +115,8 @@ export interface Backend {
   /** BTC/kvB, or -1 when bitcoind has no estimate. */
   estimateFee(blocks: number, mode?: string): Promise<number>;
   relayFee(): Promise<number>;
+  /** bitcoind's getnetworkinfo `version` (e.g. 290100) and `subversion` ("/Satoshi:29.1.0/"). */
+  networkInfo(): Promise<{ version: number; subversion: string }>;
   mempoolInfo(): Promise<MempoolInfo>;
   /** [[fee_rate sat/vB, vsize], ...], fee_rate strictly decreasing. */
   feeHistogram(): Promise<[number, number][]>;

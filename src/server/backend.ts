@@ -186,11 +186,16 @@ export class LocalBackend implements Backend {
     if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new BackendError(1, `${txid} should be a transaction hash`);
     const id = txid.toLowerCase();
     const block = this.blockOf(id);
+    let r: unknown;
     try {
-      return await this.daemon.call('getrawtransaction', block ? [id, verbose, block] : [id, verbose]);
+      r = await this.daemon.call('getrawtransaction', block ? [id, verbose, block] : [id, verbose]);
     } catch (e) {
       throw this.daemonError(e);
     }
+    // Passing the block hash (so no -txindex is needed) makes bitcoind add in_active_chain,
+    // which ElectrumX (plain getrawtransaction) never sends.
+    if (block && verbose && typeof r === 'object' && r !== null) delete (r as Record<string, unknown>).in_active_chain;
+    return r;
   }
 
   private blockTxids(height: number): Buffer[] {
@@ -284,6 +289,15 @@ export class LocalBackend implements Backend {
   async relayFee(): Promise<number> {
     try {
       return (await this.daemon.call<{ relayfee: number }>('getnetworkinfo')).relayfee;
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+  }
+
+  async networkInfo(): Promise<{ version: number; subversion: string }> {
+    try {
+      const r = await this.daemon.call<{ version: number; subversion: string }>('getnetworkinfo');
+      return { version: r.version, subversion: r.subversion };
     } catch (e) {
       throw this.daemonError(e);
     }

@@ -22,6 +22,10 @@ export interface ManagerOptions {
   software: string;
   banner: string;
   donationAddress: string;
+  /** The public host name server.features reports (ElectrumX's REPORT_SERVICES). */
+  reportHost?: string;
+  /** The highest version served (default PROTOCOL_MAX; the draft with --experimental-protocol). */
+  protocolMax?: string;
   log(line: string): void;
   /** Milliseconds clock for the cost meter (tests inject one). */
   now?: () => number;
@@ -70,7 +74,9 @@ export class SessionManager implements SessionHost {
       software: opts.software,
       banner: opts.banner,
       donationAddress: opts.donationAddress,
+      protocolMax: opts.protocolMax ?? PROTOCOL_MAX,
       features: () => this.features(),
+      daemonInfo: () => this.backend.networkInfo(),
     };
     this.backend.events.on('tip', this.onTip);
     this.backend.events.on('touched', this.onTouched);
@@ -85,24 +91,32 @@ export class SessionManager implements SessionHost {
     this.listeners.push(l);
   }
 
-  /** The server.features dictionary (docs/protocol.md §9). */
+  /**
+   * The server.features dictionary (docs/protocol.md §9), as ElectrumX builds it from
+   * REPORT_SERVICES: each host with the ports it serves (a port not served is left out, not
+   * null); the host is --report-host when given, else each listener's bind address.
+   */
   features(): Record<string, unknown> {
-    const hosts: Record<string, Record<string, number | null>> = {};
+    const hosts: Record<string, Record<string, number>> = Object.create(null);
     const key = { tcp: 'tcp_port', tls: 'ssl_port', ws: 'ws_port' } as const;
-    for (const l of this.listeners) {
-      const h = (hosts[l.host] ??= { tcp_port: null, ssl_port: null });
-      h[key[l.kind]] ??= l.port;
-    }
     const scheme = { tcp: 'tcp', tls: 'ssl', ws: 'ws' } as const;
+    const services: string[] = [];
+    for (const l of this.listeners) {
+      const host = this.opts.reportHost ?? l.host;
+      const h = (hosts[host] ??= {});
+      if (Object.hasOwn(h, key[l.kind])) continue;
+      h[key[l.kind]] = l.port;
+      services.push(`${scheme[l.kind]}://${host.includes(':') ? `[${host}]` : host}:${l.port}`);
+    }
     return {
-      hosts,
+      hosts: { ...hosts },
       genesis_hash: this.backend.genesisHash,
       hash_function: 'sha256',
       server_version: this.opts.software,
       protocol_min: PROTOCOL_MIN,
-      protocol_max: PROTOCOL_MAX,
+      protocol_max: this.info.protocolMax,
       pruning: null,
-      services: this.listeners.map((l) => `${scheme[l.kind]}://${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`),
+      services,
     };
   }
 

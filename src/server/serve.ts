@@ -11,6 +11,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { PROTOCOL_DRAFT, PROTOCOL_MAX } from '../protocol/version.js';
 import { NETWORKS, parseNetwork, type NetworkName } from '../bitcoin/networks.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { SERVE_OPTIONS, type ServeOption } from './serve-options.js';
@@ -22,7 +23,7 @@ import type { SyncProgress } from './sync-progress.js';
 /** The software string of server.version and server.features. */
 export const SERVER_SOFTWARE = 'electrum-cli 0.1.0';
 
-export const DEFAULT_BANNER = 'Welcome to $SERVER_VERSION, a private Electrum server for your own bitcoind.';
+export const DEFAULT_BANNER = 'Welcome to $SERVER_SUBVERSION, a private Electrum server for your own bitcoind.';
 
 /** Parsed values of SERVE_OPTIONS (commander's attribute names). */
 export interface ServeOptions {
@@ -42,6 +43,8 @@ export interface ServeOptions {
   zmq?: boolean;
   banner?: string;
   donationAddress?: string;
+  reportHost?: string;
+  experimentalProtocol?: string;
   maxSessions?: string | number;
   maxSubs?: string | number;
   maxRequest?: string | number;
@@ -85,6 +88,10 @@ export interface ServeConfig {
   historyLimit?: number;
   banner: string;
   donationAddress: string;
+  /** --report-host: the public name in server.features (else the bind addresses). */
+  reportHost?: string;
+  /** The highest protocol served: PROTOCOL_MAX, or the draft --experimental-protocol names. */
+  protocolMax: string;
 }
 
 // Fulcrum's suggested WebSocket port, +10000 off mainnet (the client's default ws port too).
@@ -161,7 +168,24 @@ export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<stri
     historyLimit: opts.historyLimit === undefined ? undefined : count(opts.historyLimit, '--history-limit', 0, 1),
     banner: opts.banner ?? DEFAULT_BANNER,
     donationAddress: opts.donationAddress ?? '',
+    reportHost: reportHost(opts.reportHost),
+    protocolMax: experimentalProtocol(opts.experimentalProtocol),
   };
+}
+
+/** --report-host: a host name or an IP address (brackets around IPv6 are dropped). */
+function reportHost(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const h = v.replace(/^\[(.*)\]$/, '$1');
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(h)) throw new UsageError(`--report-host expects a host name, got ${JSON.stringify(v)}`, { hint: 'for example --report-host electrum.example.org' });
+  return h;
+}
+
+/** --experimental-protocol: the only draft served is 1.7 (ElectrumX master's handlers). */
+function experimentalProtocol(v: string | undefined): string {
+  if (v === undefined) return PROTOCOL_MAX;
+  if (v !== PROTOCOL_DRAFT) throw new UsageError(`--experimental-protocol expects ${PROTOCOL_DRAFT}, got ${JSON.stringify(v)}`, { hint: `the only draft protocol served is ${PROTOCOL_DRAFT}` });
+  return v;
 }
 
 /** Sync progress: a live line on a TTY, else a plain line at most every 10 s (and the last one). */
@@ -228,6 +252,8 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       software: SERVER_SOFTWARE,
       banner: cfg.banner,
       donationAddress: cfg.donationAddress,
+      reportHost: cfg.reportHost,
+      protocolMax: cfg.protocolMax,
       log: io.log,
     });
     const tls = cfg.listen.some((l) => l.kind === 'tls')

@@ -176,7 +176,7 @@ function casesAt(v: string): Case[] {
   const ifAt = (min: string, name: string, args: string[], check: Case['check']) => add(name, args, at(v, min) ? check : notAtVersion);
 
   add('version', ['version'], (r) => assert.deepEqual(json(r), [SERVER_SOFTWARE, v]));
-  add('banner', ['banner'], (r) => assert.equal(json(r), DEFAULT_BANNER.replace('$SERVER_VERSION', SERVER_SOFTWARE)));
+  add('banner', ['banner'], (r) => assert.equal(json(r), DEFAULT_BANNER.replace('$SERVER_SUBVERSION', SERVER_SOFTWARE)));
   add('donation-address', ['donation-address'], (r) => assert.equal(json(r), ''));
   ifAt('1.1', 'features', ['features'], (r) => {
     const f = json(r);

@@ -41,6 +41,10 @@ async function checkAgainstNode(node: TestNode, backend: LocalBackend): Promise<
   }
   const some = exp.blocks[exp.tipHeight]!.txids[0]!;
   assert.equal(await backend.transaction(some, false), await node.rpc('getrawtransaction', [some, false]));
+  // Verbose, as ElectrumX sends it: bitcoind's object without the in_active_chain a block hash adds.
+  const verbose = await backend.transaction(some, true) as Record<string, unknown>;
+  assert.equal(verbose.txid, some);
+  assert.equal('in_active_chain' in verbose, false);
 }
 
 test('sync, queries, mempool, reorgs of depth 1, 6 and 100 equal a fresh sync (REST path)', { timeout: 120_000 }, async () => {

@@ -42,7 +42,7 @@ test('server.* at every version', async () => {
     assert.equal(await ok(c, v, 'server.add_peer', [{ hosts: {} }]), false);
     const f = (await ok(c, v, 'server.features')) as any;
     assert.deepEqual(f, {
-      hosts: { '127.0.0.1': { tcp_port: 51001, ssl_port: null } },
+      hosts: { '127.0.0.1': { tcp_port: 51001 } },
       genesis_hash: backend.genesisHash,
       hash_function: 'sha256',
       server_version: 'electrum-cli 0.1.0',
@@ -250,4 +250,25 @@ test('lax params as ElectrumX and Fulcrum take them (server input only)', async 
   assert.equal((await c4.call('blockchain.scripthash.unsubscribe', [SH])).result, false);
   const c151 = await versioned(manager, '1.5.1');
   assert.equal((await c151.call('blockchain.relayfee')).result, 0.00001);
+});
+
+test('server.features hosts: --report-host names the public host with the bound ports; unserved ports are left out', async () => {
+  const plain = makeManager().manager;
+  plain.addListener({ kind: 'tls', host: '0.0.0.0', port: 51002 });
+  const f = plain.features();
+  assert.deepEqual(f.hosts, { '127.0.0.1': { tcp_port: 51001 }, '0.0.0.0': { ssl_port: 51002 } });
+  assert.deepEqual(f.services, ['tcp://127.0.0.1:51001', 'ssl://0.0.0.0:51002']);
+  const named = makeManager(undefined, {}, undefined, { reportHost: 'electrum.example.org' }).manager;
+  named.addListener({ kind: 'tls', host: '0.0.0.0', port: 51002 });
+  named.addListener({ kind: 'ws', host: '::1', port: 60003 });
+  assert.deepEqual(named.features().hosts, { 'electrum.example.org': { tcp_port: 51001, ssl_port: 51002, ws_port: 60003 } });
+  assert.deepEqual(named.features().services, ['tcp://electrum.example.org:51001', 'ssl://electrum.example.org:51002', 'ws://electrum.example.org:60003']);
+});
+
+test("server.banner replaces ElectrumX's five variables", async () => {
+  const { manager } = makeManager(undefined, {}, undefined, {
+    banner: '$SERVER_VERSION|$SERVER_SUBVERSION|$DAEMON_VERSION|$DAEMON_SUBVERSION|$DONATION_ADDRESS',
+  });
+  const c = await versioned(manager, '1.4');
+  assert.equal(await ok(c, '1.4', 'server.banner'), '0.1.0|electrum-cli 0.1.0|29.1.0|/Satoshi:29.1.0/|bcrt1qdonate');
 });

@@ -27,7 +27,7 @@ test('server.version negotiates like ElectrumX and answers 1.0 with the software
 
 test('server.version: no overlap is error 1 and a disconnect; a repeat is error 1', async () => {
   const { manager } = makeManager();
-  for (const v of ['0.9', ['1.7', '1.8'], '2.0', 'abc', ['1.6', '1.4']]) {
+  for (const v of ['0.8', ['1.7', '1.8'], '2.0', 'abc', ['1.6', '1.4']]) {
     const c = connect(manager);
     const r = await c.call('server.version', ['x', v]);
     assert.equal(r.error.code, 1);
@@ -179,4 +179,15 @@ test('a handler crash is -32603 and the session keeps serving', async () => {
   assert.deepEqual((await c.call('blockchain.relayfee')).error, { code: -32603, message: 'internal server error' });
   assert.ok(logs.some((l) => l.includes('boom')));
   assert.equal((await c.call('server.ping')).result, null);
+});
+
+test('Electrum 2.x\'s "0.9" and "0.10" are served as 1.0 (ElectrumX 1.4)', async () => {
+  const { manager } = makeManager();
+  for (const v of ['0.9', '0.10', ['0.9', '0.10']]) {
+    const c = connect(manager);
+    const r = await c.call('server.version', ['electrum 2.9', v]);
+    assert.equal(r.result, 'electrum-cli 0.1.0', JSON.stringify(v));
+    assert.equal(c.session.version, '1.0');
+    assert.equal(typeof (await c.call('blockchain.numblocks.subscribe')).result, 'number');
+  }
 });

@@ -130,6 +130,9 @@ export class FakeBackend implements Backend {
   async relayFee(): Promise<number> {
     return 0.00001;
   }
+  async networkInfo(): Promise<{ version: number; subversion: string }> {
+    return { version: 290100, subversion: '/Satoshi:29.1.0/' };
+  }
   async mempoolInfo(): Promise<MempoolInfo> {
     return { mempoolminfee: 0.00001, minrelaytxfee: 0.00001, incrementalrelayfee: 0.00001 };
   }

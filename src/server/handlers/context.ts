@@ -44,8 +44,12 @@ export interface ServerInfo {
   software: string;
   banner: string;
   donationAddress: string;
+  /** The highest protocol version served (PROTOCOL_MAX, or the draft when enabled). */
+  protocolMax: string;
   /** The `server.features` dictionary (hosts reflect the bound listeners). */
   features(): Record<string, unknown>;
+  /** bitcoind's getnetworkinfo version and subversion, for the banner's $DAEMON_* variables. */
+  daemonInfo(): Promise<{ version: number; subversion: string }>;
 }
 
 export interface HandlerContext {

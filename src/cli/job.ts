@@ -73,7 +73,9 @@ export class Job {
     const params = this.params(values, method);
     try {
       const result = await this.conn.request(method.name, params);
-      return { result: check(method.result, result, { version: this.version, params }), params };
+      const checked = check(method.result, result, { version: this.version, params });
+      for (const n of method.notes?.(checked) ?? []) this.ctx.out.notice(`${method.name}: ${n}`);
+      return { result: checked, params };
     } catch (err) {
       throw withHint(err, method, this.version);
     }

@@ -56,6 +56,9 @@ export const serverFeatures = defineMethod({
   summary: 'The features the server advertises: genesis hash, hosts and ports, protocol range, pruning',
   params: [],
   result: r.features,
+  notes: (res) => (r.hostsWithoutNames((res as { hosts?: unknown }).hosts)
+    ? ['hosts lists ports without a host name (as electrs sends it), not {"<host>": {ports}}']
+    : []),
   // ElectrumX 1.4 (the last to serve 1.0) answered it at every version.
   server: { since: '1.0' },
   command: 'features',

@@ -102,6 +102,8 @@ export interface MethodSpec<N extends string = string> {
   result: Validator;
   /** For subscriptions: validates each notification's params array. */
   notification?: Validator;
+  /** Oddities of a valid result worth telling the user (printed as notices on stderr). */
+  notes?: (result: unknown) => string[];
   /**
    * The subcommand that serves this method. The first method of a command in registry order
    * carries `cli`; later ones (older or newer variants) name it in `command` only, and the

@@ -96,6 +96,15 @@ describe('electrs profile', { concurrency: 6 }, () => {
     assert.match(r.stderr, /hint: .*electrs/);
     assert.match(r.stderr, /warning: .*mode does not exist at protocol 1\.4/);
   });
+  it("features: electrs's hosts without a host name is accepted and noted", async () => {
+    const r = await run(electrs, ['--json', 'features']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { hosts: unknown }).hosts, { tcp_port: 50001 });
+    assert.match(r.stderr, /server\.features: hosts lists ports without a host name \(as electrs sends it\)/);
+    const t = await run(electrs, ['features']);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /tcp_port/);
+  });
   it('no get_mempool -> -32601 (exit 4)', async () => {
     const r = await run(electrs, ['--json', 'mempool', P2PKH]);
     assert.equal(r.code, 4);

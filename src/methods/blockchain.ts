@@ -31,6 +31,8 @@ export const history = v.refine(v.array(r.historyEntry), (h, ctx) => checkHistor
 export const getBalance = defineMethod({
   name: 'blockchain.scripthash.get_balance',
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Confirmed and unconfirmed balance of an address or script hash',
   params: scripthashParam,
   result: r.balance,
@@ -54,6 +56,8 @@ export const getBalance = defineMethod({
 export const getHistory = defineMethod({
   name: 'blockchain.scripthash.get_history',
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Confirmed and mempool transactions of an address or script hash',
   params: scripthashParam,
   result: history,
@@ -74,6 +78,8 @@ export const getHistory = defineMethod({
 export const getMempool = defineMethod({
   name: 'blockchain.scripthash.get_mempool',
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Mempool transactions of an address or script hash',
   params: scripthashParam,
   result: v.array(r.mempoolEntry),
@@ -89,6 +95,8 @@ export const getMempool = defineMethod({
 export const listUnspent = defineMethod({
   name: 'blockchain.scripthash.listunspent',
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Unspent outputs of an address or script hash (mempool outputs at height 0)',
   params: scripthashParam,
   result: v.array(r.utxo),
@@ -105,6 +113,8 @@ export const listUnspent = defineMethod({
 export const subscribe = defineMethod({
   name: 'blockchain.scripthash.subscribe',
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Status hash of an address or script hash, then a notification on every change',
   params: scripthashParam,
   result: r.status,
@@ -129,6 +139,7 @@ export const subscribe = defineMethod({
 export const unsubscribe = defineMethod({
   name: 'blockchain.scripthash.unsubscribe',
   since: '1.4.2',
+  until: '1.6',
   summary: 'Stop notifications for an address or script hash',
   params: scripthashParam,
   result: v.boolean,

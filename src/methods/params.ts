@@ -6,6 +6,7 @@
 
 export type ParamKind =
   | 'scripthash' // 64 hex chars (display order); the CLI also accepts an address or --script
+  | 'script' // an output script in hex (1.7 draft; may be empty); the CLI takes an address or --script
   | 'address' // a Base58/bech32 address (legacy 1.0–1.2 methods)
   | 'txid' // 64 hex chars
   | 'uint' // non-negative integer (heights, counts, positions)
@@ -36,6 +37,9 @@ export function checkParam(kind: ParamKind, v: unknown): unknown {
     case 'scripthash':
       if (typeof v === 'string' && HEX64.test(v)) return v.toLowerCase();
       throw new ParamError(`${show(v)} is not a valid script hash`);
+    case 'script':
+      if (typeof v === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(v)) return v.toLowerCase();
+      throw new ParamError(`${show(v)} should be a hex string`);
     case 'txid':
       if (typeof v === 'string' && HEX64.test(v)) return v.toLowerCase();
       throw new ParamError(`${show(v)} should be a transaction hash`);

@@ -102,6 +102,8 @@ export interface MethodSpec<N extends string = string> {
   result: Validator;
   /** For subscriptions: validates each notification's params array. */
   notification?: Validator;
+  /** For a wrapped result (1.7's {"history": [...]}): what the command prints, in the 1.6 shape. */
+  unwrap?: (result: unknown) => unknown;
   /** Oddities of a valid result worth telling the user (printed as notices on stderr). */
   notes?: (result: unknown) => string[];
   /**

@@ -26,9 +26,9 @@ import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
 import { oneLine } from '../errors.js';
 import {
   BackendError, type Backend, type BackendEvents, type Balance, type HeaderProof, type HistoryEntry, type MempoolEntry,
-  type MempoolInfo, type Tip, type Utxo,
+  type MempoolInfo, type OutpointStatus, type RecentTx, type Tip, type Utxo,
 } from './api.js';
-import { fromDisplay, toDisplay } from './blockparse.js';
+import { fromDisplay, isUnspendable, toDisplay } from './blockparse.js';
 import { Daemon, RpcError, sleep, subscribeZmq } from './daemon.js';
 import { Indexer } from './indexer.js';
 import { Mempool } from './mempool.js';
@@ -314,6 +314,94 @@ export class LocalBackend implements Backend {
 
   async feeHistogram(): Promise<[number, number][]> {
     return this.mempoolView.histogram();
+  }
+
+  /**
+   * Protocol 1.7 outpoint status (ElectrumX's semantics and keys). The funder and an
+   * unspent output come from the index; the confirmed spender of a spent one from bitcoind's
+   * gettxspendingprevout (which needs -txospenderindex, Core 31+), checked against the index;
+   * the mempool part from the mempool view. Read again if a block lands meanwhile, so the
+   * answer is one snapshot (docs/protocol.md §11).
+   */
+  async outpointStatus(txid: string, vout: number): Promise<OutpointStatus> {
+    if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new BackendError(1, `${txid} should be a transaction hash`);
+    const id = txid.toLowerCase();
+    const raw = fromDisplay(id);
+    for (let attempt = 0; ; attempt++) {
+      const gen = this.indexer.generation;
+      const conf = await this.confirmedOutpoint(id, raw, vout);
+      if (this.indexer.generation !== gen && attempt < 3) continue;
+      // The mempool part in the same tick as the index check above.
+      const out: OutpointStatus = { ...conf };
+      const funder = this.mempoolView.txs.get(id);
+      if (funder) {
+        if (vout >= funder.outs.length) return {};
+        out.funder_height = this.mempoolView.heightOf(funder);
+      }
+      if (out.spender_height === undefined) {
+        const s = this.mempoolView.spender(id, vout);
+        const st = s === undefined ? undefined : this.mempoolView.txs.get(s);
+        if (st) {
+          out.spender_txhash = s;
+          out.spender_height = this.mempoolView.heightOf(st);
+        }
+      }
+      if (out.funder_height === undefined) return {};
+      return out;
+    }
+  }
+
+  private async confirmedOutpoint(id: string, raw: Buffer, vout: number): Promise<OutpointStatus> {
+    const n = this.indexer.txnumOf(raw);
+    if (n === undefined) return {};
+    const height = this.indexer.heightOf(n);
+    if (this.store.get(outpointKey(raw, vout))) return { funder_height: height };
+    // Spent, unspendable, or no such output: the tx says which (fetched by block, no -txindex).
+    const block = toDisplay(this.indexer.blockHashAt(height));
+    let tx: { vout?: { scriptPubKey?: { hex?: string } }[] };
+    try {
+      tx = await this.daemon.call('getrawtransaction', [id, true, block]);
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+    const o = tx.vout?.[vout];
+    if (!o) return {};
+    if (o.scriptPubKey?.hex === undefined || isUnspendable(Buffer.from(o.scriptPubKey.hex, 'hex'))) return { funder_height: height };
+    let r: { spendingtxid?: string; blockhash?: string }[];
+    try {
+      r = await this.daemon.call('gettxspendingprevout', [[{ txid: id, vout }], { mempool_only: false }]);
+    } catch (e) {
+      if (e instanceof RpcError && /txospenderindex/.test(e.rpcMessage)) {
+        throw new BackendError(2, `daemon error: ${e.rpcMessage} (the spender of a confirmed output comes from bitcoind 31+ run with -txospenderindex)`);
+      }
+      throw this.daemonError(e);
+    }
+    const spender = r[0]?.spendingtxid;
+    const sn = spender && r[0]?.blockhash ? this.indexer.txnumOf(fromDisplay(spender)) : undefined;
+    // A spender bitcoind has and the index not yet (or no longer) has is not shown: the index decides.
+    if (sn === undefined) return { funder_height: height };
+    return { funder_height: height, spender_txhash: spender, spender_height: this.indexer.heightOf(sn) };
+  }
+
+  async testMempoolAccept(rawTxs: string[]): Promise<{ txid: string; wtxid: string; allowed?: boolean; reason?: string }[]> {
+    let r: Record<string, unknown>[];
+    try {
+      r = await this.daemon.call('testmempoolaccept', [rawTxs]);
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+    // ElectrumX's shape: txid, wtxid, allowed when boolean, reason from the first of Core's texts.
+    return r.map((x) => {
+      const item: { txid: string; wtxid: string; allowed?: boolean; reason?: string } = { txid: String(x.txid), wtxid: String(x.wtxid) };
+      if (typeof x.allowed === 'boolean') item.allowed = x.allowed;
+      const reason = x['package-error'] || x['reject-details'] || x['reject-reason'];
+      if (typeof reason === 'string' && reason) item.reason = reason;
+      return item;
+    });
+  }
+
+  recentMempool(count: number): RecentTx[] {
+    return this.mempoolView.recent(count);
   }
 
   /** A synchronous lookup of confirmed outputs, for the mempool. */

@@ -5,13 +5,13 @@
  * update (not once per session) and sends header notifications before status ones
  * (docs/protocol.md §11). Updates are handled one at a time, in the order the backend emits them.
  */
-import { BackendError, type Backend, type Tip } from './api.js';
+import { BackendError, type Backend, type OutpointStatus, type Tip } from './api.js';
 import { Session, type SessionHost, type Transport } from './session.js';
 import { CostMeter, type Limits } from './limits.js';
-import type { ServerInfo } from './handlers/index.js';
+import { RpcError, type ServerInfo, type SessionApi } from './handlers/index.js';
 import { shapeHeader } from './handlers/blockchain.js';
 import { RPC, encodeError, encodeNotification } from '../protocol/jsonrpc.js';
-import { PROTOCOL_MAX, PROTOCOL_MIN } from '../protocol/version.js';
+import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion } from '../protocol/version.js';
 import type { NetworkName } from '../bitcoin/networks.js';
 
 export interface ManagerOptions {
@@ -38,6 +38,11 @@ export interface ListenerInfo {
   port: number;
 }
 
+/** The status notification's method for a session (1.7: ElectrumX's scriptpubkey one). */
+function statusMethod(s: Session): string {
+  return s.version !== null && cmpVersion(s.version, '1.7') >= 0 ? 'blockchain.scriptpubkey.subscribe' : 'blockchain.scripthash.subscribe';
+}
+
 /** Statuses computed at once during fan-out (the backend's reads are cheap but not free). */
 const FANOUT_CONCURRENCY = 8;
 /** How often a subscribe re-reads a status that an update raced with. */
@@ -53,6 +58,8 @@ export class SessionManager implements SessionHost {
 
   private readonly bySubscription = new Map<string, Set<Session>>();
   private readonly headerSubs = new Set<Session>();
+  /** Outpoint subscriptions (1.7 draft): "txid:vout" -> session -> last status sent (JSON). */
+  private readonly outpointSubs = new Map<string, Map<Session, string>>();
   private readonly numblockSubs = new Set<Session>();
   private readonly listeners: ListenerInfo[] = [];
   /** Bumped on every backend event: lets a subscribe notice that it raced with an update. */
@@ -77,6 +84,10 @@ export class SessionManager implements SessionHost {
       protocolMax: opts.protocolMax ?? PROTOCOL_MAX,
       features: () => this.features(),
       daemonInfo: () => this.backend.networkInfo(),
+      outpoints: {
+        subscribe: (s, txid, vout) => this.subscribeOutpoint(s as Session, txid, vout),
+        unsubscribe: (s, txid, vout) => this.unsubscribeOutpoint(s as Session, txid, vout),
+      },
     };
     this.backend.events.on('tip', this.onTip);
     this.backend.events.on('touched', this.onTouched);
@@ -167,6 +178,10 @@ export class SessionManager implements SessionHost {
 
   closed(session: Session): void {
     this.sessions.delete(session);
+    for (const [k, subs] of this.outpointSubs) {
+      subs.delete(session);
+      if (subs.size === 0) this.outpointSubs.delete(k);
+    }
     this.headerSubs.delete(session);
     this.numblockSubs.delete(session);
     for (const sh of session.subs.keys()) this.indexScripthash(session, sh, false);
@@ -176,7 +191,7 @@ export class SessionManager implements SessionHost {
   private dropSubscription(session: Session, scripthash: string): void {
     const sub = session.subs.get(scripthash);
     if (!sub) return;
-    if (sub.scripthash) session.notify('blockchain.scripthash.subscribe', [scripthash, null]);
+    if (sub.scripthash) session.notify(statusMethod(session), [scripthash, null]);
     for (const a of sub.addresses ?? []) session.notify('blockchain.address.subscribe', [a, null]);
     session.subCount -= (sub.scripthash ? 1 : 0) + (sub.addresses?.size ?? 0);
     session.subs.delete(scripthash);
@@ -212,6 +227,7 @@ export class SessionManager implements SessionHost {
     // Statuses touched after this tip must not be merged into a job queued before it.
     this.pendingTouched = null;
     this.enqueue(() => this.sendHeaders(tip));
+    if (this.outpointSubs.size > 0) this.enqueue(() => this.refreshOutpoints());
   }
 
   private touched(set: Set<string>): void {
@@ -269,9 +285,69 @@ export class SessionManager implements SessionHost {
           continue;
         }
         const subs = this.bySubscription.get(sh);
-        if (subs) for (const s of subs) s.statusChanged(sh, status);
+        if (subs) for (const s of subs) this.statusChanged(s, sh, status);
       }
     };
     await Promise.all(Array.from({ length: Math.min(FANOUT_CONCURRENCY, work.length) }, worker));
+    await this.refreshOutpoints();
+  }
+
+  /**
+   * A changed status for a session: at 1.7 ElectrumX notifies it as
+   * blockchain.scriptpubkey.subscribe (still with the script hash); below, as Session does.
+   */
+  private statusChanged(s: Session, sh: string, status: string | null): void {
+    if (s.version === null || cmpVersion(s.version, '1.7') < 0) return s.statusChanged(sh, status);
+    const sub = s.subs.get(sh);
+    if (!sub || sub.status === status) return;
+    sub.status = status;
+    if (sub.scripthash) s.notify('blockchain.scriptpubkey.subscribe', [sh, status]);
+  }
+
+  // ---- outpoints (1.7 draft) ----
+
+  private async subscribeOutpoint(session: Session, txid: string, vout: number): Promise<OutpointStatus> {
+    const key = `${txid}:${vout}`;
+    const isNew = !this.outpointSubs.get(key)?.has(session);
+    if (isNew && session.subCount >= this.limits.maxSubs) throw new RpcError(RPC.LIMIT_EXCEEDED, 'Subscription limit reached');
+    // As ElectrumX: a status that cannot be computed adds no subscription.
+    const status = await this.backend.outpointStatus(txid, vout);
+    if (session.isClosed) return status;
+    let subs = this.outpointSubs.get(key);
+    if (!subs) this.outpointSubs.set(key, (subs = new Map()));
+    if (!subs.has(session)) session.subCount++;
+    subs.set(session, JSON.stringify(status));
+    return status;
+  }
+
+  private unsubscribeOutpoint(session: Session, txid: string, vout: number): boolean {
+    const key = `${txid}:${vout}`;
+    const subs = this.outpointSubs.get(key);
+    if (!subs?.delete(session)) return false;
+    session.subCount--;
+    if (subs.size === 0) this.outpointSubs.delete(key);
+    return true;
+  }
+
+  /** Re-reads every subscribed outpoint after an update; notifies the sessions whose status changed. */
+  private async refreshOutpoints(): Promise<void> {
+    for (const [key, subs] of [...this.outpointSubs]) {
+      const i = key.indexOf(':');
+      const txid = key.slice(0, i);
+      const vout = Number(key.slice(i + 1));
+      let status: OutpointStatus;
+      try {
+        status = await this.backend.outpointStatus(txid, vout);
+      } catch (e) {
+        this.log(`status of outpoint ${key} failed: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      const json = JSON.stringify(status);
+      for (const [s, last] of subs) {
+        if (last === json) continue;
+        subs.set(s, json);
+        s.notify('blockchain.outpoint.subscribe', [txid, vout, status]);
+      }
+    }
   }
 }

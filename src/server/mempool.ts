@@ -216,6 +216,15 @@ export class Mempool {
     }
   }
 
+  /** The last `count` txs added to this view, newest first (mempool.recent). */
+  recent(count: number): { txid: string; fee: number; vsize: number }[] {
+    const ids = [...this.txs.keys()].slice(-count).reverse();
+    return ids.map((t) => {
+      const m = this.txs.get(t)!;
+      return { txid: t, fee: m.fee, vsize: m.vsize };
+    });
+  }
+
   /** Every script hash with mempool entries (re-checked on each block, docs/protocol.md §11). */
   scriptHashes(): IterableIterator<string> {
     return this.bySh.keys();

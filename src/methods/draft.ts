@@ -90,7 +90,8 @@ const outpointParams = [
   { name: 'tx_hash', kind: 'txid', description: 'the funding transaction id' },
   { name: 'txout_idx', kind: 'uint', description: 'the output index' },
 ] as const;
-const spkHint = { name: 'spk_hint', kind: 'script', description: 'the output script, a hint other servers may use (ElectrumX ignores it)' } as const;
+// Required by ElectrumX (no default there); the client sends "" when --spk-hint is not given.
+const spkHint = { name: 'spk_hint', kind: 'script', description: 'the output script, a hint other servers may use (ElectrumX ignores it)', default: '' } as const;
 
 const outpointColumns: ColumnSpec[] = [
   { key: 'funder_height', header: 'funded at', format: 'height' },

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startNode, type NodeHandle } from '../support/bitcoind.js';
 import { startServe, type RunningServe } from '../support/serve-in-process.js';
 import { runCli } from '../support/run-cli.js';
+import { streamCli } from '../support/local-server.js';
 import { addressToScriptHash } from '../../src/bitcoin/scripthash.js';
 
 let node: NodeHandle;
@@ -92,5 +93,34 @@ test('outpoint-status, testmempoolaccept and mempool-recent', async () => {
     if (list[0]?.txid === fresh) break;
     assert.ok(i < 40, 'the server never listed the new mempool tx');
     await new Promise((res) => setTimeout(res, 250));
+  }
+});
+
+test('subscribe and outpoint-watch stream at 1.7: a payment arriving, then confirming; Ctrl-C exits 130', { timeout: 60_000 }, async () => {
+  const fresh = await node.newAddress('bech32');
+  const server = `127.0.0.1:${draft.port}:t`;
+  const watch = streamCli(['--network', 'regtest', '--json', '--protocol', '1.7', 'subscribe', fresh], { server });
+  const first = JSON.parse(await watch.waitFor(() => true));
+  assert.deepEqual([first.type, first.status, first.history], ['status', null, []]);
+  const pay = await node.send(fresh, 0.2);
+  const seen = JSON.parse(await watch.waitFor((l) => l.includes(pay), 1));
+  assert.deepEqual(seen.added.map((e: { tx_hash: string }) => e.tx_hash), [pay]);
+  const tx = await node.rpc<{ vout: { n: number; scriptPubKey: { address?: string } }[] }>('getrawtransaction', [pay, true]);
+  const n = tx.vout.find((o) => o.scriptPubKey.address === fresh)!.n;
+  const op = streamCli(['--network', 'regtest', '--json', '--protocol', '1.7', 'outpoint-watch', pay, String(n)], { server });
+  const o1 = JSON.parse(await op.waitFor(() => true));
+  assert.deepEqual(o1, { type: 'outpoint', tx_hash: pay, txout_idx: n, status: { funder_height: 0 } });
+  const mark = watch.lines.length;
+  const [hash] = await node.mine(1);
+  const height = (await node.rpc<{ height: number }>('getblockheader', [hash])).height;
+  const conf = JSON.parse(await watch.waitFor((l) => l.includes('"confirmed":[{'), mark));
+  assert.deepEqual(conf.confirmed, [{ tx_hash: pay, height }]);
+  assert.equal(conf.scripthash, addressToScriptHash(fresh, 'regtest'));
+  const o2 = JSON.parse(await op.waitFor(() => true, 1));
+  assert.deepEqual(o2.status, { funder_height: height });
+  for (const s of [watch, op]) {
+    s.interrupt();
+    const r = await s.done;
+    assert.equal(r.code, 130, r.stderr);
   }
 });

@@ -20,6 +20,7 @@ const unwrap = (key: string) => (res: unknown): unknown => (res as Record<string
 export const spkGetBalance = defineMethod({
   name: 'blockchain.scriptpubkey.get_balance',
   since: '1.7',
+  cost: 1,
   summary: 'Confirmed and unconfirmed balance of an output script (protocol 1.7 draft)',
   params: spkParam,
   result: r.balance,
@@ -29,6 +30,7 @@ export const spkGetBalance = defineMethod({
 export const spkGetHistory = defineMethod({
   name: 'blockchain.scriptpubkey.get_history',
   since: '1.7',
+  cost: 2,
   summary: 'Confirmed and mempool transactions of an output script (protocol 1.7 draft)',
   params: spkParam,
   result: wrapped('history', history),
@@ -39,6 +41,7 @@ export const spkGetHistory = defineMethod({
 export const spkGetMempool = defineMethod({
   name: 'blockchain.scriptpubkey.get_mempool',
   since: '1.7',
+  cost: 1,
   summary: 'Mempool transactions of an output script (protocol 1.7 draft)',
   params: spkParam,
   result: wrapped('history', v.array(r.mempoolEntry)),
@@ -49,6 +52,7 @@ export const spkGetMempool = defineMethod({
 export const spkListUnspent = defineMethod({
   name: 'blockchain.scriptpubkey.listunspent',
   since: '1.7',
+  cost: 1,
   summary: 'Unspent outputs of an output script (protocol 1.7 draft)',
   params: spkParam,
   result: wrapped('utxos', v.array(r.utxo)),
@@ -59,6 +63,7 @@ export const spkListUnspent = defineMethod({
 export const spkSubscribe = defineMethod({
   name: 'blockchain.scriptpubkey.subscribe',
   since: '1.7',
+  cost: 0.5,
   summary: 'Status of an output script, then notifications [scripthash, status] (protocol 1.7 draft)',
   params: spkParam,
   result: r.status,
@@ -70,6 +75,7 @@ export const spkSubscribe = defineMethod({
 export const spkUnsubscribe = defineMethod({
   name: 'blockchain.scriptpubkey.unsubscribe',
   since: '1.7',
+  cost: 0.1,
   summary: 'Stop notifications for an output script (protocol 1.7 draft)',
   params: spkParam,
   result: v.boolean,
@@ -108,6 +114,7 @@ const outpointJson = '{"funder_height": n, "spender_txhash": "<txid>", "spender_
 export const outpointGetStatus = defineMethod({
   name: 'blockchain.outpoint.get_status',
   since: '1.7',
+  cost: 1,
   summary: 'Whether an output exists and what spends it, without subscribing (protocol 1.7 draft)',
   params: [...outpointParams, spkHint],
   result: outpointStatus,
@@ -125,6 +132,7 @@ export const outpointGetStatus = defineMethod({
 export const outpointSubscribe = defineMethod({
   name: 'blockchain.outpoint.subscribe',
   since: '1.7',
+  cost: 1,
   summary: 'An output\'s status, then a notification [tx_hash, txout_idx, status] on every change (protocol 1.7 draft)',
   params: [...outpointParams, spkHint],
   result: outpointStatus,
@@ -142,6 +150,7 @@ export const outpointSubscribe = defineMethod({
 export const outpointUnsubscribe = defineMethod({
   name: 'blockchain.outpoint.unsubscribe',
   since: '1.7',
+  cost: 0.1,
   summary: 'Stop notifications for an output (protocol 1.7 draft)',
   params: outpointParams,
   result: v.boolean,
@@ -152,6 +161,7 @@ export const outpointUnsubscribe = defineMethod({
 export const testMempoolAccept = defineMethod({
   name: 'blockchain.transaction.testmempoolaccept',
   since: '1.7',
+  cost: 1,
   summary: "Whether bitcoind's mempool would accept raw transactions, without broadcasting them (protocol 1.7 draft)",
   params: [{ name: 'raw_txs', kind: 'rawtxs', description: 'the raw transactions, parents first' }],
   result: v.array(v.object({ txid: v.hash32, wtxid: v.hash32 }, { allowed: v.boolean, reason: v.string })),
@@ -171,6 +181,7 @@ export const testMempoolAccept = defineMethod({
 export const mempoolRecent = defineMethod({
   name: 'mempool.recent',
   since: '1.7',
+  cost: 1,
   summary: 'The last 10 transactions to enter the mempool (protocol 1.7 draft)',
   params: [],
   result: v.array(v.object({ txid: v.hash32, fee: v.nonNegInt, vsize: v.nonNegInt })),

@@ -38,11 +38,6 @@ export interface ListenerInfo {
   port: number;
 }
 
-/** The status notification's method for a session (1.7: ElectrumX's scriptpubkey one). */
-function statusMethod(s: Session): string {
-  return s.version !== null && cmpVersion(s.version, '1.7') >= 0 ? 'blockchain.scriptpubkey.subscribe' : 'blockchain.scripthash.subscribe';
-}
-
 /** Statuses computed at once during fan-out (the backend's reads are cheap but not free). */
 const FANOUT_CONCURRENCY = 8;
 /** How often a subscribe re-reads a status that an update raced with. */
@@ -62,6 +57,9 @@ export class SessionManager implements SessionHost {
   private readonly outpointSubs = new Map<string, Map<Session, string>>();
   private readonly numblockSubs = new Set<Session>();
   private readonly listeners: ListenerInfo[] = [];
+  /** Sessions per metered IP (for limits.maxSessionsPerIp). */
+  private readonly perIp = new Map<string, number>();
+  private totalSubs = 0;
   /** Bumped on every backend event: lets a subscribe notice that it raced with an update. */
   private seq = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -133,14 +131,42 @@ export class SessionManager implements SessionHost {
 
   /** Takes a new connection; null (after telling the client) when the session limit is reached. */
   accept(transport: Transport): Session | null {
-    if (this.sessions.size >= this.limits.maxSessions) {
-      transport.send(encodeError(null, RPC.SERVER_BUSY, `server busy: too many sessions (limit ${this.limits.maxSessions})`));
+    const refuse = (why: string): null => {
+      transport.send(encodeError(null, RPC.SERVER_BUSY, why));
       transport.close();
       return null;
+    };
+    if (this.sessions.size >= this.limits.maxSessions) return refuse(`server busy: too many sessions (limit ${this.limits.maxSessions})`);
+    const ip = transport.remoteAddress;
+    const metered = this.meter.metered(ip);
+    const fromIp = metered ? (this.perIp.get(ip) ?? 0) : 0;
+    if (metered && fromIp >= this.limits.maxSessionsPerIp) {
+      this.log(`refused a session from ${ip}: it has ${fromIp} (--max-sessions-per-ip)`);
+      return refuse(`server busy: too many sessions from your address (limit ${this.limits.maxSessionsPerIp})`);
     }
     const s = new Session(this, transport);
     this.sessions.add(s);
+    if (metered) this.perIp.set(ip, fromIp + 1);
     return s;
+  }
+
+  countSubs(delta: number): void {
+    this.totalSubs += delta;
+  }
+
+  subsFull(): boolean {
+    return this.totalSubs >= this.limits.maxSubsTotal;
+  }
+
+  /** Subscriptions across all sessions. */
+  get subscriptionTotal(): number {
+    return this.totalSubs;
+  }
+
+  queuedTotal(): number {
+    let n = 0;
+    for (const s of this.sessions) n += s.transport.bufferedBytes();
+    return n;
   }
 
   charge(session: Session, cost: number): boolean {
@@ -177,7 +203,14 @@ export class SessionManager implements SessionHost {
   }
 
   closed(session: Session): void {
-    this.sessions.delete(session);
+    if (!this.sessions.delete(session)) return;
+    const ip = session.remoteAddress;
+    const fromIp = this.perIp.get(ip);
+    if (fromIp !== undefined) {
+      if (fromIp <= 1) this.perIp.delete(ip);
+      else this.perIp.set(ip, fromIp - 1);
+    }
+    this.totalSubs -= session.subCount;
     for (const [k, subs] of this.outpointSubs) {
       subs.delete(session);
       if (subs.size === 0) this.outpointSubs.delete(k);
@@ -185,17 +218,6 @@ export class SessionManager implements SessionHost {
     this.headerSubs.delete(session);
     this.numblockSubs.delete(session);
     for (const sh of session.subs.keys()) this.indexScripthash(session, sh, false);
-  }
-
-  /** Notifies `[name, null]` for each name `session` watches `scripthash` under, then forgets it. */
-  private dropSubscription(session: Session, scripthash: string): void {
-    const sub = session.subs.get(scripthash);
-    if (!sub) return;
-    if (sub.scripthash) session.notify(statusMethod(session), [scripthash, null]);
-    for (const a of sub.addresses ?? []) session.notify('blockchain.address.subscribe', [a, null]);
-    session.subCount -= (sub.scripthash ? 1 : 0) + (sub.addresses?.size ?? 0);
-    session.subs.delete(scripthash);
-    this.indexScripthash(session, scripthash, false);
   }
 
   /** Distinct script hashes with at least one subscriber. */
@@ -281,27 +303,15 @@ export class SessionManager implements SessionHost {
           this.log(`status of ${sh} failed: ${e instanceof Error ? e.message : String(e)}`);
           // ElectrumX (subscription_address_status): a status that cannot be computed any
           // more (history too large) is notified as null and the subscription is dropped.
-          if (e instanceof BackendError) for (const s of [...(this.bySubscription.get(sh) ?? [])]) this.dropSubscription(s, sh);
+          if (e instanceof BackendError) for (const s of [...(this.bySubscription.get(sh) ?? [])]) s.dropScripthash(sh);
           continue;
         }
         const subs = this.bySubscription.get(sh);
-        if (subs) for (const s of subs) this.statusChanged(s, sh, status);
+        if (subs) for (const s of subs) s.statusChanged(sh, status);
       }
     };
     await Promise.all(Array.from({ length: Math.min(FANOUT_CONCURRENCY, work.length) }, worker));
     await this.refreshOutpoints();
-  }
-
-  /**
-   * A changed status for a session: at 1.7 ElectrumX notifies it as
-   * blockchain.scriptpubkey.subscribe (still with the script hash); below, as Session does.
-   */
-  private statusChanged(s: Session, sh: string, status: string | null): void {
-    if (s.version === null || cmpVersion(s.version, '1.7') < 0) return s.statusChanged(sh, status);
-    const sub = s.subs.get(sh);
-    if (!sub || sub.status === status) return;
-    sub.status = status;
-    if (sub.scripthash) s.notify('blockchain.scriptpubkey.subscribe', [sh, status]);
   }
 
   // ---- outpoints (1.7 draft) ----
@@ -309,13 +319,13 @@ export class SessionManager implements SessionHost {
   private async subscribeOutpoint(session: Session, txid: string, vout: number): Promise<OutpointStatus> {
     const key = `${txid}:${vout}`;
     const isNew = !this.outpointSubs.get(key)?.has(session);
-    if (isNew && session.subCount >= this.limits.maxSubs) throw new RpcError(RPC.LIMIT_EXCEEDED, 'Subscription limit reached');
+    if (isNew && (session.subCount >= this.limits.maxSubs || this.subsFull())) throw new RpcError(RPC.LIMIT_EXCEEDED, 'Subscription limit reached');
     // As ElectrumX: a status that cannot be computed adds no subscription.
     const status = await this.backend.outpointStatus(txid, vout);
     if (session.isClosed) return status;
     let subs = this.outpointSubs.get(key);
     if (!subs) this.outpointSubs.set(key, (subs = new Map()));
-    if (!subs.has(session)) session.subCount++;
+    if (!subs.has(session)) session.addSub(1);
     subs.set(session, JSON.stringify(status));
     return status;
   }
@@ -324,7 +334,7 @@ export class SessionManager implements SessionHost {
     const key = `${txid}:${vout}`;
     const subs = this.outpointSubs.get(key);
     if (!subs?.delete(session)) return false;
-    session.subCount--;
+    session.addSub(-1);
     if (subs.size === 0) this.outpointSubs.delete(key);
     return true;
   }

@@ -77,6 +77,8 @@ test('the method table follows the negotiated version', async () => {
   await expect('1.3', 'blockchain.block.get_header', [1], true);
   await expect('1.4', 'blockchain.block.get_header', [1], false);
   await expect('1.0', 'server.ping', [], false);
+  // ElectrumX 1.4 (the last to serve 1.0) answered server.features at every version.
+  await expect('1.0', 'server.features', [], true);
   await expect('1.4', 'no.such.method', [], false);
 });
 

@@ -39,6 +39,7 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   { flags: '--max-response <bytes>', description: 'reply size (beyond: -32600 response too large)', default: String(DEFAULT_LIMITS.maxResponse) },
   { flags: '--max-batch <n>', description: 'requests per batch (beyond: error 4)', default: String(DEFAULT_LIMITS.maxBatch) },
   { flags: '--idle-timeout <seconds>', description: 'close sessions silent this long (0: never)', default: String(DEFAULT_LIMITS.idleTimeout) },
+  { flags: '--request-timeout <seconds>', description: 'answer a request still running after this long (e.g. stuck on bitcoind) with -102 server busy (0: never)', default: String(DEFAULT_LIMITS.requestTimeout) },
   { flags: '--cost-limit <units>', description: 'per-IP cost budget (ElectrumX-like units)', default: String(DEFAULT_LIMITS.costLimit) },
   { flags: '--cost-rate <units>', description: 'per-IP budget refill per second', default: String(DEFAULT_LIMITS.costRate) },
   { flags: '--limit-loopback', description: 'meter loopback clients too (exempt by default; also counts them for --max-sessions-per-ip)' },

@@ -54,6 +54,7 @@ export interface ServeOptions {
   maxResponse?: string | number;
   maxBatch?: string | number;
   idleTimeout?: string | number;
+  requestTimeout?: string | number;
   costLimit?: string | number;
   costRate?: string | number;
   limitLoopback?: boolean;
@@ -240,6 +241,7 @@ export function resolveServeConfig(
     maxResponse: count(opts.maxResponse, '--max-response', D.maxResponse, 1000),
     maxBatch: count(opts.maxBatch, '--max-batch', D.maxBatch, 1),
     idleTimeout: count(opts.idleTimeout, '--idle-timeout', D.idleTimeout, 0, { fraction: true, max: MAX_TIMER_SECONDS }),
+    requestTimeout: count(opts.requestTimeout, '--request-timeout', D.requestTimeout, 0, { fraction: true, max: MAX_TIMER_SECONDS }),
     costLimit: count(opts.costLimit, '--cost-limit', D.costLimit, 1, { fraction: true }),
     costRate: count(opts.costRate, '--cost-rate', D.costRate, 0, { fraction: true }),
     limitLoopback: opts.limitLoopback === true,

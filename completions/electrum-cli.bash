@@ -48,6 +48,11 @@ _electrum_cli_sub() {
     '|height') echo 'height' ;;
     '|utxo-address') echo 'utxo-address' ;;
     '|chunk') echo 'chunk' ;;
+    '|outpoint-status') echo 'outpoint-status' ;;
+    '|outpoint-watch') echo 'outpoint-watch' ;;
+    '|outpoint-unwatch') echo 'outpoint-unwatch' ;;
+    '|testmempoolaccept') echo 'testmempoolaccept' ;;
+    '|mempool-recent') echo 'mempool-recent' ;;
     '|call') echo 'call' ;;
     '|serve') echo 'serve' ;;
     '|config') echo 'config' ;;
@@ -68,7 +73,7 @@ _electrum_cli_sub() {
 # PATH -> its subcommands.
 _electrum_cli_subs() {
   case "$1" in
-    '') echo 'version banner donation-address features peers add-peer ping balance history mempool utxos listunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx broadcast broadcast-package merkle tx-from-pos fee-histogram mempool-info proof height utxo-address chunk call serve config wallet completion doctor compare bench' ;;
+    '') echo 'version banner donation-address features peers add-peer ping balance history mempool utxos listunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx broadcast broadcast-package merkle tx-from-pos fee-histogram mempool-info proof height utxo-address chunk outpoint-status outpoint-watch outpoint-unwatch testmempoolaccept mempool-recent call serve config wallet completion doctor compare bench' ;;
     'config') echo 'path list get set init' ;;
     'wallet') echo 'scan' ;;
   esac
@@ -107,8 +112,13 @@ _electrum_cli_opts() {
     'height') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'utxo-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'chunk') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'outpoint-status') echo '--spk-hint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'outpoint-watch') echo '--spk-hint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'outpoint-unwatch') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'testmempoolaccept') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'mempool-recent') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'call') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --db --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --db --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --report-host --experimental-protocol --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --request-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config path') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
@@ -153,6 +163,8 @@ _electrum_cli_optval() {
     'tip|--exec') echo 'any' ;;
     'tx|--checkpoint') echo 'any' ;;
     'merkle|--checkpoint') echo 'any' ;;
+    'outpoint-status|--spk-hint') echo 'any' ;;
+    'outpoint-watch|--spk-hint') echo 'any' ;;
     'serve|--bitcoind') echo 'any' ;;
     'serve|--datadir') echo 'dir' ;;
     'serve|--rpc-cookie') echo 'file' ;;
@@ -166,6 +178,8 @@ _electrum_cli_optval() {
     'serve|--tls-cert') echo 'file' ;;
     'serve|--tls-key') echo 'file' ;;
     'serve|--banner') echo 'any' ;;
+    'serve|--report-host') echo 'any' ;;
+    'serve|--experimental-protocol') echo 'any' ;;
     'serve|--donation-address') echo 'any' ;;
     'serve|--max-sessions') echo 'any' ;;
     'serve|--max-subs') echo 'any' ;;
@@ -173,6 +187,7 @@ _electrum_cli_optval() {
     'serve|--max-response') echo 'any' ;;
     'serve|--max-batch') echo 'any' ;;
     'serve|--idle-timeout') echo 'any' ;;
+    'serve|--request-timeout') echo 'any' ;;
     'serve|--cost-limit') echo 'any' ;;
     'serve|--cost-rate') echo 'any' ;;
     'serve|--max-sessions-per-ip') echo 'any' ;;
@@ -211,6 +226,7 @@ _electrum_cli_argval() {
     'estimatefee|1') echo 'words CONSERVATIVE ECONOMICAL' ;;
     'broadcast|0') echo 'file' ;;
     'broadcast-package|'*) echo 'file' ;;
+    'testmempoolaccept|'*) echo 'file' ;;
     'config get|0') echo 'words server network proxy timeout connectTimeout maxLine servers.mainnet servers.testnet servers.testnet4 servers.signet servers.regtest' ;;
     'config set|0') echo 'words server network proxy timeout connectTimeout maxLine servers.mainnet servers.testnet servers.testnet4 servers.signet servers.regtest' ;;
     'wallet scan|0') echo 'words server network proxy timeout connectTimeout maxLine servers.mainnet servers.testnet servers.testnet4 servers.signet servers.regtest' ;;

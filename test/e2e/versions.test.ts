@@ -62,8 +62,8 @@ describe('version-based method selection', { concurrency: 6 }, () => {
     assert.equal(r.code, 5);
     assert.match(r.stderr, /outside the offered range 1\.4/);
   });
-  it('--protocol outside 1.0-1.6 is a usage error before anything is sent -> 2', async () => {
-    for (const v of ['1.7', '0.9-1.4', '1.4-2.0']) {
+  it('--protocol outside 1.0-1.6 (and not the 1.7 draft) is a usage error before anything is sent -> 2', async () => {
+    for (const v of ['1.8', '0.9-1.4', '1.4-2.0']) {
       const r = await run({ transcript: 'electrumx-1.6' }, ['--protocol', v, 'ping']);
       assert.equal(r.code, 2, `${v}: ${r.stderr}`);
       assert.match(r.stderr, /invalid --protocol/);

@@ -57,6 +57,11 @@ _electrum_cli_sub() {
     '|getblockcount') echo 'height' ;;
     '|utxo-address') echo 'utxo-address' ;;
     '|chunk') echo 'chunk' ;;
+    '|outpoint-status') echo 'outpoint-status' ;;
+    '|outpoint-watch') echo 'outpoint-watch' ;;
+    '|outpoint-unwatch') echo 'outpoint-unwatch' ;;
+    '|testmempoolaccept') echo 'testmempoolaccept' ;;
+    '|mempool-recent') echo 'mempool-recent' ;;
     '|call') echo 'call' ;;
     '|serve') echo 'serve' ;;
     '|config') echo 'config' ;;
@@ -79,7 +84,7 @@ _electrum_cli_sub() {
 # PATH -> its subcommands.
 _electrum_cli_subs() {
   case "$1" in
-    '') echo 'version banner donation-address features peers add-peer ping balance getaddressbalance history getaddresshistory mempool utxos listunspent getaddressunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx gettransaction getrawtransaction broadcast sendrawtransaction broadcast-package merkle getmerkle tx-from-pos fee-histogram mempool-info getmempoolinfo proof height getblockcount utxo-address chunk call serve config wallet completion doctor compare bench' ;;
+    '') echo 'version banner donation-address features peers add-peer ping balance getaddressbalance history getaddresshistory mempool utxos listunspent getaddressunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx gettransaction getrawtransaction broadcast sendrawtransaction broadcast-package merkle getmerkle tx-from-pos fee-histogram mempool-info getmempoolinfo proof height getblockcount utxo-address chunk outpoint-status outpoint-watch outpoint-unwatch testmempoolaccept mempool-recent call serve config wallet completion doctor compare bench' ;;
     'config') echo 'path list get set pins unpin init' ;;
     'wallet') echo 'scan' ;;
   esac
@@ -118,8 +123,13 @@ _electrum_cli_opts() {
     'height') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
     'utxo-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
     'chunk') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'outpoint-status') echo '--spk-hint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'outpoint-watch') echo '--spk-hint -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'outpoint-unwatch') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'testmempoolaccept') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'mempool-recent') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
     'call') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
-    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --bitcoind-wait --db --db-cache --db-engine --undo-blocks --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
+    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --bitcoind-wait --db --db-cache --db-engine --undo-blocks --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --report-host --experimental-protocol --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --request-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
     'config') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
     'config path') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
     'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes --testnet --testnet4 --signet --regtest --jq --fields --sats --btc --wide --no-trunc --no-pager' ;;
@@ -168,6 +178,8 @@ _electrum_cli_optval() {
     'tip|--exec') echo 'any' ;;
     'tx|--checkpoint') echo 'any' ;;
     'merkle|--checkpoint') echo 'any' ;;
+    'outpoint-status|--spk-hint') echo 'any' ;;
+    'outpoint-watch|--spk-hint') echo 'any' ;;
     'serve|--bitcoind') echo 'any' ;;
     'serve|--datadir') echo 'dir' ;;
     'serve|--rpc-cookie') echo 'file' ;;
@@ -185,6 +197,8 @@ _electrum_cli_optval() {
     'serve|--tls-cert') echo 'file' ;;
     'serve|--tls-key') echo 'file' ;;
     'serve|--banner') echo 'any' ;;
+    'serve|--report-host') echo 'any' ;;
+    'serve|--experimental-protocol') echo 'any' ;;
     'serve|--donation-address') echo 'any' ;;
     'serve|--max-sessions') echo 'any' ;;
     'serve|--max-subs') echo 'any' ;;
@@ -192,6 +206,7 @@ _electrum_cli_optval() {
     'serve|--max-response') echo 'any' ;;
     'serve|--max-batch') echo 'any' ;;
     'serve|--idle-timeout') echo 'any' ;;
+    'serve|--request-timeout') echo 'any' ;;
     'serve|--cost-limit') echo 'any' ;;
     'serve|--cost-rate') echo 'any' ;;
     'serve|--max-sessions-per-ip') echo 'any' ;;
@@ -232,6 +247,7 @@ _electrum_cli_argval() {
     'estimatefee|1') echo 'words CONSERVATIVE ECONOMICAL' ;;
     'broadcast|0') echo 'file' ;;
     'broadcast-package|'*) echo 'file' ;;
+    'testmempoolaccept|'*) echo 'file' ;;
     'config get|0') echo 'words server network proxy timeout connectTimeout maxLine servers.mainnet servers.testnet servers.testnet4 servers.signet servers.regtest' ;;
     'config set|0') echo 'words server network proxy timeout connectTimeout maxLine servers.mainnet servers.testnet servers.testnet4 servers.signet servers.regtest' ;;
     'wallet scan|0') echo 'words server network proxy timeout connectTimeout maxLine servers.mainnet servers.testnet servers.testnet4 servers.signet servers.regtest' ;;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isHex, isHex64 } from '../bitcoin/hex.js';
-import { scriptToAddress } from '../bitcoin/address.js';
+import { addressToScript, scriptToAddress } from '../bitcoin/address.js';
 import { scriptHexToScriptHash, toScriptHash } from '../bitcoin/scripthash.js';
 import type { NetworkName } from '../bitcoin/networks.js';
 import { checkParam, ParamError } from '../methods/params.js';
@@ -21,6 +21,8 @@ export interface Target {
   scripthash: string;
   /** Set when the argument is (or the script has) an address: the 1.0–1.2 methods need it. */
   address?: string;
+  /** The output script (hex), unless a bare script hash was given: the 1.7 draft's methods need it. */
+  script?: string;
 }
 
 /** Everything a command invocation says, before the method is chosen. */
@@ -115,7 +117,7 @@ export function attributeName(flags: string): string {
 export function parseTarget(text: string, network: NetworkName): Target {
   const arg = text.trim();
   const scripthash = toScriptHash(arg, network); // throws UsageError naming the problem
-  return isHex64(arg) ? { arg, scripthash } : { arg, scripthash, address: arg };
+  return isHex64(arg) ? { arg, scripthash } : { arg, scripthash, address: arg, script: addressToScript(arg, network).toString('hex') };
 }
 
 /** --script HEX -> Target (with the address when the script has one). */
@@ -123,7 +125,7 @@ export function parseScriptTarget(hex: string, network: NetworkName): Target {
   const arg = hex.trim().toLowerCase();
   const scripthash = scriptHexToScriptHash(arg);
   const address = scriptToAddress(arg, network);
-  return address ? { arg, scripthash, address } : { arg, scripthash };
+  return address ? { arg, scripthash, address, script: arg } : { arg, scripthash, script: arg };
 }
 
 async function convertArg(arg: ArgSpec, text: string, ctx: ArgContext, readStdin: () => Promise<string>): Promise<unknown> {
@@ -215,12 +217,13 @@ export function wireParams(
   const outOfVersion: string[] = [];
   for (const p of method.params) {
     let v = values[p.name];
-    if (target && (p.kind === 'scripthash' || p.kind === 'address') && v === undefined) {
-      v = p.kind === 'scripthash' ? target.scripthash : targetAddress(target, method, version);
+    if (target && (p.kind === 'scripthash' || p.kind === 'address' || p.kind === 'script') && v === undefined) {
+      v = p.kind === 'scripthash' ? target.scripthash : p.kind === 'script' ? targetScript(target, method, version) : targetAddress(target, method, version);
     }
     const exists = inRange(version, p.since ?? '1.0', p.until);
     if (v === undefined) {
-      if (exists) slots.push({ given: false, value: p.default ?? null });
+      // A required parameter with a default is always sent (1.7's spk_hint: "").
+      if (exists) slots.push({ given: !p.optional && p.default !== undefined, value: p.default ?? null });
       continue;
     }
     if (!exists) outOfVersion.push(p.name);
@@ -234,6 +237,13 @@ export function wireParams(
   }
   while (slots.length > 0 && !slots[slots.length - 1]!.given) slots.pop();
   return { params: slots.map((s) => s.value), outOfVersion, notParams };
+}
+
+function targetScript(target: Target, method: MethodSpec, version: string): string {
+  if (target.script !== undefined) return target.script;
+  throw new UsageError(`${method.name} takes an output script, and ${JSON.stringify(target.arg.slice(0, 20))} is a script hash`, {
+    hint: `at protocol ${version} the scriptpubkey methods replace the scripthash ones: give the address or --script HEX instead`,
+  });
 }
 
 function targetAddress(target: Target, method: MethodSpec, version: string): string {

@@ -8,7 +8,7 @@ import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
 import { Connection, type ConnectionOptions } from '../protocol/connection.js';
 import { checkGenesis } from '../protocol/negotiate.js';
 import { formatServer, parseProxy, parseServer, type ServerAddress } from '../protocol/server-address.js';
-import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, isVersion } from '../protocol/version.js';
+import { PROTOCOL_DRAFT, PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, isVersion } from '../protocol/version.js';
 import { configDir, configPath, loadConfig, resolveSettings, type Settings } from './config.js';
 import type { Io } from './io.js';
 import { Output } from './output.js';
@@ -77,15 +77,19 @@ export interface ProtocolRange {
   max: string;
 }
 
-/** Parses --protocol: "1.4" (exactly), "1.2-1.4" or "1.2..1.4" (a range). */
+/**
+ * Parses --protocol: "1.4" (exactly), "1.2-1.4" or "1.2..1.4" (a range). The 1.7 draft is
+ * offered only when named here (never by default).
+ */
 export function parseProtocolRange(text: string): ProtocolRange {
   const parts = text.trim().split(/\s*(?:-|\.\.|,)\s*/);
   const [min, max = min] = parts as [string, string?];
   const valid = parts.length <= 2 && isVersion(min) && isVersion(max) && cmpVersion(min, max) <= 0;
   // Outside what the registry describes the client cannot choose methods or check results.
-  if (!valid || cmpVersion(min, PROTOCOL_MIN) < 0 || cmpVersion(max, PROTOCOL_MAX) > 0) {
+  const top = valid && cmpVersion(max, PROTOCOL_MAX) > 0 ? PROTOCOL_DRAFT : PROTOCOL_MAX;
+  if (!valid || cmpVersion(min, PROTOCOL_MIN) < 0 || cmpVersion(max, top) > 0 || (top === PROTOCOL_DRAFT && max !== PROTOCOL_DRAFT)) {
     throw new UsageError(`invalid --protocol ${JSON.stringify(text)}`, {
-      hint: `give a version (1.4) or a range (1.2-1.6) within ${PROTOCOL_MIN}-${PROTOCOL_MAX}`,
+      hint: `give a version (1.4) or a range (1.2-1.6) within ${PROTOCOL_MIN}-${PROTOCOL_MAX}, or ${PROTOCOL_DRAFT} for the draft`,
     });
   }
   return { min, max };

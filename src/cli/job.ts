@@ -74,7 +74,10 @@ export class Job {
     const params = this.params(values, method);
     try {
       const result = await this.conn.request(method.name, params);
-      return { result: check(method.result, result, { version: this.version, params }), params };
+      const checked = check(method.result, result, { version: this.version, params });
+      for (const n of method.notes?.(checked) ?? []) this.ctx.out.notice(`${method.name}: ${n}`);
+      // 1.7's {"history": [...]} prints as the 1.6 list: the subcommands' --json shapes stay.
+      return { result: method.unwrap ? method.unwrap(checked) : checked, params };
     } catch (err) {
       throw withHint(err, method, this.version);
     }
@@ -92,7 +95,8 @@ export class Job {
     return replies.map((r, i): Outcome => {
       const { key, params } = calls[i]!;
       if ('error' in r) return { key, params, error: withHint(r.error, method, this.version) as CliError };
-      return { key, params, result: check(method.result, r.result, { version: this.version, params }) };
+      const checked = check(method.result, r.result, { version: this.version, params });
+      return { key, params, result: method.unwrap ? method.unwrap(checked) : checked };
     });
   }
 

@@ -23,6 +23,7 @@ const SPECIAL: Record<string, () => Promise<Special>> = {
   merkle: () => import('./commands/merkle.js'),
   header: () => import('./commands/header.js'),
   headers: () => import('./commands/headers.js'),
+  'outpoint-watch': async () => ({ run: (await import('./commands/watch.js')).followOutpoint }),
 };
 
 /** Reads all of a stream as text (for `broadcast -`). */

@@ -32,6 +32,8 @@ export const getBalance = defineMethod({
   name: 'blockchain.scripthash.get_balance',
   cost: 1,
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Confirmed and unconfirmed balance of an address or script hash',
   params: scripthashParam,
   result: r.balance,
@@ -57,6 +59,8 @@ export const getHistory = defineMethod({
   name: 'blockchain.scripthash.get_history',
   cost: 2,
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Confirmed and mempool transactions of an address or script hash',
   params: scripthashParam,
   result: history,
@@ -79,6 +83,8 @@ export const getMempool = defineMethod({
   name: 'blockchain.scripthash.get_mempool',
   cost: 1,
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Mempool transactions of an address or script hash',
   params: scripthashParam,
   result: v.array(r.mempoolEntry),
@@ -95,6 +101,8 @@ export const listUnspent = defineMethod({
   name: 'blockchain.scripthash.listunspent',
   cost: 1,
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Unspent outputs of an address or script hash (mempool outputs at height 0)',
   params: scripthashParam,
   result: v.array(r.utxo),
@@ -112,6 +120,8 @@ export const subscribe = defineMethod({
   name: 'blockchain.scripthash.subscribe',
   cost: 0.5,
   since: '1.1',
+  // ElectrumX master drops the scripthash methods at the 1.7 draft (scriptpubkey ones instead).
+  until: '1.6',
   summary: 'Status hash of an address or script hash, then a notification on every change',
   params: scripthashParam,
   result: r.status,
@@ -140,6 +150,7 @@ export const unsubscribe = defineMethod({
   name: 'blockchain.scripthash.unsubscribe',
   cost: 0.1,
   since: '1.4.2',
+  until: '1.6',
   summary: 'Stop notifications for an address or script hash',
   params: scripthashParam,
   result: v.boolean,
@@ -213,7 +224,8 @@ export const headersSubscribe = defineMethod({
   cost: 0.25,
   since: '1.0',
   summary: 'The current chain tip, then a notification for every new tip',
-  params: [{ name: 'raw', kind: 'bool', description: 'raw header hex instead of a deserialized header', optional: true, since: '1.2', until: '1.3' }],
+  // ElectrumX 1.4 (the last to serve 1.0) took raw at 1.0 and 1.1 too.
+  params: [{ name: 'raw', kind: 'bool', description: 'raw header hex instead of a deserialized header', optional: true, since: '1.2', until: '1.3', server: { since: '1.0' } }],
   result: r.tipResult,
   notification: r.tipNotification,
   command: 'tip',
@@ -243,7 +255,8 @@ export const estimateFee = defineMethod({
   summary: 'Fee rate (BTC/kvB) to confirm within a number of blocks; -1 when the server has no estimate',
   params: [
     { name: 'number', kind: 'uint', description: 'target number of blocks' },
-    { name: 'mode', kind: 'feemode', description: 'CONSERVATIVE or ECONOMICAL', optional: true, since: '1.6' },
+    // ElectrumX takes a mode at every version (a non-string one is no mode).
+    { name: 'mode', kind: 'feemode', description: 'CONSERVATIVE or ECONOMICAL', optional: true, since: '1.6', server: { since: '1.0' } },
   ],
   result: v.feeRate,
   command: 'estimatefee',
@@ -290,7 +303,8 @@ export const txGet = defineMethod({
   params: [
     { name: 'tx_hash', kind: 'txid', description: 'the transaction id' },
     { name: 'height', kind: 'uint', description: 'ignored by servers', optional: true, until: '1.0' },
-    { name: 'verbose', kind: 'bool', description: "return bitcoind's verbose object", optional: true, default: false, since: '1.2' },
+    // ElectrumX 1.4 (the last to serve 1.0) took verbose from 1.1.
+    { name: 'verbose', kind: 'bool', description: "return bitcoind's verbose object", optional: true, default: false, since: '1.2', server: { since: '1.1' } },
   ],
   result: (value, path, ctx) => (ctx.params[1] === true ? r.verboseTx(value, path, ctx) : v.hex()(value, path, ctx)),
   command: 'tx',
@@ -331,7 +345,8 @@ export const broadcastPackage = defineMethod({
   summary: 'Broadcast a package: parents then the child that spends them (needs bitcoind 28+)',
   params: [
     { name: 'raw_txs', kind: 'rawtxs', description: 'the raw transactions, child last' },
-    { name: 'verbose', kind: 'bool', description: "return bitcoind's submitpackage result", optional: true, default: false },
+    // ElectrumX reads it with Python's truthiness (`if verbose:`).
+    { name: 'verbose', kind: 'bool', description: "return bitcoind's submitpackage result", optional: true, default: false, server: { truthy: true } },
   ],
   result: (value, path, ctx) =>
     ctx.params[1] === true

@@ -6,6 +6,7 @@
 
 export type ParamKind =
   | 'scripthash' // 64 hex chars (display order); the CLI also accepts an address or --script
+  | 'script' // an output script in hex (1.7 draft; may be empty); the CLI takes an address or --script
   | 'address' // a Base58/bech32 address (legacy 1.0–1.2 methods)
   | 'txid' // 64 hex chars
   | 'uint' // non-negative integer (heights, counts, positions)
@@ -74,6 +75,9 @@ export function checkParam(kind: ParamKind, v: unknown): unknown {
     case 'scripthash':
       if (typeof v === 'string' && HEX64.test(v)) return v.toLowerCase();
       throw new ParamError(`${show(v)} is not a valid script hash`);
+    case 'script':
+      if (typeof v === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(v)) return v.toLowerCase();
+      throw new ParamError(`${show(v)} should be a hex string`);
     case 'txid':
       if (typeof v === 'string' && HEX64.test(v)) return v.toLowerCase();
       throw new ParamError(`${show(v)} should be a transaction hash`);
@@ -104,4 +108,46 @@ export function checkParam(kind: ParamKind, v: unknown): unknown {
       if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string')) return v;
       throw new ParamError(`${show(v)} should be a protocol version or [min, max]`);
   }
+}
+
+/** What Python's int() takes from JSON: an integer string (sign, blanks and _ allowed). */
+const INT_STRING = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+
+/**
+ * The server's reading of one value, as lax as ElectrumX's and Fulcrum's (their
+ * `non_negative_integer`, `assert_boolean`, estimatefee's mode): integers may come as
+ * strings, floats (truncated) or booleans; booleans as 0/1; a mode that is not a string
+ * means no mode. Everything else is `checkParam`. Returns undefined for "not given".
+ * The client never relaxes what it checks in replies (validate.ts).
+ */
+export function checkServerParam(kind: ParamKind, v: unknown, name: string, truthy = false): unknown {
+  if (truthy) return isTruthy(v);
+  switch (kind) {
+    case 'uint': {
+      let n: number | undefined;
+      if (typeof v === 'number' && Number.isFinite(v)) n = Math.trunc(v);
+      else if (typeof v === 'boolean') n = v ? 1 : 0;
+      else if (typeof v === 'string' && INT_STRING.test(v)) n = Number(v.replaceAll('_', '').trim());
+      if (n !== undefined && n >= 0) return n === 0 ? 0 : n; // no -0
+      throw new ParamError(`${show(v)} should be a non-negative integer`);
+    }
+    case 'bool':
+      // Python's `value in (False, True)`: 0 and 1 are booleans too.
+      if (typeof v === 'boolean') return v;
+      if (v === 0 || v === 1) return v === 1;
+      throw new ParamError(`"${name}" must be a boolean`);
+    case 'feemode':
+      if (typeof v !== 'string') return undefined;
+      if ((FEE_MODES as readonly string[]).includes(v.toUpperCase())) return v.toUpperCase();
+      throw new ParamError(`unknown estimatefee mode: ${v.toUpperCase()}`);
+    default:
+      return checkParam(kind, v);
+  }
+}
+
+/** Python's truth value of a JSON value. */
+export function isTruthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object' && v !== null) return Object.keys(v).length > 0;
+  return Boolean(v);
 }

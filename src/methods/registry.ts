@@ -1,5 +1,5 @@
 /**
- * The method registry: every protocol method of versions 1.0–1.6, in preference order
+ * The method registry: every protocol method of versions 1.0–1.6 and the 1.7 draft, in preference order
  * (modern variants first). Subcommands, completions, the man page and the server's dispatch
  * table all derive from `METHODS`.
  */
@@ -9,6 +9,7 @@ import * as server from './server.js';
 import * as chain from './blockchain.js';
 import * as mempool from './mempool.js';
 import * as legacy from './legacy.js';
+import * as draft from './draft.js';
 
 export const METHODS = [
   server.serverVersion,
@@ -46,6 +47,17 @@ export const METHODS = [
   legacy.utxoGetAddress,
   legacy.blockGetHeader,
   legacy.blockGetChunk,
+  draft.spkGetBalance,
+  draft.spkGetHistory,
+  draft.spkGetMempool,
+  draft.spkListUnspent,
+  draft.spkSubscribe,
+  draft.spkUnsubscribe,
+  draft.outpointGetStatus,
+  draft.outpointSubscribe,
+  draft.outpointUnsubscribe,
+  draft.testMempoolAccept,
+  draft.mempoolRecent,
 ] as const;
 
 /** Every wire method name the registry knows. */

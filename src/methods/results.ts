@@ -60,9 +60,22 @@ export const merkleBranch = v.array(v.hash32, { max: 30 });
 
 export const merkleResult = v.object({ block_height: v.nonNegInt, merkle: merkleBranch, pos: v.nonNegInt });
 
+/** A host's ports ({"tcp_port": 50001, "ssl_port": 50002}, null when not served). */
+const hostPorts = v.object({}, { tcp_port: v.nullable(v.nonNegInt), ssl_port: v.nullable(v.nonNegInt) });
+
+/** electrs sends the ports without a host name: `"hosts": {"tcp_port": 50001}`. */
+const barePorts = v.refine(v.record(v.nullable(v.nonNegInt)), (h) => (Object.keys(h).every((k) => k.endsWith('_port')) ? null : 'not a map of ports'));
+
+/** True when `hosts` has electrs's shape (ports without a host name). */
+export function hostsWithoutNames(hosts: unknown): boolean {
+  return typeof hosts === 'object' && hosts !== null && Object.keys(hosts).length > 0 &&
+    Object.entries(hosts).every(([k, x]) => k.endsWith('_port') && (x === null || typeof x === 'number'));
+}
+
 export const features = v.object(
   {
-    hosts: v.record(v.object({}, { tcp_port: v.nullable(v.nonNegInt), ssl_port: v.nullable(v.nonNegInt) })),
+    // Host names to ports; electrs's bare ports are accepted too (the features command notes it).
+    hosts: v.oneOf('hosts by name, or bare ports', v.record(hostPorts), barePorts),
     genesis_hash: v.hash32,
     server_version: v.string,
     protocol_min: v.string,

@@ -60,6 +60,11 @@ export const serverFeatures = defineMethod({
   summary: 'The features the server advertises: genesis hash, hosts and ports, protocol range, pruning',
   params: [],
   result: r.features,
+  notes: (res) => (r.hostsWithoutNames((res as { hosts?: unknown }).hosts)
+    ? ['hosts lists ports without a host name (as electrs sends it), not {"<host>": {ports}}']
+    : []),
+  // ElectrumX 1.4 (the last to serve 1.0) answered it at every version.
+  server: { since: '1.0' },
   command: 'features',
   cli: {
     name: 'features',
@@ -135,9 +140,14 @@ export const serverPing = defineMethod({
   name: 'server.ping',
   cost: 0.1,
   since: '1.2',
-  summary: 'Check that the server answers (keeps a session alive)',
-  params: [],
-  result: v.nul,
+  summary: 'Check that the server answers (keeps a session alive); at 1.7, a pong of zeros',
+  params: [
+    { name: 'pong_len', kind: 'uint', description: 'length of the pong (protocol 1.7)', optional: true, default: 0, since: '1.7' },
+    { name: 'data', kind: 'string', description: 'hex padding, ignored by the server (protocol 1.7)', optional: true, since: '1.7' },
+  ],
+  // ElectrumX ignores arguments below 1.7.
+  server: { ignoresExtraUntil: '1.6' },
+  result: v.byVersion<unknown>([['1.0', v.nul], ['1.7', v.object({ data: v.string })]]),
   command: 'ping',
-  cli: { name: 'ping', args: [], json: 'null', description: 'Prints "ok, 2.1 ms" (the round trip of the ping); --json prints the server\'s null' },
+  cli: { name: 'ping', args: [], json: 'null (protocol 1.7: {"data": ""})', description: 'Prints "ok, 2.1 ms" (the round trip of the ping); --json prints the server\'s reply' },
 });

@@ -19,6 +19,11 @@ export interface ParamSpec {
   /** Protocol versions in which this parameter exists (inclusive). */
   since?: string;
   until?: string;
+  /**
+   * What `serve --local` accepts where it differs from what the client sends (ElectrumX's
+   * handlers): another version range, or `truthy` (any JSON value, read as Python reads it).
+   */
+  server?: { since?: string; until?: string; truthy?: boolean };
 }
 
 /** How a result is shown in a table (format/table.ts renders these). */
@@ -111,6 +116,10 @@ export interface MethodSpec<N extends string = string> {
   result: Validator;
   /** For subscriptions: validates each notification's params array. */
   notification?: Validator;
+  /** For a wrapped result (1.7's {"history": [...]}): what the command prints, in the 1.6 shape. */
+  unwrap?: (result: unknown) => unknown;
+  /** Oddities of a valid result worth telling the user (printed as notices on stderr). */
+  notes?: (result: unknown) => string[];
   /**
    * The subcommand that serves this method. The first method of a command in registry order
    * carries `cli`; later ones (older or newer variants) name it in `command` only, and the
@@ -118,6 +127,12 @@ export interface MethodSpec<N extends string = string> {
    */
   command: string;
   cli?: CommandSpec;
+  /**
+   * What `serve --local` serves where it differs from the documented range (ElectrumX 1.4
+   * served some methods at every version): its own range, and up to which version surplus
+   * arguments are ignored instead of refused.
+   */
+  server?: { since?: string; until?: string; ignoresExtraUntil?: string };
 }
 
 /** Preserves the literal wire name so the server's handler map can be checked exhaustively. */
@@ -133,4 +148,14 @@ export function availableAt(method: Pick<MethodSpec, 'since' | 'until'>, v: stri
 /** The params of `method` that exist at version `v`, in wire order. */
 export function paramsAt(method: MethodSpec, v: string): ParamSpec[] {
   return method.params.filter((p) => inRange(v, p.since ?? '1.0', p.until));
+}
+
+/** True when the embedded server serves `method` at version `v` (its own range when it has one). */
+export function servedAt(method: Pick<MethodSpec, 'since' | 'until' | 'server'>, v: string): boolean {
+  return inRange(v, method.server?.since ?? method.since, method.server?.until ?? method.until);
+}
+
+/** The params the embedded server takes for `method` at version `v`, in wire order. */
+export function serverParamsAt(method: MethodSpec, v: string): ParamSpec[] {
+  return method.params.filter((p) => inRange(v, p.server?.since ?? p.since ?? '1.0', p.server?.until ?? p.until));
 }

@@ -256,10 +256,13 @@ export class Connection {
    * notify before it replies (docs/protocol.md §10). Keyed by the first param when it is a string
    * (script hash, address); headers/numblocks/peers subscriptions get every notification.
    */
-  async subscribe(method: string, params: unknown[] = [], opts: RequestOptions = {}): Promise<{ result: unknown; stream: AsyncIterableIterator<unknown[]> }> {
+  async subscribe(method: string, params: unknown[] = [], opts: RequestOptions & { key?: string } = {}): Promise<{ result: unknown; stream: AsyncIterableIterator<unknown[]> }> {
+    // Notifications are matched by their first param: the subscribed one, unless `key` says
+    // otherwise (1.7's scriptpubkey.subscribe is notified with the script hash).
+    const key = opts.key ?? (typeof params[0] === 'string' ? params[0] : undefined);
     const sub: Subscription = {
       method,
-      ...(typeof params[0] === 'string' ? { key: params[0] } : {}),
+      ...(key !== undefined ? { key } : {}),
       queue: new AsyncQueue<unknown[]>(() => this.subs.delete(sub)),
     };
     this.subs.add(sub);

@@ -21,7 +21,11 @@ export class LineSplitter {
   private parts: Buffer[] = [];
   private size = 0;
 
-  constructor(readonly maxLine = DEFAULT_MAX_LINE) {}
+  /**
+   * `invalidUtf8`: when set, a line that is not valid UTF-8 is returned as this string
+   * instead of being decoded with replacement characters (the server answers it -32700).
+   */
+  constructor(readonly maxLine = DEFAULT_MAX_LINE, private readonly invalidUtf8?: string) {}
 
   /** Bytes held that do not yet end in a newline (a peer closing now closed mid-message). */
   get pending(): number {
@@ -46,7 +50,7 @@ export class LineSplitter {
       }
       let end = buf.length;
       if (end > 0 && buf[end - 1] === 0x0d) end--;
-      const line = buf.toString('utf8', 0, end);
+      const line = this.invalidUtf8 === undefined ? buf.toString('utf8', 0, end) : strictUtf8(buf.subarray(0, end), this.invalidUtf8);
       if (line.trim() !== '') lines.push(line);
       start = nl + 1;
     }
@@ -63,4 +67,15 @@ export class LineSplitter {
 /** Frames one serialized message for TCP/TLS. */
 export function frame(json: string): string {
   return `${json}\n`;
+}
+
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** `buf` as UTF-8 text, or `invalid` when it is not valid UTF-8. */
+export function strictUtf8(buf: Uint8Array, invalid: string): string {
+  try {
+    return fatalDecoder.decode(buf);
+  } catch {
+    return invalid;
+  }
 }

@@ -47,6 +47,24 @@ export interface HeaderProof {
   root: string;
 }
 
+/**
+ * Where an output stands (protocol 1.7 draft, ElectrumX's keys): its funding height (0 / -1
+ * in the mempool) and, once spent, the spender and its height. {} for an output that never
+ * existed (unknown tx or index out of range).
+ */
+export interface OutpointStatus {
+  funder_height?: number;
+  spender_txhash?: string;
+  spender_height?: number;
+}
+
+/** One of the most recent mempool transactions (mempool.recent). */
+export interface RecentTx {
+  txid: string;
+  fee: number;
+  vsize: number;
+}
+
 export interface MempoolInfo {
   mempoolminfee: number;
   minrelaytxfee: number;
@@ -115,7 +133,17 @@ export interface Backend {
   /** BTC/kvB, or -1 when bitcoind has no estimate. */
   estimateFee(blocks: number, mode?: string): Promise<number>;
   relayFee(): Promise<number>;
+  /** bitcoind's getnetworkinfo `version` (e.g. 290100) and `subversion` ("/Satoshi:29.1.0/"). */
+  networkInfo(): Promise<{ version: number; subversion: string }>;
   mempoolInfo(): Promise<MempoolInfo>;
   /** [[fee_rate sat/vB, vsize], ...], fee_rate strictly decreasing. */
   feeHistogram(): Promise<[number, number][]>;
+
+  // ---- protocol 1.7 draft ----
+  /** The status of output `vout` of `txid`, from one snapshot of index and mempool. */
+  outpointStatus(txid: string, vout: number): Promise<OutpointStatus>;
+  /** bitcoind's testmempoolaccept, in ElectrumX's shape ({txid, wtxid, allowed?, reason?}). */
+  testMempoolAccept(rawTxs: string[]): Promise<{ txid: string; wtxid: string; allowed?: boolean; reason?: string }[]>;
+  /** The last `count` transactions to enter the mempool, newest first. */
+  recentMempool(count: number): RecentTx[];
 }

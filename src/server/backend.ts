@@ -26,9 +26,9 @@ import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
 import { oneLine } from '../errors.js';
 import {
   BackendError, type Backend, type BackendEvents, type Balance, type HeaderProof, type HistoryEntry, type MempoolEntry,
-  type MempoolInfo, type Tip, type Utxo,
+  type MempoolInfo, type OutpointStatus, type RecentTx, type Tip, type Utxo,
 } from './api.js';
-import { fromDisplay, toDisplay } from './blockparse.js';
+import { fromDisplay, isUnspendable, toDisplay } from './blockparse.js';
 import { Daemon, RpcError, sleep, subscribeZmq } from './daemon.js';
 import { DEFAULT_DB_CACHE_MB, Indexer } from './indexer.js';
 import { Mempool } from './mempool.js';
@@ -97,6 +97,8 @@ export class LocalBackend implements Backend {
   /** estimatesmartfee answers for the current tip (ElectrumX caches per tip as well). */
   private feeCache = new Map<string, Promise<number>>();
   private feeCacheTip = '';
+  /** Script hashes whose mempool part a commit pruned, notified with the round's `touched`. */
+  private readonly pruned = new Set<string>();
 
   constructor(
     readonly daemon: Daemon,
@@ -108,8 +110,13 @@ export class LocalBackend implements Backend {
     this.network = opts.network;
     this.genesisHash = NETWORKS[opts.network].genesisHash;
     this.view = new ScriptView(store, indexer, mempoolView, opts.historyLimit ?? DEFAULT_HISTORY_LIMIT, opts.cacheLimits);
-    // Same tick as each commit: no request can see the new rows and an old cached answer.
-    indexer.onCommit = (touched) => this.view.invalidate(touched);
+    // Same tick as each commit: no request can see the new rows with an old cached answer,
+    // nor with mempool txs the block confirmed or conflicted with (docs/protocol.md §11).
+    indexer.onCommit = (touched) => {
+      this.view.invalidate(touched);
+      const isConfirmed = (txid: Buffer): boolean => this.indexer.txnumOf(txid) !== undefined;
+      for (const s of this.mempoolView.prune(touched, isConfirmed, this.confirmedOutput)) this.pruned.add(s);
+    };
   }
 
   tip(): Tip {
@@ -192,11 +199,16 @@ export class LocalBackend implements Backend {
     if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new BackendError(1, `${txid} should be a transaction hash`);
     const id = txid.toLowerCase();
     const block = this.blockOf(id);
+    let r: unknown;
     try {
-      return await this.daemon.call('getrawtransaction', block ? [id, verbose, block] : [id, verbose]);
+      r = await this.daemon.call('getrawtransaction', block ? [id, verbose, block] : [id, verbose]);
     } catch (e) {
       throw this.daemonError(e);
     }
+    // Passing the block hash (so no -txindex is needed) makes bitcoind add in_active_chain,
+    // which ElectrumX (plain getrawtransaction) never sends.
+    if (block && verbose && typeof r === 'object' && r !== null) delete (r as Record<string, unknown>).in_active_chain;
+    return r;
   }
 
   private blockTxids(height: number): Buffer[] {
@@ -230,7 +242,7 @@ export class LocalBackend implements Backend {
     try {
       tx = await this.daemon.call('getrawtransaction', block ? [id, true, block] : [id, true]);
     } catch (e) {
-      if (e instanceof RpcError) return null; // unknown to bitcoind
+      // ElectrumX 1.4: a tx bitcoind does not know is a daemon error (code 2), not null.
       throw this.daemonError(e);
     }
     const script = tx.vout?.find((v) => v.n === index)?.scriptPubKey?.hex;
@@ -294,6 +306,15 @@ export class LocalBackend implements Backend {
     }
   }
 
+  async networkInfo(): Promise<{ version: number; subversion: string }> {
+    try {
+      const r = await this.daemon.call<{ version: number; subversion: string }>('getnetworkinfo');
+      return { version: r.version, subversion: r.subversion };
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+  }
+
   async mempoolInfo(): Promise<MempoolInfo> {
     try {
       const r = await this.daemon.call<MempoolInfo>('getmempoolinfo');
@@ -305,6 +326,94 @@ export class LocalBackend implements Backend {
 
   async feeHistogram(): Promise<[number, number][]> {
     return this.mempoolView.histogram();
+  }
+
+  /**
+   * Protocol 1.7 outpoint status (ElectrumX's semantics and keys). The funder and an
+   * unspent output come from the index; the confirmed spender of a spent one from bitcoind's
+   * gettxspendingprevout (which needs -txospenderindex, Core 31+), checked against the index;
+   * the mempool part from the mempool view. Read again if a block lands meanwhile, so the
+   * answer is one snapshot (docs/protocol.md §11).
+   */
+  async outpointStatus(txid: string, vout: number): Promise<OutpointStatus> {
+    if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new BackendError(1, `${txid} should be a transaction hash`);
+    const id = txid.toLowerCase();
+    const raw = fromDisplay(id);
+    for (let attempt = 0; ; attempt++) {
+      const gen = this.indexer.generation;
+      const conf = await this.confirmedOutpoint(id, raw, vout);
+      if (this.indexer.generation !== gen && attempt < 3) continue;
+      // The mempool part in the same tick as the index check above.
+      const out: OutpointStatus = { ...conf };
+      const funder = this.mempoolView.txs.get(id);
+      if (funder) {
+        if (vout >= funder.outs.length) return {};
+        out.funder_height = this.mempoolView.heightOf(funder);
+      }
+      if (out.spender_height === undefined) {
+        const s = this.mempoolView.spender(id, vout);
+        const st = s === undefined ? undefined : this.mempoolView.txs.get(s);
+        if (st) {
+          out.spender_txhash = s;
+          out.spender_height = this.mempoolView.heightOf(st);
+        }
+      }
+      if (out.funder_height === undefined) return {};
+      return out;
+    }
+  }
+
+  private async confirmedOutpoint(id: string, raw: Buffer, vout: number): Promise<OutpointStatus> {
+    const n = this.indexer.txnumOf(raw);
+    if (n === undefined) return {};
+    const height = this.indexer.heightOf(n);
+    if (this.indexer.unspentOutput(raw, vout)) return { funder_height: height };
+    // Spent, unspendable, or no such output: the tx says which (fetched by block, no -txindex).
+    const block = toDisplay(this.indexer.blockHashAt(height));
+    let tx: { vout?: { scriptPubKey?: { hex?: string } }[] };
+    try {
+      tx = await this.daemon.call('getrawtransaction', [id, true, block]);
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+    const o = tx.vout?.[vout];
+    if (!o) return {};
+    if (o.scriptPubKey?.hex === undefined || isUnspendable(Buffer.from(o.scriptPubKey.hex, 'hex'))) return { funder_height: height };
+    let r: { spendingtxid?: string; blockhash?: string }[];
+    try {
+      r = await this.daemon.call('gettxspendingprevout', [[{ txid: id, vout }], { mempool_only: false }]);
+    } catch (e) {
+      if (e instanceof RpcError && /txospenderindex/.test(e.rpcMessage)) {
+        throw new BackendError(2, `daemon error: ${e.rpcMessage} (the spender of a confirmed output comes from bitcoind 31+ run with -txospenderindex)`);
+      }
+      throw this.daemonError(e);
+    }
+    const spender = r[0]?.spendingtxid;
+    const sn = spender && r[0]?.blockhash ? this.indexer.txnumOf(fromDisplay(spender)) : undefined;
+    // A spender bitcoind has and the index not yet (or no longer) has is not shown: the index decides.
+    if (sn === undefined) return { funder_height: height };
+    return { funder_height: height, spender_txhash: spender, spender_height: this.indexer.heightOf(sn) };
+  }
+
+  async testMempoolAccept(rawTxs: string[]): Promise<{ txid: string; wtxid: string; allowed?: boolean; reason?: string }[]> {
+    let r: Record<string, unknown>[];
+    try {
+      r = await this.daemon.call('testmempoolaccept', [rawTxs]);
+    } catch (e) {
+      throw this.daemonError(e);
+    }
+    // ElectrumX's shape: txid, wtxid, allowed when boolean, reason from the first of Core's texts.
+    return r.map((x) => {
+      const item: { txid: string; wtxid: string; allowed?: boolean; reason?: string } = { txid: String(x.txid), wtxid: String(x.wtxid) };
+      if (typeof x.allowed === 'boolean') item.allowed = x.allowed;
+      const reason = x['package-error'] || x['reject-details'] || x['reject-reason'];
+      if (typeof reason === 'string' && reason) item.reason = reason;
+      return item;
+    });
+  }
+
+  recentMempool(count: number): RecentTx[] {
+    return this.mempoolView.recent(count);
   }
 
   /** A synchronous lookup of confirmed outputs, for the mempool. */
@@ -342,7 +451,12 @@ export class LocalBackend implements Backend {
     }
     const tipChanged = toDisplay(this.indexer.tipHash) !== before;
     if (tipChanged) for (const s of this.mempoolView.scriptHashes()) touched.add(s);
-    for (const s of this.mempoolView.apply(u, this.confirmedOutput)) touched.add(s);
+    for (const s of this.pruned) touched.add(s);
+    this.pruned.clear();
+    // A mempool read at another tip than the index's is not applied (the next round reads
+    // again): the pruned view stays a subset of bitcoind's mempool at the indexed tip.
+    if (u.tip === toDisplay(this.indexer.tipHash)) for (const s of this.mempoolView.apply(u, this.confirmedOutput)) touched.add(s);
+    else this.wake('mempool');
     if (tipChanged) this.events.emit('tip', this.tip());
     if (touched.size > 0) this.events.emit('touched', touched);
     return Date.now() - t0;
@@ -350,12 +464,13 @@ export class LocalBackend implements Backend {
 }
 
 /**
- * ElectrumX's bucketing of estimatefee targets, so cached answers are shared: up to 12
- * exact, 25 kept, up to 48 rounded down to even, up to 1008 down to a multiple of 24,
- * capped at 1008. Targets below 1 go to bitcoind unchanged (it rejects them).
+ * ElectrumX's bucketing of estimatefee targets (coins.py bucket_estimatefee_block_target),
+ * so cached answers are shared: 0 and 1 are 1, up to 12 exact, 25 kept, up to 48 rounded
+ * down to even, up to 1008 down to a multiple of 24, capped at 1008.
  */
 export function feeTargetBucket(blocks: number): number {
-  if (!Number.isInteger(blocks) || blocks <= 12 || blocks === 25) return blocks;
+  if (blocks <= 1) return 1;
+  if (blocks <= 12 || blocks === 25) return blocks;
   if (blocks <= 48) return blocks - (blocks % 2);
   if (blocks <= 1008) return blocks - (blocks % 24);
   return 1008;

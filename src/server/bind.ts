@@ -1,11 +1,14 @@
 /**
  * Binds a request's params (positional array or named object) to a method's documented
  * parameters at the negotiated version, checking each value with the registry's shared
- * checks. Pure. Messages follow ElectrumX (aiorpcx) so clients see familiar errors.
+ * checks, read as laxly as ElectrumX and Fulcrum read them (params.ts checkServerParam), at
+ * the server's own version ranges (spec.ts serverParamsAt). Pure. Messages follow ElectrumX
+ * (aiorpcx) so clients see familiar errors.
  */
 import type { MethodSpec, ParamSpec } from '../methods/spec.js';
-import { paramsAt } from '../methods/spec.js';
-import { ParamError, checkParam } from '../methods/params.js';
+import { serverParamsAt } from '../methods/spec.js';
+import { ParamError, checkServerParam } from '../methods/params.js';
+import { atMost } from '../protocol/version.js';
 import { RPC, type Params } from '../protocol/jsonrpc.js';
 import { RpcError, type Args } from './handlers/context.js';
 
@@ -35,7 +38,9 @@ export function bindParams(spec: MethodSpec, version: string, params: Params, ig
   if (nestedDeeper(params, MAX_PARAM_DEPTH)) {
     throw new RpcError(RPC.INVALID_PARAMS, `params of method "${spec.name}" nested too deeply (over ${MAX_PARAM_DEPTH} levels)`);
   }
-  const specs = paramsAt(spec, version);
+  const specs = serverParamsAt(spec, version);
+  const until = spec.server?.ignoresExtraUntil;
+  if (until !== undefined && atMost(version, until)) ignoreExtra = true;
   const required = specs.filter((p) => !p.optional);
   const values = new Map<ParamSpec, unknown>();
   if (Array.isArray(params)) {
@@ -75,7 +80,12 @@ export function bindParams(spec: MethodSpec, version: string, params: Params, ig
       continue;
     }
     try {
-      args[p.name] = checkParam(p.kind, values.get(p));
+      const value = checkServerParam(p.kind, values.get(p), p.name, p.server?.truthy);
+      if (value === undefined) {
+        if (p.default !== undefined) args[p.name] = p.default;
+        continue;
+      }
+      args[p.name] = value;
     } catch (e) {
       if (e instanceof ParamError) throw new RpcError(RPC.BAD_REQUEST, e.message);
       throw e;

@@ -22,6 +22,8 @@ export interface Limits {
   maxBatch: number;
   /** Seconds without a request before a session is closed (0: never). */
   idleTimeout: number;
+  /** Seconds a request may take (e.g. stuck on bitcoind) before it is answered -102 (0: never); aiorpcX's 30. */
+  requestTimeout: number;
   /** Per-IP token bucket size, in cost units. */
   costLimit: number;
   /** Per-IP refill, cost units per second. */
@@ -49,6 +51,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxResponse: 8_100_000,
   maxBatch: 1000,
   idleTimeout: 600,
+  requestTimeout: 30,
   costLimit: 10_000,
   costRate: 100,
   limitLoopback: false,

@@ -7,7 +7,8 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { LineSplitter, LineTooLongError } from '../protocol/framing.js';
+import { LineSplitter, LineTooLongError, strictUtf8 } from '../protocol/framing.js';
+import { INVALID_UTF8 } from './dialect.js';
 import { RPC } from '../protocol/jsonrpc.js';
 import type { Session, Transport } from './session.js';
 import type { ListenerInfo } from './manager.js';
@@ -83,7 +84,7 @@ function serveSocket(acceptor: Acceptor, kind: 'tcp' | 'tls', socket: net.Socket
   const session = acceptor.accept(socketTransport(kind, socket, ip));
   if (!session) return;
   const max = acceptor.limits.maxRequest;
-  const splitter = new LineSplitter(max);
+  const splitter = new LineSplitter(max, INVALID_UTF8);
   socket.on('data', (chunk: Buffer) => {
     let lines: string[];
     try {
@@ -219,7 +220,7 @@ export async function startListeners(specs: readonly ListenSpec[], acceptor: Acc
             // are charged and it counts as activity (it was once dropped unseen and free).
             ws.on('message', (data) => {
               const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-              if (session.received(buf.length, true)) session.receive(buf.toString('utf8'));
+              if (session.received(buf.length, true)) session.receive(strictUtf8(buf, INVALID_UTF8));
             });
             ws.on('error', (e: Error & { code?: string }) => {
               // A frame over --max-request: ws closes with 1009; what it read still costs.

@@ -5,13 +5,13 @@
  * update (not once per session) and sends header notifications before status ones
  * (docs/protocol.md §11). Updates are handled one at a time, in the order the backend emits them.
  */
-import type { Backend, Tip } from './api.js';
+import { BackendError, type Backend, type OutpointStatus, type Tip } from './api.js';
 import { Session, type SessionHost, type Transport } from './session.js';
 import { CostMeter, type Limits } from './limits.js';
-import type { ServerInfo } from './handlers/index.js';
+import { RpcError, type ServerInfo, type SessionApi } from './handlers/index.js';
 import { shapeHeader } from './handlers/blockchain.js';
 import { RPC, encodeError, encodeNotification } from '../protocol/jsonrpc.js';
-import { PROTOCOL_MAX, PROTOCOL_MIN } from '../protocol/version.js';
+import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion } from '../protocol/version.js';
 import type { NetworkName } from '../bitcoin/networks.js';
 
 export interface ManagerOptions {
@@ -22,6 +22,10 @@ export interface ManagerOptions {
   software: string;
   banner: string;
   donationAddress: string;
+  /** The public host name server.features reports (ElectrumX's REPORT_SERVICES). */
+  reportHost?: string;
+  /** The highest version served (default PROTOCOL_MAX; the draft with --experimental-protocol). */
+  protocolMax?: string;
   log(line: string): void;
   /** Milliseconds clock for the cost meter (tests inject one). */
   now?: () => number;
@@ -49,6 +53,8 @@ export class SessionManager implements SessionHost {
 
   private readonly bySubscription = new Map<string, Set<Session>>();
   private readonly headerSubs = new Set<Session>();
+  /** Outpoint subscriptions (1.7 draft): "txid:vout" -> session -> last status sent (JSON). */
+  private readonly outpointSubs = new Map<string, Map<Session, string>>();
   private readonly numblockSubs = new Set<Session>();
   private readonly listeners: ListenerInfo[] = [];
   /** Sessions per metered IP (for limits.maxSessionsPerIp). */
@@ -73,7 +79,13 @@ export class SessionManager implements SessionHost {
       software: opts.software,
       banner: opts.banner,
       donationAddress: opts.donationAddress,
+      protocolMax: opts.protocolMax ?? PROTOCOL_MAX,
       features: () => this.features(),
+      daemonInfo: () => this.backend.networkInfo(),
+      outpoints: {
+        subscribe: (s, txid, vout) => this.subscribeOutpoint(s as Session, txid, vout),
+        unsubscribe: (s, txid, vout) => this.unsubscribeOutpoint(s as Session, txid, vout),
+      },
     };
     this.backend.events.on('tip', this.onTip);
     this.backend.events.on('touched', this.onTouched);
@@ -88,24 +100,32 @@ export class SessionManager implements SessionHost {
     this.listeners.push(l);
   }
 
-  /** The server.features dictionary (docs/protocol.md §9). */
+  /**
+   * The server.features dictionary (docs/protocol.md §9), as ElectrumX builds it from
+   * REPORT_SERVICES: each host with the ports it serves (a port not served is left out, not
+   * null); the host is --report-host when given, else each listener's bind address.
+   */
   features(): Record<string, unknown> {
-    const hosts: Record<string, Record<string, number | null>> = {};
+    const hosts: Record<string, Record<string, number>> = Object.create(null);
     const key = { tcp: 'tcp_port', tls: 'ssl_port', ws: 'ws_port' } as const;
-    for (const l of this.listeners) {
-      const h = (hosts[l.host] ??= { tcp_port: null, ssl_port: null });
-      h[key[l.kind]] ??= l.port;
-    }
     const scheme = { tcp: 'tcp', tls: 'ssl', ws: 'ws' } as const;
+    const services: string[] = [];
+    for (const l of this.listeners) {
+      const host = this.opts.reportHost ?? l.host;
+      const h = (hosts[host] ??= {});
+      if (Object.hasOwn(h, key[l.kind])) continue;
+      h[key[l.kind]] = l.port;
+      services.push(`${scheme[l.kind]}://${host.includes(':') ? `[${host}]` : host}:${l.port}`);
+    }
     return {
-      hosts,
+      hosts: { ...hosts },
       genesis_hash: this.backend.genesisHash,
       hash_function: 'sha256',
       server_version: this.opts.software,
       protocol_min: PROTOCOL_MIN,
-      protocol_max: PROTOCOL_MAX,
+      protocol_max: this.info.protocolMax,
       pruning: null,
-      services: this.listeners.map((l) => `${scheme[l.kind]}://${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`),
+      services,
     };
   }
 
@@ -191,6 +211,10 @@ export class SessionManager implements SessionHost {
       else this.perIp.set(ip, fromIp - 1);
     }
     this.totalSubs -= session.subCount;
+    for (const [k, subs] of this.outpointSubs) {
+      subs.delete(session);
+      if (subs.size === 0) this.outpointSubs.delete(k);
+    }
     this.headerSubs.delete(session);
     this.numblockSubs.delete(session);
     for (const sh of session.subs.keys()) this.indexScripthash(session, sh, false);
@@ -225,6 +249,7 @@ export class SessionManager implements SessionHost {
     // Statuses touched after this tip must not be merged into a job queued before it.
     this.pendingTouched = null;
     this.enqueue(() => this.sendHeaders(tip));
+    if (this.outpointSubs.size > 0) this.enqueue(() => this.refreshOutpoints());
   }
 
   private touched(set: Set<string>): void {
@@ -276,6 +301,9 @@ export class SessionManager implements SessionHost {
           status = await this.backend.status(sh);
         } catch (e) {
           this.log(`status of ${sh} failed: ${e instanceof Error ? e.message : String(e)}`);
+          // ElectrumX (subscription_address_status): a status that cannot be computed any
+          // more (history too large) is notified as null and the subscription is dropped.
+          if (e instanceof BackendError) for (const s of [...(this.bySubscription.get(sh) ?? [])]) s.dropScripthash(sh);
           continue;
         }
         const subs = this.bySubscription.get(sh);
@@ -283,5 +311,53 @@ export class SessionManager implements SessionHost {
       }
     };
     await Promise.all(Array.from({ length: Math.min(FANOUT_CONCURRENCY, work.length) }, worker));
+    await this.refreshOutpoints();
+  }
+
+  // ---- outpoints (1.7 draft) ----
+
+  private async subscribeOutpoint(session: Session, txid: string, vout: number): Promise<OutpointStatus> {
+    const key = `${txid}:${vout}`;
+    const isNew = !this.outpointSubs.get(key)?.has(session);
+    if (isNew && (session.subCount >= this.limits.maxSubs || this.subsFull())) throw new RpcError(RPC.LIMIT_EXCEEDED, 'Subscription limit reached');
+    // As ElectrumX: a status that cannot be computed adds no subscription.
+    const status = await this.backend.outpointStatus(txid, vout);
+    if (session.isClosed) return status;
+    let subs = this.outpointSubs.get(key);
+    if (!subs) this.outpointSubs.set(key, (subs = new Map()));
+    if (!subs.has(session)) session.addSub(1);
+    subs.set(session, JSON.stringify(status));
+    return status;
+  }
+
+  private unsubscribeOutpoint(session: Session, txid: string, vout: number): boolean {
+    const key = `${txid}:${vout}`;
+    const subs = this.outpointSubs.get(key);
+    if (!subs?.delete(session)) return false;
+    session.addSub(-1);
+    if (subs.size === 0) this.outpointSubs.delete(key);
+    return true;
+  }
+
+  /** Re-reads every subscribed outpoint after an update; notifies the sessions whose status changed. */
+  private async refreshOutpoints(): Promise<void> {
+    for (const [key, subs] of [...this.outpointSubs]) {
+      const i = key.indexOf(':');
+      const txid = key.slice(0, i);
+      const vout = Number(key.slice(i + 1));
+      let status: OutpointStatus;
+      try {
+        status = await this.backend.outpointStatus(txid, vout);
+      } catch (e) {
+        this.log(`status of outpoint ${key} failed: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      const json = JSON.stringify(status);
+      for (const [s, last] of subs) {
+        if (last === json) continue;
+        subs.set(s, json);
+        s.notify('blockchain.outpoint.subscribe', [txid, vout, status]);
+      }
+    }
   }
 }

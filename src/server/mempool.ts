@@ -163,6 +163,68 @@ export class Mempool {
     }
   }
 
+  /**
+   * Drops, in the tick of a block commit, what that block made stale: the txs it confirmed
+   * and the txs left without a spendable input (a conflict with the block, or a parent
+   * that a reorg took away), with their mempool descendants. What remains is a subset of
+   * bitcoind's mempool at the new tip, so a query never joins the new block with the old
+   * mempool (docs/protocol.md §11); the next poll adds what bitcoind still holds.
+   * `touched` (display script hashes the commit changed; null: all) bounds the work to the
+   * txs that can be affected. Returns the script hashes whose mempool part changed.
+   */
+  prune(touched: ReadonlySet<string> | null, isConfirmed: (txid: Buffer) => boolean, lookup: ConfirmedLookup): Set<string> {
+    const changed = new Set<string>();
+    let candidates: Set<string>;
+    if (touched === null) candidates = new Set(this.txs.keys());
+    else {
+      candidates = new Set();
+      const small = touched.size <= this.bySh.size;
+      for (const sh of small ? touched : this.bySh.keys()) {
+        if (!small && !touched.has(sh)) continue;
+        for (const t of this.bySh.get(sh) ?? []) candidates.add(t);
+      }
+    }
+    if (candidates.size === 0) return changed;
+    // Confirmed ones first, so that their children's inputs are checked against the block.
+    for (const t of candidates) {
+      if (isConfirmed(fromDisplay(t))) {
+        this.remove(t, changed);
+        candidates.delete(t);
+      }
+    }
+    for (const t of candidates) {
+      const m = this.txs.get(t);
+      if (!m) continue;
+      const stale = m.ins.some((i) => !this.txs.has(i.prev) && lookup(fromDisplay(i.prev), i.vout) === undefined);
+      if (stale) this.removeWithDescendants(t, changed);
+    }
+    if (changed.size > 0) this.histogramCache = null;
+    return changed;
+  }
+
+  private removeWithDescendants(txid: string, changed: Set<string>): void {
+    const todo = [txid];
+    while (todo.length > 0) {
+      const t = todo.pop()!;
+      const m = this.txs.get(t);
+      if (!m) continue;
+      for (let n = 0; n < m.outs.length; n++) {
+        const child = this.spends.get(`${t}:${n}`);
+        if (child) todo.push(child);
+      }
+      this.remove(t, changed);
+    }
+  }
+
+  /** The last `count` txs added to this view, newest first (mempool.recent). */
+  recent(count: number): { txid: string; fee: number; vsize: number }[] {
+    const ids = [...this.txs.keys()].slice(-count).reverse();
+    return ids.map((t) => {
+      const m = this.txs.get(t)!;
+      return { txid: t, fee: m.fee, vsize: m.vsize };
+    });
+  }
+
   /** Every script hash with mempool entries (re-checked on each block, docs/protocol.md §11). */
   scriptHashes(): IterableIterator<string> {
     return this.bySh.keys();
@@ -221,32 +283,51 @@ export class Mempool {
     return out;
   }
 
-  /**
-   * [[fee_rate, vsize], ...] with fee_rate strictly decreasing (ElectrumX binning: rates at
-   * 0.1 sat/vB, bins of ~30,000 vB growing 10% each).
-   */
+  /** [[fee_rate, vsize], ...] with fee_rate strictly decreasing: see compressHistogram. */
   histogram(): [number, number][] {
     if (this.histogramCache) return this.histogramCache;
     const byRate = new Map<number, number>();
     for (const m of this.txs.values()) {
-      const rate = Math.floor((m.fee / Math.max(1, m.vsize)) * 10) / 10;
+      // 0.1 sat/vB resolution, rounded down as ElectrumX does (10 * rate, then floor).
+      const rate = Math.floor(10 * (m.fee / Math.max(1, m.vsize))) / 10;
       byRate.set(rate, (byRate.get(rate) ?? 0) + m.vsize);
     }
-    const rates = [...byRate.keys()].sort((a, b) => b - a);
-    const out: [number, number][] = [];
-    let bin = 30_000;
-    let cum = 0;
-    for (let i = 0; i < rates.length; i++) {
-      cum += byRate.get(rates[i]!)!;
-      if (cum >= bin || i === rates.length - 1) {
-        out.push([rates[i]!, cum]);
-        cum = 0;
-        bin *= 1.1;
-      }
-    }
-    this.histogramCache = out;
-    return out;
+    this.histogramCache = compressHistogram(byRate);
+    return this.histogramCache;
   }
+}
+
+/** ElectrumX's MEMPOOL_COMPACT_HISTOGRAM_BINSIZE for Bitcoin (vbytes). */
+export const HISTOGRAM_BIN_SIZE = 30_000;
+
+/**
+ * ElectrumX's `_compress_histogram` (mempool.py; Fulcrum bins the same way): walking the
+ * rates from the highest, a bin is closed once its size is strictly above the bin size,
+ * which then grows by 10%; a rate holding more than twice the bin size first closes the
+ * bin before it (at the previous rate), so a big lump gets a bin of its own; a trailing
+ * partial bin is not sent.
+ */
+export function compressHistogram(byRate: ReadonlyMap<number, number>, binSize = HISTOGRAM_BIN_SIZE): [number, number][] {
+  const out: [number, number][] = [];
+  let bin = binSize;
+  let cum = 0;
+  let prev: number | undefined;
+  for (const rate of [...byRate.keys()].sort((a, b) => b - a)) {
+    const size = byRate.get(rate)!;
+    if (size > 2 * bin && prev !== undefined && cum > 0) {
+      out.push([prev, cum]);
+      cum = 0;
+      bin *= 1.1;
+    }
+    cum += size;
+    if (cum > bin) {
+      out.push([rate, cum]);
+      cum = 0;
+      bin *= 1.1;
+    }
+    prev = rate;
+  }
+  return out;
 }
 
 /** Internal-order bytes of a display txid (re-exported for callers building lookups). */

@@ -16,7 +16,7 @@
  *   result always comes from one snapshot (docs/protocol.md §11).
  * - The history limit (error 10001) is judged from a row count done inside LMDB, without
  *   reading a single txid: a refusal costs a few milliseconds whatever the history size.
- *   Mempool entries count toward the limit, since they are part of the same reply.
+ *   It is counted as ElectrumX counts it: confirmed entries only, refused at >= the limit.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { sortMempool16 } from '../bitcoin/status.js';
@@ -230,8 +230,9 @@ export class ScriptView {
     return sortMempool16(this.mempool.entries(key));
   }
 
-  private checkLimit(e: Entry, mem: number): void {
-    if (e.count + mem > this.historyLimit) throw new BackendError(10001, 'history too large');
+  /** ElectrumX's limited_history: `len(confirmed) >= limit` is refused (mempool not counted). */
+  private checkLimit(e: Entry): void {
+    if (e.count >= this.historyLimit) throw new BackendError(10001, 'history too large');
   }
 
   /**
@@ -241,12 +242,11 @@ export class ScriptView {
   private async withHistory<T>(key: string, sh: Buffer, use: (e: Entry, mem: MempoolEntry[]) => T): Promise<T> {
     return this.withEntry(key, sh, (e) => {
       // Judged before (and again after) reading: the count alone decides.
-      this.checkLimit(e, this.mempool.entries(key).length);
+      this.checkLimit(e);
       return e.history !== undefined;
     }, 'pendingHistory', (e) => this.fillHistory(e, sh), (e) => {
-      const mem = this.mempoolEntries(key);
-      this.checkLimit(e, mem.length);
-      return use(e, mem);
+      this.checkLimit(e);
+      return use(e, this.mempoolEntries(key));
     });
   }
 

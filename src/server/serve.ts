@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { PROTOCOL_DRAFT, PROTOCOL_MAX } from '../protocol/version.js';
 import { NETWORKS, parseNetwork, type NetworkName } from '../bitcoin/networks.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { SERVE_OPTIONS, type ServeOption } from './serve-options.js';
@@ -27,7 +28,7 @@ import { DEFAULT_DB_CACHE_MB, DEFAULT_UNDO_BLOCKS } from './indexer.js';
 /** The software string of server.version and server.features. */
 export const SERVER_SOFTWARE = 'electrum-cli 0.1.0';
 
-export const DEFAULT_BANNER = 'Welcome to $SERVER_VERSION, a private Electrum server for your own bitcoind.';
+export const DEFAULT_BANNER = 'Welcome to $SERVER_SUBVERSION, a private Electrum server for your own bitcoind.';
 
 /** Parsed values of SERVE_OPTIONS (commander's attribute names). */
 export interface ServeOptions {
@@ -52,12 +53,15 @@ export interface ServeOptions {
   zmq?: boolean;
   banner?: string;
   donationAddress?: string;
+  reportHost?: string;
+  experimentalProtocol?: string;
   maxSessions?: string | number;
   maxSubs?: string | number;
   maxRequest?: string | number;
   maxResponse?: string | number;
   maxBatch?: string | number;
   idleTimeout?: string | number;
+  requestTimeout?: string | number;
   costLimit?: string | number;
   costRate?: string | number;
   limitLoopback?: boolean;
@@ -106,6 +110,10 @@ export interface ServeConfig {
   historyLimit?: number;
   banner: string;
   donationAddress: string;
+  /** --report-host: the public name in server.features (else the bind addresses). */
+  reportHost?: string;
+  /** The highest protocol served: PROTOCOL_MAX, or the draft --experimental-protocol names. */
+  protocolMax: string;
   /** Lines for the log before anything else (e.g. a password given on the command line). */
   warnings: string[];
 }
@@ -250,6 +258,7 @@ export function resolveServeConfig(
     maxResponse: count(opts.maxResponse, '--max-response', D.maxResponse, 1000),
     maxBatch: count(opts.maxBatch, '--max-batch', D.maxBatch, 1),
     idleTimeout: count(opts.idleTimeout, '--idle-timeout', D.idleTimeout, 0, { fraction: true, max: MAX_TIMER_SECONDS }),
+    requestTimeout: count(opts.requestTimeout, '--request-timeout', D.requestTimeout, 0, { fraction: true, max: MAX_TIMER_SECONDS }),
     costLimit: count(opts.costLimit, '--cost-limit', D.costLimit, 1, { fraction: true }),
     costRate: count(opts.costRate, '--cost-rate', D.costRate, 0, { fraction: true }),
     limitLoopback: opts.limitLoopback === true,
@@ -280,8 +289,25 @@ export function resolveServeConfig(
     historyLimit: opts.historyLimit === undefined ? undefined : count(opts.historyLimit, '--history-limit', 0, 1),
     banner: opts.banner ?? DEFAULT_BANNER,
     donationAddress: opts.donationAddress ?? '',
+    reportHost: reportHost(opts.reportHost),
+    protocolMax: experimentalProtocol(opts.experimentalProtocol),
     warnings,
   };
+}
+
+/** --report-host: a host name or an IP address (brackets around IPv6 are dropped). */
+function reportHost(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const h = v.replace(/^\[(.*)\]$/, '$1');
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(h)) throw new UsageError(`--report-host expects a host name, got ${JSON.stringify(v)}`, { hint: 'for example --report-host electrum.example.org' });
+  return h;
+}
+
+/** --experimental-protocol: the only draft served is 1.7 (ElectrumX master's handlers). */
+function experimentalProtocol(v: string | undefined): string {
+  if (v === undefined) return PROTOCOL_MAX;
+  if (v !== PROTOCOL_DRAFT) throw new UsageError(`--experimental-protocol expects ${PROTOCOL_DRAFT}, got ${JSON.stringify(v)}`, { hint: `the only draft protocol served is ${PROTOCOL_DRAFT}` });
+  return v;
 }
 
 /** Sync progress: a live line on a TTY, else a plain line at most every 10 s (and the last one). */
@@ -364,6 +390,8 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       software: SERVER_SOFTWARE,
       banner: cfg.banner,
       donationAddress: cfg.donationAddress,
+      reportHost: cfg.reportHost,
+      protocolMax: cfg.protocolMax,
       log: io.log,
     });
     const tls = cfg.listen.some((l) => l.kind === 'tls')

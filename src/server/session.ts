@@ -2,18 +2,27 @@
  * One client connection (cf. ElectrumX's ElectrumX session class): the negotiated version,
  * its subscriptions, and the dispatch of each incoming message through the registry to a
  * handler. Transport-agnostic: the listener feeds it complete messages and gives it a
- * Transport to write to. Messages are handled one at a time, in order; notifications raised
- * while a message is being handled are held back until its reply is written, so a client
- * never sees a notification for a subscription before the reply that created it.
+ * Transport to write to.
+ *
+ * Scheduling (as aiorpcX does it): until server.version is answered messages are handled one
+ * at a time; after it, up to MAX_IN_FLIGHT at once, each reply sent when it is ready (clients
+ * match replies by id), a batch's replies kept in the batch's order. A request that takes
+ * longer than --request-timeout (default 30 s, e.g. stuck on bitcoind) is answered -102
+ * "server busy - request timed out". Work yields to the event loop every few requests, so a
+ * 1,000-request batch does not hold every other session up. Notifications raised while a
+ * subscribe is being answered wait for that reply, so a client never sees a notification for
+ * a subscription before the reply that created it. The JSON-RPC dialect (2.0, 1.0 or loose)
+ * is fixed by the first message (dialect.ts).
  */
 import { BackendError, type Backend } from './api.js';
 import { bindParams } from './bind.js';
 import { HANDLERS, RawJson, RpcError, type Handler, type HandlerContext, type ServerInfo, type SessionApi } from './handlers/index.js';
 import { BANDWIDTH_UNIT, ERROR_COST, PARSE_ERROR_COST, methodCost, type Limits } from './limits.js';
 import { findMethod } from '../methods/registry.js';
-import { availableAt } from '../methods/spec.js';
-import { RPC, decodeRequests, encodeError, encodeNotification, encodeResult, type RequestMessage } from '../protocol/jsonrpc.js';
-import { PROTOCOL_MAX } from '../protocol/version.js';
+import { servedAt } from '../methods/spec.js';
+import { RPC, encodeError, encodeNotification, type RequestMessage } from '../protocol/jsonrpc.js';
+import { decodeIn, detectDialect, errorIn, notificationIn, rawResultIn, resultIn, type Dialect } from './dialect.js';
+import { PROTOCOL_MAX, cmpVersion } from '../protocol/version.js';
 import { oneLine } from '../errors.js';
 import type { NetworkName } from '../bitcoin/networks.js';
 
@@ -77,6 +86,14 @@ const TOTAL_CHECK_AT = 1_000_000;
 /** Messages queued beyond this pause reading until the backlog falls to RESUME_AT. */
 const PAUSE_AT = 64;
 const RESUME_AT = 8;
+/** Messages of one session handled at once (after server.version). */
+const MAX_IN_FLIGHT = 16;
+/** Requests handled between two yields to the event loop (fairness between sessions). */
+const YIELD_EVERY = 16;
+/** Items of one batch in progress at once. */
+const BATCH_CONCURRENCY = 8;
+
+const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 let nextId = 1;
 
@@ -93,9 +110,16 @@ export class Session implements SessionApi {
   isClosed = false;
 
   private readonly inbox: string[] = [];
-  private busy = false;
   private paused = false;
+  /** Messages being handled. */
+  private inFlight = 0;
+  /** Subscribe requests being answered: notifications wait in `held` while there are any. */
+  private subscribing = 0;
   private held: string[] = [];
+  /** Requests handled since the last yield to the event loop. */
+  private sinceYield = 0;
+  /** Fixed by the first message (aiorpcX's JSONRPCAutoDetect). */
+  dialect: Dialect | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -117,7 +141,7 @@ export class Session implements SessionApi {
       this.paused = true;
       this.transport.pause();
     }
-    if (!this.busy) void this.pump();
+    this.drain();
   }
 
   /**
@@ -139,7 +163,7 @@ export class Session implements SessionApi {
   reject(code: number, message: string): void {
     if (this.isClosed) return;
     this.charge(ERROR_COST);
-    this.write(encodeError(null, code, message));
+    this.write(errorIn(this.dialect, null, code, message));
     this.close();
   }
 
@@ -162,8 +186,9 @@ export class Session implements SessionApi {
   /** As notify, with the message already encoded (one encoding shared by many sessions). */
   sendNotification(text: string): void {
     if (this.isClosed) return;
-    if (this.busy) this.held.push(text);
-    else this.write(text);
+    const t = notificationIn(this.dialect, text);
+    if (this.subscribing > 0) this.held.push(t);
+    else this.write(t);
   }
 
   /** A changed status for a subscribed script hash (called by the manager's fan-out). */
@@ -171,8 +196,27 @@ export class Session implements SessionApi {
     const sub = this.subs.get(scripthash);
     if (!sub || sub.status === status) return;
     sub.status = status;
-    if (sub.scripthash) this.notify('blockchain.scripthash.subscribe', [scripthash, status]);
+    if (sub.scripthash) this.notify(this.statusMethod(), [scripthash, status]);
     if (sub.addresses) for (const a of sub.addresses) this.notify('blockchain.address.subscribe', [a, status]);
+  }
+
+  /** At the 1.7 draft ElectrumX notifies statuses as scriptpubkey.subscribe (still with the script hash). */
+  private statusMethod(): string {
+    return this.version !== null && cmpVersion(this.version, '1.7') >= 0 ? 'blockchain.scriptpubkey.subscribe' : 'blockchain.scripthash.subscribe';
+  }
+
+  /**
+   * A subscribed script hash whose status cannot be computed any more (history too large):
+   * ElectrumX's subscription_address_status notifies it as null under each name and drops it.
+   */
+  dropScripthash(scripthash: string): void {
+    const sub = this.subs.get(scripthash);
+    if (!sub) return;
+    if (sub.scripthash) this.notify(this.statusMethod(), [scripthash, null]);
+    for (const a of sub.addresses ?? []) this.notify('blockchain.address.subscribe', [a, null]);
+    this.addSub(-((sub.scripthash ? 1 : 0) + (sub.addresses?.size ?? 0)));
+    this.subs.delete(scripthash);
+    this.host.indexScripthash(this, scripthash, false);
   }
 
   // ---- SessionApi (used by handlers) ----
@@ -220,7 +264,8 @@ export class Session implements SessionApi {
     return true;
   }
 
-  private addSub(delta: number): void {
+  /** Counts subscriptions of this session (and server-wide); the manager's outpoint ones too. */
+  addSub(delta: number): void {
     this.subCount += delta;
     this.host.countSubs(delta);
   }
@@ -237,26 +282,47 @@ export class Session implements SessionApi {
 
   // ---- message handling ----
 
-  private async pump(): Promise<void> {
-    this.busy = true;
+  /** Starts queued messages: one at a time until server.version is answered, then up to MAX_IN_FLIGHT. */
+  private drain(): void {
+    while (this.inbox.length > 0 && !this.isClosed && this.inFlight < (this.version === null ? 1 : MAX_IN_FLIGHT)) {
+      const text = this.inbox.shift()!;
+      if (this.paused && this.inbox.length <= RESUME_AT) {
+        this.paused = false;
+        this.transport.resume();
+      }
+      this.inFlight++;
+      void this.handleOne(text).finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  private async handleOne(text: string): Promise<void> {
+    const subs = countSubscribes(text);
+    this.subscribing += subs;
     try {
-      while (this.inbox.length > 0 && !this.isClosed) {
-        const text = this.inbox.shift()!;
-        if (this.paused && this.inbox.length <= RESUME_AT) {
-          this.paused = false;
-          this.transport.resume();
-        }
-        const { reply, disconnect } = await this.handleMessage(text);
-        if (this.isClosed) break;
-        if (reply !== null) this.write(reply);
+      const { reply, disconnect } = await this.handleMessage(text);
+      if (this.isClosed) return;
+      if (reply !== null) this.write(reply);
+      if (disconnect) this.close();
+    } catch (e) {
+      this.host.log(`session ${this.id}: ${oneLine(e instanceof Error ? e.message : String(e), 200)}`);
+    } finally {
+      this.subscribing -= subs;
+      if (this.subscribing === 0 && this.held.length > 0) {
         const held = this.held;
         this.held = [];
         for (const n of held) this.write(n);
-        if (disconnect) this.close();
       }
-    } finally {
-      this.busy = false;
     }
+  }
+
+  /** Yields to the event loop every YIELD_EVERY requests, so other sessions are served meanwhile. */
+  private async fairTurn(): Promise<void> {
+    if (++this.sinceYield < YIELD_EVERY) return;
+    this.sinceYield = 0;
+    await yieldTurn();
   }
 
   private write(text: string): void {
@@ -291,57 +357,85 @@ export class Session implements SessionApi {
 
   /**
    * Handles one incoming message: a request, a notification (ignored: clients have nothing
-   * to notify a server of) or a batch. Returns the reply text (null when none is due) and
-   * whether to close the session after sending it.
+   * to notify a server of; 1.7's server.ping notification included), a response (ignored) or
+   * a batch. Returns the reply text (null when none is due) and whether to close the session
+   * after sending it.
    */
   async handleMessage(text: string): Promise<{ reply: string | null; disconnect: boolean }> {
     this.idleTimer?.refresh();
     const { limits } = this.host;
+    let parsed: { value: unknown } | undefined;
+    if (this.dialect === null) {
+      try {
+        parsed = { value: JSON.parse(text) };
+        this.dialect = detectDialect(parsed.value);
+      } catch {
+        // Not JSON: answered below; the dialect waits for a message that is.
+      }
+    }
+    const dialect = this.dialect ?? 'loose';
     // The bytes were charged as they arrived (received()); the request's own charge judges them.
-    const decoded = decodeRequests(text);
+    const decoded = decodeIn(dialect, text, parsed);
     if (!decoded.ok) {
       if (!this.charge(decoded.code === RPC.PARSE_ERROR ? PARSE_ERROR_COST : ERROR_COST)) return this.excessive(null);
-      return { reply: decoded.reply, disconnect: false };
+      return { reply: errorIn(dialect, null, decoded.code, decoded.message), disconnect: false };
     }
     if (decoded.batch && decoded.items.length > limits.maxBatch) {
       if (!this.charge(ERROR_COST)) return this.excessive(null);
-      return { reply: encodeError(null, RPC.LIMIT_EXCEEDED, `batch limit exceeded (over ${limits.maxBatch} requests)`), disconnect: false };
+      return { reply: errorIn(dialect, null, RPC.LIMIT_EXCEEDED, `batch limit exceeded (over ${limits.maxBatch} requests)`), disconnect: false };
     }
-    const replies: string[] = [];
-    let size = 2;
+    const replies: (string | null)[] = new Array(decoded.items.length).fill(null);
     let disconnect = false;
-    for (const item of decoded.items) {
-      if (item.kind === 'notification') continue;
-      let reply: string;
+    const one = async (i: number): Promise<void> => {
+      const item = decoded.items[i]!;
+      if (item.kind === 'notification' || item.kind === 'ignored') return;
       if (disconnect) {
         // The session is going away (version refused, budget exhausted): do no more work.
-        if (item.kind !== 'request') continue;
-        reply = encodeError(item.id, RPC.EXCESSIVE_RESOURCE_USAGE, 'session closing');
-      } else if (item.kind === 'invalid') {
-        this.charge(ERROR_COST);
-        reply = encodeError(item.id, RPC.INVALID_REQUEST, item.message);
-      } else {
-        const r = await this.call(item);
-        if (this.isClosed) return { reply: null, disconnect: true };
-        reply = r.reply;
-        disconnect ||= r.disconnect;
+        if (item.kind === 'request') replies[i] = errorIn(dialect, item.id, RPC.EXCESSIVE_RESOURCE_USAGE, 'session closing');
+        return;
       }
+      if (item.kind === 'invalid') {
+        this.charge(ERROR_COST);
+        replies[i] = errorIn(dialect, item.id, item.code, item.message);
+        return;
+      }
+      await this.fairTurn();
+      const r = await this.call(item);
+      replies[i] = r.reply;
+      disconnect ||= r.disconnect;
+    };
+    if (!decoded.batch || this.version === null) {
+      for (let i = 0; i < decoded.items.length && !this.isClosed; i++) await one(i);
+    } else {
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < decoded.items.length && !this.isClosed) await one(next++);
+      };
+      await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, decoded.items.length) }, worker));
+    }
+    if (this.isClosed) return { reply: null, disconnect: true };
+    // The response budget, in the batch's order (an item past it is answered -32600).
+    let size = 2;
+    const out: string[] = [];
+    decoded.items.forEach((item, i) => {
+      let reply = replies[i];
+      if (reply === null || reply === undefined) return;
       const bytes = Buffer.byteLength(reply) + 1;
       if (size + bytes > limits.maxResponse && 'id' in item) {
-        reply = encodeError(item.id, RPC.INVALID_REQUEST, `response too large (over ${limits.maxResponse} bytes)`);
+        reply = errorIn(dialect, item.id, RPC.INVALID_REQUEST, `response too large (over ${limits.maxResponse} bytes)`);
         this.charge(ERROR_COST);
       } else {
         size += bytes;
       }
-      replies.push(reply);
-    }
-    if (!decoded.batch) return { reply: replies[0] ?? null, disconnect };
-    return { reply: replies.length > 0 ? `[${replies.join(',')}]` : null, disconnect };
+      out.push(reply);
+    });
+    if (!decoded.batch) return { reply: out[0] ?? null, disconnect };
+    return { reply: out.length > 0 ? `[${out.join(',')}]` : null, disconnect };
   }
 
   private excessive(id: RequestMessage['id'] | null): { reply: string; disconnect: boolean } {
     this.host.log(`session ${this.id} (${this.remoteAddress}): closed, excessive resource usage`);
-    return { reply: encodeError(id, RPC.EXCESSIVE_RESOURCE_USAGE, 'excessive resource usage'), disconnect: true };
+    return { reply: errorIn(this.dialect, id, RPC.EXCESSIVE_RESOURCE_USAGE, 'excessive resource usage'), disconnect: true };
   }
 
   /** One request: gatekeeping (budget, version first, method table), binding, handler. */
@@ -356,21 +450,48 @@ export class Session implements SessionApi {
         throw new RpcError(RPC.BAD_REQUEST, 'use server.version to identify client', true);
       }
       const version = this.version ?? PROTOCOL_MAX;
-      if (!spec || !availableAt(spec, version)) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${shortName(method)}"`);
+      if (!spec || !servedAt(spec, version)) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${shortName(method)}"`);
       const args = bindParams(spec, version, req.params, method === 'server.version');
       const ctx: HandlerContext = { backend: this.host.backend, network: this.host.network, version, session: this, info: this.host.info };
       const handler = Object.hasOwn(HANDLERS, spec.name) ? (HANDLERS as Record<string, Handler>)[spec.name] : undefined;
       if (!handler) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${shortName(method)}"`);
-      const result = await handler(ctx, args);
-      return { reply: result instanceof RawJson ? encodeRawResult(id, result.json) : encodeResult(id, result), disconnect: false };
+      const result = await this.withTimeout(handler(ctx, args), method);
+      const d = this.dialect ?? 'loose';
+      return { reply: result instanceof RawJson ? rawResultIn(d, id, result.json) : resultIn(d, id, result), disconnect: false };
     } catch (e) {
       this.charge(ERROR_COST);
-      if (e instanceof RpcError) return { reply: encodeError(id, e.code, e.message), disconnect: e.disconnect };
-      if (e instanceof BackendError) return { reply: encodeError(id, e.code, e.message), disconnect: false };
+      if (e instanceof RpcError) return { reply: errorIn(this.dialect, id, e.code, e.message), disconnect: e.disconnect };
+      if (e instanceof BackendError) return { reply: errorIn(this.dialect, id, e.code, e.message), disconnect: false };
       // One short line: the request is untrusted, and a stack per request would be a cheap log flood.
       const where = e instanceof Error ? (e.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? '') : '';
       this.host.log(`session ${this.id}: internal error in ${shortName(method)}: ${oneLine(e instanceof Error ? e.message : String(e), 200)}${where ? ` (${where})` : ''}`);
-      return { reply: encodeError(id, RPC.INTERNAL_ERROR, 'internal server error'), disconnect: false };
+      return { reply: errorIn(this.dialect, id, RPC.INTERNAL_ERROR, 'internal server error'), disconnect: false };
     }
   }
+
+  /**
+   * aiorpcX's processing_timeout: a handler still running after --request-timeout seconds
+   * (0: never) is answered -102 "server busy - request timed out"; its late result is dropped.
+   */
+  private withTimeout<T>(work: T | Promise<T>, method: string): Promise<T> {
+    const secs = this.host.limits.requestTimeout;
+    if (!(secs > 0) || !(work instanceof Promise)) return Promise.resolve(work);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.host.log(`session ${this.id}: ${shortName(method)} timed out after ${secs} s`);
+        reject(new RpcError(RPC.SERVER_BUSY, 'server busy - request timed out'));
+      }, secs * 1000);
+      timer.unref();
+    });
+    work.catch(() => {}); // a late failure is not unhandled
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** Subscribe requests in a message (their replies must precede notifications), by a cheap scan. */
+function countSubscribes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('.subscribe"'); i >= 0; i = text.indexOf('.subscribe"', i + 1)) n++;
+  return n;
 }

@@ -62,8 +62,8 @@ describe('version-based method selection', { concurrency: 6 }, () => {
     assert.equal(r.code, 5);
     assert.match(r.stderr, /outside the offered range 1\.4/);
   });
-  it('--protocol outside 1.0-1.6 is a usage error before anything is sent -> 2', async () => {
-    for (const v of ['1.7', '0.9-1.4', '1.4-2.0']) {
+  it('--protocol outside 1.0-1.6 (and not the 1.7 draft) is a usage error before anything is sent -> 2', async () => {
+    for (const v of ['1.8', '0.9-1.4', '1.4-2.0']) {
       const r = await run({ transcript: 'electrumx-1.6' }, ['--protocol', v, 'ping']);
       assert.equal(r.code, 2, `${v}: ${r.stderr}`);
       assert.match(r.stderr, /invalid --protocol/);
@@ -95,6 +95,15 @@ describe('electrs profile', { concurrency: 6 }, () => {
     assert.match(r.stderr, /server error -32602/);
     assert.match(r.stderr, /hint: .*electrs/);
     assert.match(r.stderr, /warning: .*mode does not exist at protocol 1\.4/);
+  });
+  it("features: electrs's hosts without a host name is accepted and noted", async () => {
+    const r = await run(electrs, ['--json', 'features']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { hosts: unknown }).hosts, { tcp_port: 50001 });
+    assert.match(r.stderr, /server\.features: hosts lists ports without a host name \(as electrs sends it\)/);
+    const t = await run(electrs, ['features']);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /tcp_port/);
   });
   it('no get_mempool -> -32601 (exit 4)', async () => {
     const r = await run(electrs, ['--json', 'mempool', P2PKH]);

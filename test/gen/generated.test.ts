@@ -65,7 +65,7 @@ test('the model joins commander and the registry', async () => {
   const byPath = new Map(walk(root).map((w) => [w.path.join(' '), w.cmd]));
   const utxos = byPath.get('utxos')!;
   assert.deepEqual(utxos.aliases, ['listunspent', 'getaddressunspent']);
-  assert.deepEqual(utxos.methods.map((m) => m.name), ['blockchain.scripthash.listunspent', 'blockchain.address.listunspent']);
+  assert.deepEqual(utxos.methods.map((m) => m.name), ['blockchain.scripthash.listunspent', 'blockchain.address.listunspent', 'blockchain.scriptpubkey.listunspent']);
   assert.deepEqual(byPath.get('estimatefee')!.args[1]!.choices, ['CONSERVATIVE', 'ECONOMICAL']);
   assert.deepEqual(byPath.get('completion')!.args[0]!.choices, ['bash', 'zsh', 'fish']);
   const network = root.options.find((o) => o.long === '--network')!;

@@ -16,6 +16,11 @@ const PROTOCOL_METHODS = [
   'blockchain.address.get_mempool', 'blockchain.address.listunspent', 'blockchain.address.subscribe',
   'blockchain.address.get_proof', 'blockchain.numblocks.subscribe', 'blockchain.utxo.get_address',
   'blockchain.block.get_header', 'blockchain.block.get_chunk',
+  // The 1.7 draft (docs/protocol.md §5.4, ElectrumX master).
+  'blockchain.scriptpubkey.get_balance', 'blockchain.scriptpubkey.get_history', 'blockchain.scriptpubkey.get_mempool',
+  'blockchain.scriptpubkey.listunspent', 'blockchain.scriptpubkey.subscribe', 'blockchain.scriptpubkey.unsubscribe',
+  'blockchain.outpoint.get_status', 'blockchain.outpoint.subscribe', 'blockchain.outpoint.unsubscribe',
+  'blockchain.transaction.testmempoolaccept', 'mempool.recent',
 ];
 
 /** docs/architecture.md §2: subcommand -> methods. */
@@ -27,12 +32,12 @@ const DESIGN_TABLE: Record<string, string[]> = {
   peers: ['server.peers.subscribe'],
   'add-peer': ['server.add_peer'],
   ping: ['server.ping'],
-  balance: ['blockchain.scripthash.get_balance', 'blockchain.address.get_balance'],
-  history: ['blockchain.scripthash.get_history', 'blockchain.address.get_history'],
-  mempool: ['blockchain.scripthash.get_mempool', 'blockchain.address.get_mempool'],
-  utxos: ['blockchain.scripthash.listunspent', 'blockchain.address.listunspent'],
-  subscribe: ['blockchain.scripthash.subscribe', 'blockchain.address.subscribe'],
-  unsubscribe: ['blockchain.scripthash.unsubscribe'],
+  balance: ['blockchain.scripthash.get_balance', 'blockchain.address.get_balance', 'blockchain.scriptpubkey.get_balance'],
+  history: ['blockchain.scripthash.get_history', 'blockchain.address.get_history', 'blockchain.scriptpubkey.get_history'],
+  mempool: ['blockchain.scripthash.get_mempool', 'blockchain.address.get_mempool', 'blockchain.scriptpubkey.get_mempool'],
+  utxos: ['blockchain.scripthash.listunspent', 'blockchain.address.listunspent', 'blockchain.scriptpubkey.listunspent'],
+  subscribe: ['blockchain.scripthash.subscribe', 'blockchain.address.subscribe', 'blockchain.scriptpubkey.subscribe'],
+  unsubscribe: ['blockchain.scripthash.unsubscribe', 'blockchain.scriptpubkey.unsubscribe'],
   proof: ['blockchain.address.get_proof'],
   header: ['blockchain.block.header', 'blockchain.block.get_header'],
   headers: ['blockchain.block.headers'],
@@ -49,6 +54,11 @@ const DESIGN_TABLE: Record<string, string[]> = {
   merkle: ['blockchain.transaction.get_merkle'],
   'tx-from-pos': ['blockchain.transaction.id_from_pos'],
   'utxo-address': ['blockchain.utxo.get_address'],
+  'outpoint-status': ['blockchain.outpoint.get_status'],
+  'outpoint-watch': ['blockchain.outpoint.subscribe'],
+  'outpoint-unwatch': ['blockchain.outpoint.unsubscribe'],
+  testmempoolaccept: ['blockchain.transaction.testmempoolaccept'],
+  'mempool-recent': ['mempool.recent'],
 };
 
 test('every protocol method has exactly one record', () => {

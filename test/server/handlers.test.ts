@@ -42,7 +42,7 @@ test('server.* at every version', async () => {
     assert.equal(await ok(c, v, 'server.add_peer', [{ hosts: {} }]), false);
     const f = (await ok(c, v, 'server.features')) as any;
     assert.deepEqual(f, {
-      hosts: { '127.0.0.1': { tcp_port: 51001, ssl_port: null } },
+      hosts: { '127.0.0.1': { tcp_port: 51001 } },
       genesis_hash: backend.genesisHash,
       hash_function: 'sha256',
       server_version: 'electrum-cli 0.1.0',
@@ -111,14 +111,16 @@ test('block.header / block.headers with and without checkpoints, hex (<1.6) or l
   }
 });
 
-test('headers.subscribe shape: deserialized at 1.0/1.1 and 1.2 by default, raw at 1.3 and 1.4+', async () => {
+test('headers.subscribe shape: deserialized at 1.0-1.2 by default, raw at 1.3 and 1.4+, raw=true from 1.0 (ElectrumX 1.4)', async () => {
   const { manager, backend } = setup();
   const tip = backend.tip();
   const deser = deserializedHeader(tip.hex, tip.height);
   const raw = { hex: tip.hex, height: tip.height };
   const cases: [string, unknown[], unknown][] = [
     ['1.0', [], deser],
+    ['1.0', [true], raw],
     ['1.1', [], deser],
+    ['1.1', [true], raw],
     ['1.2', [], deser],
     ['1.2', [true], raw],
     ['1.3', [], raw],
@@ -157,7 +159,8 @@ test('fees, mempool and transactions', async () => {
   assert.deepEqual(await c.call('blockchain.transaction.broadcast_package', [['0200', '0201']]).then((r) => r.result), { success: true, count: 2 });
   const c14 = await versioned(manager, '1.4');
   assert.equal(await ok(c14, '1.4', 'blockchain.relayfee'), 0.00001);
-  assert.equal((await c14.call('blockchain.estimatefee', [2, 'ECONOMICAL'])).error.code, -32602);
+  // ElectrumX takes the mode at every version.
+  assert.equal(await ok(c14, '1.4', 'blockchain.estimatefee', [2, 'ECONOMICAL']), 0.0001);
 });
 
 test('1.0 broadcast reports a rejection as the result string; transaction.get takes a height', async () => {
@@ -165,7 +168,6 @@ test('1.0 broadcast reports a rejection as the result string; transaction.get ta
   const c = await versioned(manager, '1.0');
   assert.equal(await ok(c, '1.0', 'blockchain.transaction.broadcast', ['0011']), 'bad-txns-inputs-missingorspent');
   assert.equal(await ok(c, '1.0', 'blockchain.transaction.get', [TX1, 3]), `02000000${TX1}`);
-  assert.equal((await c.call('blockchain.transaction.get', [TX1, true])).error.code, 1);
 });
 
 test('legacy address methods (1.0-1.2) answer through the script hash', async () => {
@@ -211,3 +213,62 @@ test('history too large is 10001, also on subscribe (and no subscription is kept
 });
 
 void FakeBackend;
+
+test('lax params as ElectrumX and Fulcrum take them (server input only)', async () => {
+  const { manager, backend } = setup();
+  const fees: [number, string | undefined][] = [];
+  const estimate = backend.estimateFee.bind(backend);
+  backend.estimateFee = (blocks, mode) => (fees.push([blocks, mode]), estimate(blocks, mode));
+  const c = await versioned(manager, '1.6');
+  const header3 = backend.header(3);
+  // Integers as strings, floats (truncated) and booleans, like Python's int().
+  for (const h of ['3', ' 3 ', 3.9, '+3']) assert.equal((await c.call('blockchain.block.header', [h])).result, header3, JSON.stringify(h));
+  assert.equal((await c.call('blockchain.block.header', [true])).result, backend.header(1));
+  for (const bad of ['3.5', 'x', -1, '-2', null, [3]]) assert.equal((await c.call('blockchain.block.header', [bad])).error?.code, 1, JSON.stringify(bad));
+  // Counts are clipped, not refused.
+  const many = (await c.call('blockchain.block.headers', [0, 1e20])).result;
+  assert.equal(many.count, 21);
+  assert.equal(many.max, 2016);
+  // 0/1 for verbose and merkle; truthiness for broadcast_package's verbose.
+  assert.deepEqual((await c.call('blockchain.transaction.get', [TX1, 1])).result, { txid: TX1, hex: `02000000${TX1}`, confirmations: 1 });
+  assert.equal((await c.call('blockchain.transaction.get', [TX1, 0])).result, `02000000${TX1}`);
+  assert.deepEqual((await c.call('blockchain.transaction.get', [TX1, 2])).error, { code: 1, message: '"verbose" must be a boolean' });
+  assert.deepEqual((await c.call('blockchain.transaction.id_from_pos', [4, 0, 1])).result, { tx_hash: fakeHash('coinbase 4'), merkle: [] });
+  assert.deepEqual((await c.call('blockchain.transaction.broadcast_package', [['0200'], 'yes'])).result, { package_msg: 'success', 'tx-results': {} });
+  assert.deepEqual((await c.call('blockchain.transaction.broadcast_package', [['0200'], ''])).result, { success: true, count: 1 });
+  // estimatefee: a mode at every version, a non-string mode is no mode, target 0 is 1.
+  const c11 = await versioned(manager, '1.1');
+  assert.equal((await c11.call('blockchain.estimatefee', [2, 'economical'])).result, 0.0001);
+  assert.equal((await c.call('blockchain.estimatefee', [2, 7])).result, 0.0002);
+  assert.equal((await c.call('blockchain.estimatefee', ['0'])).result, 0.0002);
+  assert.deepEqual(fees, [[2, 'ECONOMICAL'], [2, undefined], [0, undefined]]);
+  // server.ping with arguments below 1.7.
+  assert.equal((await c.call('server.ping', [10, 'ff'])).result, null);
+  // Four-part protocol versions, and blockchain.relayfee at every 1.5.x.
+  const c4 = await versioned(manager, '1.4.2.1');
+  assert.equal(c4.session.version, '1.4.2.1');
+  assert.equal((await c4.call('blockchain.scripthash.unsubscribe', [SH])).result, false);
+  const c151 = await versioned(manager, '1.5.1');
+  assert.equal((await c151.call('blockchain.relayfee')).result, 0.00001);
+});
+
+test('server.features hosts: --report-host names the public host with the bound ports; unserved ports are left out', async () => {
+  const plain = makeManager().manager;
+  plain.addListener({ kind: 'tls', host: '0.0.0.0', port: 51002 });
+  const f = plain.features();
+  assert.deepEqual(f.hosts, { '127.0.0.1': { tcp_port: 51001 }, '0.0.0.0': { ssl_port: 51002 } });
+  assert.deepEqual(f.services, ['tcp://127.0.0.1:51001', 'ssl://0.0.0.0:51002']);
+  const named = makeManager(undefined, {}, undefined, { reportHost: 'electrum.example.org' }).manager;
+  named.addListener({ kind: 'tls', host: '0.0.0.0', port: 51002 });
+  named.addListener({ kind: 'ws', host: '::1', port: 60003 });
+  assert.deepEqual(named.features().hosts, { 'electrum.example.org': { tcp_port: 51001, ssl_port: 51002, ws_port: 60003 } });
+  assert.deepEqual(named.features().services, ['tcp://electrum.example.org:51001', 'ssl://electrum.example.org:51002', 'ws://electrum.example.org:60003']);
+});
+
+test("server.banner replaces ElectrumX's five variables", async () => {
+  const { manager } = makeManager(undefined, {}, undefined, {
+    banner: '$SERVER_VERSION|$SERVER_SUBVERSION|$DAEMON_VERSION|$DAEMON_SUBVERSION|$DONATION_ADDRESS',
+  });
+  const c = await versioned(manager, '1.4');
+  assert.equal(await ok(c, '1.4', 'server.banner'), '0.1.0|electrum-cli 0.1.0|29.1.0|/Satoshi:29.1.0/|bcrt1qdonate');
+});

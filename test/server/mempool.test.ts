@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Mempool, type MempoolUpdate } from '../../src/server/mempool.js';
+import { Mempool, compressHistogram, type MempoolUpdate } from '../../src/server/mempool.js';
 import { toDisplay } from '../../src/server/blockparse.js';
 
 /** A minimal legacy tx: inputs (prev internal txid, vout), outputs (value, script). */
@@ -49,9 +49,8 @@ test('apply: fees, 0/-1 heights, deltas, unspent outputs, replacement and confir
   assert.deepEqual(m.unspentOutputs(shOf(script(1))), []);
   assert.deepEqual(m.unspentOutputs(shOf(script(2))), [{ tx_hash: cid, tx_pos: 0, height: 0, value: 8_500 }]);
   assert.equal(m.spender(toDisplay(confirmed), 0), pid);
-  const hist = m.histogram();
-  assert.ok(hist.length >= 1);
-  for (let i = 1; i < hist.length; i++) assert.ok(hist[i]![0] < hist[i - 1]![0]);
+  // Two small txs are one partial bin, which ElectrumX does not send.
+  assert.deepEqual(m.histogram(), []);
 
   // The parent confirms: it leaves the mempool and the child's height becomes 0.
   const t2 = m.apply({ tip: '', removed: [pid], added: [] }, lookup);
@@ -75,4 +74,50 @@ test('a tx whose prevout is unknown waits for a later apply', () => {
   const t = m.apply({ tip: '', removed: [], added: [] }, () => ({ sh: Buffer.alloc(32, 1), value: 5 }));
   assert.ok(t.has(shOf(script(4))));
   assert.equal(m.txs.get(id)!.fee, 4);
+});
+
+test('fee histogram bins as ElectrumX _compress_histogram: strict >, no trailing partial bin, big lumps split', () => {
+  const h = (pairs: [number, number][]) => compressHistogram(new Map(pairs));
+  // The issue's examples, checked against ElectrumX master.
+  assert.deepEqual(h([[2.1, 141]]), []);
+  assert.deepEqual(h([[5, 10_000], [3, 70_000]]), [[5, 10_000], [3, 70_000]]);
+  // Exactly the bin size does not close a bin (strict >); the next rate does.
+  assert.deepEqual(h([[9, 30_000], [8, 1]]), [[8, 30_001]]);
+  // Bins grow by 10%: the second needs more than 33,000 vB.
+  assert.deepEqual(h([[9, 30_001], [8, 33_000], [7, 1], [6, 40_000]]), [[9, 30_001], [7, 33_001], [6, 40_000]]);
+  // A lump right after a closed bin has nothing before it to close.
+  assert.deepEqual(h([[9, 30_001], [8, 100_000]]), [[9, 30_001], [8, 100_000]]);
+  assert.deepEqual(h([]), []);
+});
+
+
+test('prune after a block: confirmed txs and conflicts (with descendants) leave, children of confirmed txs stay', () => {
+  const m = new Mempool();
+  const a = rawTx([[confirmed, 0]], [[9_000, script(1)]]);
+  const aid = txidOf(a);
+  const child = rawTx([[Buffer.from(aid, 'hex').reverse(), 0]], [[8_000, script(2)]]);
+  const cid = txidOf(child);
+  const other = Buffer.alloc(32, 8);
+  const conflict = rawTx([[other, 0]], [[4_000, script(3)]]);
+  const xid = txidOf(conflict);
+  const grandchild = rawTx([[Buffer.from(xid, 'hex').reverse(), 0]], [[3_000, script(4)]]);
+  const gid = txidOf(grandchild);
+  const outs = new Map([[`${toDisplay(confirmed)}:0`, 10_000], [`${toDisplay(other)}:0`, 5_000]]);
+  const look = (txid: Buffer, vout: number) => {
+    const v = outs.get(`${toDisplay(txid)}:${vout}`);
+    return v === undefined ? undefined : { sh: createHash('sha256').update(script(9)).digest(), value: v };
+  };
+  m.apply({ tip: '', removed: [], added: [a, child, conflict, grandchild].map((raw) => ({ txid: txidOf(raw), raw })) }, look);
+  assert.equal(m.txs.size, 4);
+  // The block confirms `a` (its output is now a confirmed one) and spends `other:0` elsewhere.
+  outs.delete(`${toDisplay(confirmed)}:0`);
+  outs.delete(`${toDisplay(other)}:0`);
+  outs.set(`${aid}:0`, 9_000);
+  const changed = m.prune(new Set([shOf(script(1)), shOf(script(9))]), (t) => toDisplay(t) === aid, look);
+  assert.deepEqual([...m.txs.keys()], [cid]);
+  assert.deepEqual(m.entries(shOf(script(2))), [{ tx_hash: cid, height: 0, fee: 1000 }]);
+  for (const s of [1, 3, 4, 9]) assert.ok(changed.has(shOf(script(s))), `script ${s} changed`);
+  assert.deepEqual(m.entries(shOf(script(4))), []);
+  assert.equal(m.spender(xid, 0), undefined);
+  assert.equal(m.txs.has(gid), false, 'a descendant of a conflict leaves with it');
 });

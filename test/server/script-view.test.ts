@@ -128,7 +128,7 @@ test('cached answers change with a mempool tx, a new block and a reorg, and equa
   }
 });
 
-test('history limit by row count: limit entries served, limit+1 refused without reading a txid; mempool entries count', { timeout: 120_000 }, async () => {
+test('history limit as ElectrumX counts it: confirmed rows only, refused at >= limit, without reading a txid', { timeout: 120_000 }, async () => {
   const node = await startTestNode({ rest: true });
   const dir = tempDir('svlimit');
   try {
@@ -138,7 +138,7 @@ test('history limit by row count: limit entries served, limit+1 refused without 
     const bytes = fromDisplay(sh);
     let gets = 0;
     const counting: Store = { ...b.store, get: (k) => (gets++, b.store.get(k)), scan: (s, e, l) => b.store.scan(s, e, l), keys: (s, e, l) => b.store.keys(s, e, l), count: (s, e) => b.store.count(s, e) };
-    assert.equal((await view(b, 12, false).history(sh, bytes)).length, 12);
+    assert.equal((await view(b, 13, false).history(sh, bytes)).length, 12);
     const refuse = async (limit: number) => {
       const v = view(b, limit, false, counting);
       gets = 0;
@@ -147,18 +147,18 @@ test('history limit by row count: limit entries served, limit+1 refused without 
       }
       assert.equal(gets, 0, 'a refusal reads no txid');
     };
-    await refuse(11);
-    // One mempool entry more: 13 entries, so 12 is now too few and 13 is enough.
+    // 12 confirmed entries: a limit of 12 refuses them (ElectrumX: len(history) >= limit).
+    await refuse(12);
+    // Mempool entries do not count: 12 confirmed + 2 unconfirmed are served under a limit of 13.
+    await node.rpc('sendtoaddress', [addr, 0.1]);
     await node.rpc('sendtoaddress', [addr, 0.1]);
     await b.step();
-    await refuse(12);
-    const h = await view(b, 13, false).history(sh, bytes);
-    assert.equal(h.length, 13);
-    assert.equal(h[12]!.height, 0);
-    // A cached view sees the limit change with the mempool alone (the count is confirmed rows).
     const v = view(b, 13, true);
-    assert.equal((await v.history(sh, bytes)).length, 13);
-    await node.rpc('sendtoaddress', [addr, 0.1]);
+    const h = await v.history(sh, bytes);
+    assert.equal(h.length, 14);
+    assert.equal(h[13]!.height, 0);
+    // Once they confirm, 14 confirmed rows reach the limit: the cached view refuses after the commit.
+    await node.mine(1);
     await b.step();
     await assert.rejects(v.history(sh, bytes), /history too large/);
     await opened.close();

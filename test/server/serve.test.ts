@@ -58,7 +58,7 @@ test('serve over the regtest node: features, headers, history, balance, notifica
     assert.deepEqual((await c.call('server.version', ['serve-test', ['1.4', '1.6']])).result, ['electrum-cli 0.1.0', '1.6']);
     const f = (await c.call('server.features')).result;
     assert.equal(f.genesis_hash, NETWORKS.regtest.genesisHash);
-    assert.deepEqual(f.hosts, { '127.0.0.1': { tcp_port: srv.port, ssl_port: null } });
+    assert.deepEqual(f.hosts, { '127.0.0.1': { tcp_port: srv.port } });
     const count = await node.rpc<number>('getblockcount');
     const tip = (await c.call('blockchain.headers.subscribe')).result;
     assert.equal(tip.height, count);

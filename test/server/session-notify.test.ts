@@ -132,3 +132,30 @@ test('closing a session drops its subscriptions from the index', async () => {
   assert.equal(manager.subscribedCount, 0);
   assert.equal(manager.sessions.size, 0);
 });
+
+test('a subscribed script hash whose history reaches the limit gets [scripthash, null] and loses its subscription (ElectrumX)', async () => {
+  const { manager, backend } = makeManager(new FakeBackend(5));
+  backend.historyLimit = 2;
+  const a = await versioned(manager, '1.4');
+  assert.equal((await a.call('blockchain.scripthash.subscribe', [SH])).result, null);
+  const b = await versioned(manager, '1.2');
+  await b.call('blockchain.address.subscribe', [ADDR]);
+  backend.addMempool([SH], fakeHash('m1'));
+  backend.addMempool([SH], fakeHash('m2'));
+  await manager.settled();
+  assert.equal(a.notifications().length, 1, 'mempool entries do not count toward the limit');
+  b.notifications();
+  backend.mine();
+  await manager.settled();
+  assert.deepEqual(a.notifications(), [{ jsonrpc: '2.0', method: 'blockchain.scripthash.subscribe', params: [SH, null] }]);
+  assert.deepEqual(b.notifications(), [{ jsonrpc: '2.0', method: 'blockchain.address.subscribe', params: [ADDR, null] }]);
+  assert.equal(a.session.subCount, 0);
+  assert.equal(b.session.subCount, 0);
+  assert.equal(manager.subscribedCount, 0);
+  // Nothing more arrives for it; unsubscribing reports that it was not subscribed.
+  backend.addMempool([SH], fakeHash('m3'));
+  await manager.settled();
+  assert.deepEqual(a.notifications(), []);
+  const a2 = await versioned(manager, '1.4.2');
+  assert.equal((await a2.call('blockchain.scripthash.unsubscribe', [SH])).result, false);
+});

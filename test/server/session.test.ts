@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { INVALID_UTF8 } from '../../src/server/dialect.js';
 import assert from 'node:assert/strict';
 import { connect, makeManager, versioned } from '../support/session-harness.js';
 
@@ -27,7 +28,7 @@ test('server.version negotiates like ElectrumX and answers 1.0 with the software
 
 test('server.version: no overlap is error 1 and a disconnect; a repeat is error 1', async () => {
   const { manager } = makeManager();
-  for (const v of ['0.9', ['1.7', '1.8'], '2.0', 'abc', ['1.6', '1.4']]) {
+  for (const v of ['0.8', ['1.7', '1.8'], '2.0', 'abc', ['1.6', '1.4']]) {
     const c = connect(manager);
     const r = await c.call('server.version', ['x', v]);
     assert.equal(r.error.code, 1);
@@ -77,6 +78,8 @@ test('the method table follows the negotiated version', async () => {
   await expect('1.3', 'blockchain.block.get_header', [1], true);
   await expect('1.4', 'blockchain.block.get_header', [1], false);
   await expect('1.0', 'server.ping', [], false);
+  // ElectrumX 1.4 (the last to serve 1.0) answered server.features at every version.
+  await expect('1.0', 'server.features', [], true);
   await expect('1.4', 'no.such.method', [], false);
 });
 
@@ -91,13 +94,14 @@ test('params: counts give -32602 in ElectrumX wording, bad values give 1 quoting
     code: -32602,
     message: '2 arguments passed to method "blockchain.scripthash.get_balance" taking at most 1',
   });
-  assert.deepEqual((await c.call('server.ping', [1])).error.code, -32602);
+  // ElectrumX ignores server.ping's arguments below 1.7.
+  assert.equal((await c.call('server.ping', [1, 'ab'])).result, null);
   assert.deepEqual((await c.call('blockchain.scripthash.get_balance', ['xyz'])).error, {
     code: 1,
     message: 'xyz is not a valid script hash',
   });
   assert.deepEqual((await c.call('blockchain.block.header', [-1])).error, { code: 1, message: '-1 should be a non-negative integer' });
-  assert.deepEqual((await c.call('blockchain.transaction.get', ['ab'.repeat(32), 'yes'])).error, { code: 1, message: 'yes should be a boolean' });
+  assert.deepEqual((await c.call('blockchain.transaction.get', ['ab'.repeat(32), 'yes'])).error, { code: 1, message: '"verbose" must be a boolean' });
   // named params by their documented names
   assert.equal(typeof (await c.call('blockchain.block.header', { height: 3 })).result, 'string');
   assert.deepEqual((await c.call('blockchain.block.header', { cp_height: 3 })).error, {
@@ -150,7 +154,7 @@ test('server.version may open a batch', async () => {
   assert.equal(batch[1].result, null);
 });
 
-test('padding and malformed input: whitespace accepted, -32700 on invalid JSON, -32600 on bad shapes', async () => {
+test('padding and malformed input: whitespace accepted, aiorpcX\'s codes (-32700, -32600, -32601, -32602), responses ignored', async () => {
   const { manager } = makeManager();
   const c = await versioned(manager, '1.4');
   const padded = '{"jsonrpc":"2.0","method":"server.ping","params":[],"id":5' + ' '.repeat(900) + '}';
@@ -160,11 +164,20 @@ test('padding and malformed input: whitespace accepted, -32700 on invalid JSON, 
   assert.deepEqual(parse, { jsonrpc: '2.0', error: { code: -32700, message: 'invalid JSON' }, id: null });
   const [notObj] = await c.raw('17');
   assert.equal(notObj.error.code, -32600);
-  const [noMethod] = await c.raw('{"id": 3}');
-  assert.deepEqual(noMethod.error, { code: -32600, message: 'missing method' });
-  assert.equal(noMethod.id, 3);
-  const [badParams] = await c.raw('{"id": 4, "method": "server.ping", "params": "x"}');
-  assert.equal(badParams.error.code, -32600);
+  // aiorpcX's codes: params neither list nor object -32602, a method that is no string -32601.
+  const [badParams] = await c.raw('{"jsonrpc":"2.0","id": 4, "method": "server.ping", "params": "x"}');
+  assert.deepEqual(badParams, { jsonrpc: '2.0', error: { code: -32602, message: 'invalid request arguments: x' }, id: 4 });
+  const [badMethod] = await c.raw('{"jsonrpc":"2.0","id": 7, "method": 5}');
+  assert.deepEqual(badMethod.error, { code: -32601, message: 'method must be a string' });
+  // The dialect is fixed at 2.0 by the first message: one without "jsonrpc" is refused.
+  const [no20] = await c.raw('{"id": 8, "method": "server.ping"}');
+  assert.deepEqual(no20.error, { code: -32600, message: '"jsonrpc" is not "2.0"' });
+  // A response-shaped message (no method) gets no reply at all.
+  c.session.receive('{"jsonrpc":"2.0","id": 3, "result": 1}');
+  c.session.receive('[{"jsonrpc":"2.0","id": 9, "result": 1}]');
+  const before = c.transport.sent.length;
+  assert.equal((await c.call('server.ping')).result, null);
+  assert.equal(c.transport.sent.length, before + 1);
   assert.equal(c.transport.closed, false);
   assert.equal((await c.call('server.ping')).result, null);
 });
@@ -178,4 +191,56 @@ test('a handler crash is -32603 and the session keeps serving', async () => {
   assert.deepEqual((await c.call('blockchain.relayfee')).error, { code: -32603, message: 'internal server error' });
   assert.ok(logs.some((l) => l.includes('boom')));
   assert.equal((await c.call('server.ping')).result, null);
+});
+
+test('Electrum 2.x\'s "0.9" and "0.10" are served as 1.0 (ElectrumX 1.4)', async () => {
+  const { manager } = makeManager();
+  for (const v of ['0.9', '0.10', ['0.9', '0.10']]) {
+    const c = connect(manager);
+    const r = await c.call('server.version', ['electrum 2.9', v]);
+    assert.equal(r.result, 'electrum-cli 0.1.0', JSON.stringify(v));
+    assert.equal(c.session.version, '1.0');
+    assert.equal(typeof (await c.call('blockchain.numblocks.subscribe')).result, 'number');
+  }
+});
+
+test('JSON-RPC 1.0 sessions (fixed by the first message): {result, error, id} replies, no batches, ids required', async () => {
+  const { manager } = makeManager();
+  const c = connect(manager);
+  const [v] = await c.raw('{"jsonrpc":"1.0","method":"server.version","params":["old","1.4"],"id":1}');
+  assert.deepEqual(v, { result: ['electrum-cli 0.1.0', '1.4'], error: null, id: 1 });
+  const [p] = await c.raw('{"method":"server.ping","params":[],"id":"a"}');
+  assert.deepEqual(p, { result: null, error: null, id: 'a' });
+  const [e] = await c.raw('{"method":"blockchain.block.header","params":[99999],"id":2}');
+  assert.deepEqual(e, { result: null, error: { code: 1, message: 'height 99999 out of range' }, id: 2 });
+  const [b] = await c.raw('[{"method":"server.ping","params":[],"id":3}]');
+  assert.deepEqual(b, { result: null, error: { code: -32600, message: 'request object must be a dictionary' }, id: null });
+  const [named] = await c.raw('{"method":"server.ping","params":{},"id":4}');
+  assert.equal(named.error.code, -32602);
+  const [noId] = await c.raw('{"method":"server.ping","params":[]}');
+  assert.deepEqual(noId.error, { code: -32600, message: 'request has no "id"' });
+  // Notifications in 1.0 shape too.
+  await c.raw('{"method":"blockchain.headers.subscribe","params":[],"id":5}');
+  manager.backend.events.emit('tip', manager.backend.tip());
+  await manager.settled();
+  const n = JSON.parse(c.transport.sent.at(-1)!);
+  assert.deepEqual(Object.keys(n), ['method', 'params', 'id']);
+  assert.deepEqual([n.method, n.id], ['blockchain.headers.subscribe', null]);
+});
+
+test('a 1.0-shaped first message ({result, error} keys) or none of "jsonrpc" picks the dialect as aiorpcX does', async () => {
+  const { manager } = makeManager();
+  const loose = connect(manager);
+  const [v] = await loose.raw('{"method":"server.version","params":["x","1.4"],"id":1}');
+  assert.deepEqual(v, { jsonrpc: '2.0', result: ['electrum-cli 0.1.0', '1.4'], id: 1 });
+  // Loose: a later message with or without "jsonrpc" is fine.
+  assert.equal((await loose.raw('{"method":"server.ping","id":2}'))[0].result, null);
+  assert.equal((await loose.call('server.ping')).result, null);
+});
+
+test('non-UTF-8 input is -32700 "messages must be encoded in UTF-8"', async () => {
+  const { manager } = makeManager();
+  const c = await versioned(manager, '1.4');
+  const [r] = await c.raw(INVALID_UTF8);
+  assert.deepEqual(r.error, { code: -32700, message: 'messages must be encoded in UTF-8' });
 });

@@ -56,6 +56,8 @@ export interface StartNodeOptions {
    * so tests that need drops pass `forceSim` too).
    */
   drops?: DropOptions;
+  /** -txospenderindex (a real bitcoind needs Core 31+): gettxspendingprevout finds confirmed spends. */
+  txospenderindex?: boolean;
 }
 
 /** A started regtest node. */
@@ -224,6 +226,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
         '-txindex', '-fallbackfee=0.0002', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1', '-dnsseed=0', '-discover=0',
         '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs,
         ...(opts.persistMempool === false ? ['-persistmempool=0'] : []),
+        ...(opts.txospenderindex ? ['-txospenderindex'] : []),
         ...(opts.rpcServerTimeout === undefined ? [] : [`-rpcservertimeout=${opts.rpcServerTimeout}`]), ...(opts.bitcoindArgs ?? []),
       ];
       await startProcess(process.env.BITCOIND!, args, false);
@@ -238,11 +241,13 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       if (opts.persistMempool === false) args.push('--no-persistmempool');
       if (opts.rpcServerTimeout !== undefined) args.push(`-rpcservertimeout=${opts.rpcServerTimeout}`);
       if (opts.drops) args.push('--drop-seed', String(opts.drops.seed), '--drop-rate', String(opts.drops.rate ?? 0));
+      if (opts.txospenderindex) args.push('--txospenderindex');
       await startProcess(process.execPath, args, true);
     } else {
       sim ??= new Simulator({
         datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics,
         persistMempool: opts.persistMempool, rpcServerTimeout: opts.rpcServerTimeout, drops: opts.drops,
+        txospenderindex: opts.txospenderindex,
       });
       await sim.start();
       port = sim.rpcPort;

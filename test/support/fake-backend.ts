@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import {
   BackendError, type Backend, type BackendEvents, type Balance, type HeaderProof, type HistoryEntry, type MempoolEntry,
-  type MempoolInfo, type Tip, type Utxo,
+  type MempoolInfo, type OutpointStatus, type RecentTx, type Tip, type Utxo,
 } from '../../src/server/api.js';
 import { statusHash, sortMempool16 } from '../../src/bitcoin/status.js';
 import { merkleBranch, merkleRoot } from '../../src/bitcoin/merkle.js';
@@ -48,10 +48,14 @@ export class FakeBackend implements Backend {
   readonly addresses = new Map<string, string>();
   /** How many times status() ran (fan-out efficiency). */
   statusCalls = 0;
-  /** Histories longer than this fail with 10001. */
+  /** Confirmed histories this long fail with 10001 (ElectrumX's count). */
   historyLimit = 1000;
   /** Artificial latency of status(), ms. */
   statusDelay = 0;
+  /** 1.7 outpoint statuses by "txid:vout" (absent: {}); set with setOutpoint. */
+  readonly outpoints = new Map<string, OutpointStatus>();
+  /** mempool.recent answers, newest first. */
+  recent: RecentTx[] = [];
 
   constructor(height = 10) {
     this.headerList.push(makeHeader('00'.repeat(32), 0));
@@ -77,7 +81,7 @@ export class FakeBackend implements Backend {
   async history(sh: string): Promise<HistoryEntry[]> {
     const conf = this.confirmed.get(sh) ?? [];
     const mem = sortMempool16(this.mempoolBySh.get(sh) ?? []);
-    if (conf.length + mem.length > this.historyLimit) throw new BackendError(10001, 'history too large');
+    if (conf.length >= this.historyLimit) throw new BackendError(10001, 'history too large');
     return [...conf.map((c) => ({ tx_hash: c.tx_hash, height: c.height })), ...mem.map((m) => ({ ...m }))];
   }
   async mempool(sh: string): Promise<MempoolEntry[]> {
@@ -129,6 +133,23 @@ export class FakeBackend implements Backend {
   }
   async relayFee(): Promise<number> {
     return 0.00001;
+  }
+  async outpointStatus(txid: string, vout: number): Promise<OutpointStatus> {
+    return { ...(this.outpoints.get(`${txid}:${vout}`) ?? {}) };
+  }
+  /** Changes an outpoint's status and emits `touched` (with no script hash) like a mempool poll. */
+  setOutpoint(txid: string, vout: number, status: OutpointStatus): void {
+    this.outpoints.set(`${txid}:${vout}`, status);
+    this.events.emit('touched', new Set());
+  }
+  async testMempoolAccept(rawTxs: string[]): Promise<{ txid: string; wtxid: string; allowed?: boolean; reason?: string }[]> {
+    return rawTxs.map((t) => (t.startsWith('00') ? { txid: hashOf(t), wtxid: hashOf(t), allowed: false, reason: 'missing-inputs' } : { txid: hashOf(t), wtxid: hashOf(t), allowed: true }));
+  }
+  recentMempool(count: number): RecentTx[] {
+    return this.recent.slice(0, count);
+  }
+  async networkInfo(): Promise<{ version: number; subversion: string }> {
+    return { version: 290100, subversion: '/Satoshi:29.1.0/' };
   }
   async mempoolInfo(): Promise<MempoolInfo> {
     return { mempoolminfee: 0.00001, minrelaytxfee: 0.00001, incrementalrelayfee: 0.00001 };

@@ -144,7 +144,8 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
       if (method === 'server.peers.subscribe') return compact(id, { result: [] });
       if (method === 'server.features') {
         const f = (JSON.parse(table.get(key(method, []))!) as { result: Record<string, unknown> }).result;
-        return compact(id, { result: { ...f, server_version: 'electrs/0.11.1', protocol_min: '1.4', protocol_max: '1.4' } });
+        // electrs names no host: its hosts is {"tcp_port": N}.
+        return compact(id, { result: { ...f, hosts: { tcp_port: 50001 }, server_version: 'electrs/0.11.1', protocol_min: '1.4', protocol_max: '1.4' } });
       }
     }
     if (legacy) {

@@ -52,17 +52,18 @@ export interface TestClient {
 
 let ids = 1;
 
-export function makeManager(backend = new FakeBackend(), limits: Partial<Limits> = {}, now?: () => number) {
+export function makeManager(backend = new FakeBackend(), limits: Partial<Limits> = {}, now?: () => number, extra: { banner?: string; reportHost?: string; protocolMax?: string } = {}) {
   const logs: string[] = [];
   const manager = new SessionManager({
     backend,
     network: 'regtest',
     limits: { ...DEFAULT_LIMITS, ...limits },
     software: 'electrum-cli 0.1.0',
-    banner: 'Welcome to $SERVER_VERSION',
+    banner: 'Welcome to $SERVER_SUBVERSION',
     donationAddress: 'bcrt1qdonate',
     log: (l) => logs.push(l),
     now,
+    ...extra,
   });
   manager.addListener({ kind: 'tcp', host: '127.0.0.1', port: 51001 });
   return { manager, backend, logs };

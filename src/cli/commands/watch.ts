@@ -182,7 +182,9 @@ export async function run(job: Job): Promise<void> {
   const method = job.requireMethod();
   const targets = (job.inv.fanout ? job.inv.fanout.items.map((i) => i.value) : [job.inv.values[TARGET_PARAM]]) as Target[];
   const byAddress = method.params[0]?.kind === 'address';
-  const historyMethod = findMethod(byAddress ? 'blockchain.address.get_history' : 'blockchain.scripthash.get_history')!;
+  // The 1.7 draft: scriptpubkey methods, notified with the script hash.
+  const byScript = method.params[0]?.kind === 'script';
+  const historyMethod = findMethod(byAddress ? 'blockchain.address.get_history' : byScript ? 'blockchain.scriptpubkey.get_history' : 'blockchain.scripthash.get_history')!;
   const until = job.inv.flags.untilConfirmed as number | undefined;
   if (until !== undefined && until < 1) throw new UsageError('--until-confirmed needs at least 1 confirmation');
   const tipMethod = findMethod('blockchain.headers.subscribe')!;
@@ -198,7 +200,10 @@ export async function run(job: Job): Promise<void> {
   const unsubscribe = () => {
     const conn = job.conn;
     if (!conn?.isOpen || byAddress || cmpVersion(job.version, '1.4.2') < 0) return;
-    for (const w of watched) conn.request('blockchain.scripthash.unsubscribe', [w.t.scripthash]).catch(() => {});
+    for (const w of watched) {
+      const [m, p] = byScript ? ['blockchain.scriptpubkey.unsubscribe', w.t.script] : ['blockchain.scripthash.unsubscribe', w.t.scripthash];
+      conn.request(m, [p]).catch(() => {});
+    }
   };
   const onAbort = () => unsubscribe();
   job.ctx.io.signal.addEventListener('abort', onAbort, { once: true });
@@ -226,9 +231,10 @@ export async function run(job: Job): Promise<void> {
   };
 
   const fetchHistory = async (conn: Connection, w: Watched): Promise<Entry[]> => {
-    const params = [byAddress ? w.t.address : w.t.scripthash];
+    const params = [byAddress ? w.t.address : byScript ? w.t.script : w.t.scripthash];
     const r = await conn.request(historyMethod.name, params);
-    return check(historyMethod.result, r, { version: job.version, params }) as Entry[];
+    const checked = check(historyMethod.result, r, { version: job.version, params });
+    return (historyMethod.unwrap ? historyMethod.unwrap(checked) : checked) as Entry[];
   };
 
   /** A status for `w` (subscribe reply or notification): diff the history and report the change once. */
@@ -280,7 +286,7 @@ export async function run(job: Job): Promise<void> {
         watched.map(async (w) => {
           const params = job.params({ ...job.inv.values, [TARGET_PARAM]: w.t }, method);
           const ctx = { version: job.version, params };
-          const { result, stream } = await conn.subscribe(method.name, params);
+          const { result, stream } = await conn.subscribe(method.name, params, byScript ? { key: w.t.scripthash } : {});
           return { w, ctx, status: check(method.result, result, ctx) as string | null, stream };
         }),
       );
@@ -357,4 +363,57 @@ export async function followTips(job: Job): Promise<void> {
     }
     return 'lost';
   });
+}
+
+/**
+ * `outpoint-watch` (1.7 draft): the output's status, then each change, across reconnects
+ * (a status that did not change while away is not reported again). Ctrl-C unsubscribes.
+ */
+export async function followOutpoint(job: Job): Promise<void> {
+  await job.open();
+  const method = job.requireMethod();
+  const emitter = new Emitter(job);
+  const txid = job.inv.values.tx_hash as string;
+  const vout = job.inv.values.txout_idx as number;
+  let last: string | undefined;
+  const show = async (status: Record<string, unknown>) => {
+    const json = JSON.stringify(status);
+    if (json === last) return;
+    last = json;
+    const what = status.funder_height === undefined
+      ? 'no such output'
+      : status.spender_txhash === undefined
+        ? `unspent (funded ${heightText(status.funder_height as number)})`
+        : `spent by ${String(status.spender_txhash)} ${heightText(status.spender_height as number)}`;
+    await emitter.emit({ type: 'outpoint', tx_hash: txid, txout_idx: vout, status }, `${txid}:${vout}: ${what}`);
+  };
+  const onAbort = () => {
+    if (job.conn?.isOpen) job.conn.request('blockchain.outpoint.unsubscribe', [txid, vout]).catch(() => {});
+  };
+  job.ctx.io.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await reconnecting(job, async (conn, first) => {
+      const params = job.params(job.inv.values, method);
+      const ctx = { version: job.version, params };
+      const { result, stream } = await conn.subscribe(method.name, params);
+      const status = check(method.result, result, ctx) as Record<string, unknown>;
+      if (first) await job.ctx.verified();
+      await show(status);
+      try {
+        for await (const note of stream) {
+          const p = check(method.notification!, note, ctx) as unknown[];
+          if (p[1] === vout) await show(p[2] as Record<string, unknown>);
+        }
+      } catch (err) {
+        if (!(err instanceof ConnectionError)) throw err;
+      }
+      return 'lost';
+    });
+  } finally {
+    job.ctx.io.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function heightText(h: number): string {
+  return h > 0 ? `in block ${h}` : 'in the mempool';
 }

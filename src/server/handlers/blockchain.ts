@@ -25,10 +25,12 @@ function checkpointProof(c: HandlerContext, height: number, cpHeight: number): {
   return { branch, root };
 }
 
-/** Which shape headers.subscribe uses at this version (raw from 1.4, a flag at 1.2-1.3). */
+/**
+ * Which shape headers.subscribe uses at this version: raw from 1.4; below, the `raw` flag
+ * when given (ElectrumX 1.4 took it at 1.0 and 1.1 as well), else raw at 1.3 only.
+ */
 export function headerShape(version: string, raw: unknown): 'raw' | 'deserialized' {
   if (cmpVersion(version, '1.4') >= 0) return 'raw';
-  if (cmpVersion(version, '1.2') < 0) return 'deserialized';
   if (typeof raw === 'boolean') return raw ? 'raw' : 'deserialized';
   return cmpVersion(version, '1.3') >= 0 ? 'raw' : 'deserialized';
 }

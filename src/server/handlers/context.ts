@@ -3,7 +3,7 @@
  * subscriptions) and the server's own facts (banner, features). Handlers do no socket I/O;
  * they return a result or throw an RpcError that the session turns into a JSON-RPC error.
  */
-import type { Backend } from '../api.js';
+import type { Backend, OutpointStatus } from '../api.js';
 import type { NetworkName } from '../../bitcoin/networks.js';
 
 /** A JSON-RPC error to answer with; `disconnect` closes the session after the reply is sent. */
@@ -44,8 +44,17 @@ export interface ServerInfo {
   software: string;
   banner: string;
   donationAddress: string;
+  /** The highest protocol version served (PROTOCOL_MAX, or the draft when enabled). */
+  protocolMax: string;
   /** The `server.features` dictionary (hosts reflect the bound listeners). */
   features(): Record<string, unknown>;
+  /** bitcoind's getnetworkinfo version and subversion, for the banner's $DAEMON_* variables. */
+  daemonInfo(): Promise<{ version: number; subversion: string }>;
+  /** Outpoint subscriptions (protocol 1.7 draft), kept process-wide like script hash ones. */
+  outpoints: {
+    subscribe(session: SessionApi, txid: string, vout: number): Promise<OutpointStatus>;
+    unsubscribe(session: SessionApi, txid: string, vout: number): boolean;
+  };
 }
 
 export interface HandlerContext {

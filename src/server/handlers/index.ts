@@ -9,12 +9,14 @@ import { serverHandlers } from './server.js';
 import { blockchainHandlers } from './blockchain.js';
 import { mempoolHandlers } from './mempool.js';
 import { legacyHandlers } from './legacy.js';
+import { draftHandlers } from './draft.js';
 
 export const HANDLERS = {
   ...serverHandlers,
   ...blockchainHandlers,
   ...mempoolHandlers,
   ...legacyHandlers,
+  ...draftHandlers,
 } satisfies Record<MethodName, Handler>;
 
 /** Exhaustiveness the other way: no handler without a registry method. */

@@ -1,7 +1,7 @@
 /**
  * Child-process entry: `node --import tsx test/support/sim/main.ts --datadir DIR [--port N]
  * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P] [--zmq | --zmq-port N] [--zmq-topics hashblock,sequence]
- * [--no-persistmempool] [-rpcservertimeout=N] [--drop-seed S --drop-rate P]`.
+ * [--no-persistmempool] [--txospenderindex] [-rpcservertimeout=N] [--drop-seed S --drop-rate P]`.
  * Prints {"rpcport":N,"zmq":"tcp://127.0.0.1:M"?} on stdout once listening; exits after the stop RPC or on SIGTERM/SIGINT.
  */
 import { Simulator, SimulatorOptions } from './server.js';
@@ -29,6 +29,7 @@ function parseArgs(argv: string[]): SimulatorOptions {
     else if (a === '--drop-rate') o.drops = { seed: 'drops', ...o.drops, rate: Number(next()) };
     else if (a === '--zmq-topics') o.zmqTopics = next().split(',') as SimulatorOptions['zmqTopics'];
     else if (a === '--no-persistmempool') o.persistMempool = false;
+    else if (a === '--txospenderindex') o.txospenderindex = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;

@@ -28,6 +28,8 @@ export interface NodeOptions {
   preloadBlocks?: string[];
   /** Core's -persistmempool (default true): load mempool.dat on start, write it on a clean stop. */
   persistMempool?: boolean;
+  /** Core's -txospenderindex: gettxspendingprevout also finds confirmed spends. */
+  txospenderindex?: boolean;
 }
 
 /** Chain and mempool events in Core's notification order (the ZMQ publisher listens). */
@@ -83,6 +85,8 @@ export class SimNode {
   readonly policy: Policy;
   readonly seed: string;
   readonly walletFeeRate: number;
+  /** -txospenderindex (see NodeOptions). */
+  readonly txoSpenderIndex: boolean;
   mockTime = 0;
   readonly startedAt = Date.now();
   /** Receives chain and mempool events (set by the HTTP face when ZMQ is on). */
@@ -104,6 +108,7 @@ export class SimNode {
     this.mempool = new Mempool(this.policy);
     this.walletFeeRate = opts.walletFeeRate ?? 2;
     this.persistMempool = opts.persistMempool ?? true;
+    this.txoSpenderIndex = opts.txospenderindex ?? false;
     let seed = opts.seed ?? DEFAULT_SEED;
     if (opts.datadir) {
       this.store = new Store(opts.datadir);

@@ -497,6 +497,77 @@ function chainTxStats(c: RpcContext, p: Params): Record<string, unknown> {
   return out;
 }
 
+/** Confirmed spends of one block ("txid:vout" -> spending txid), built once per block entry. */
+const blockSpends = new WeakMap<BlockEntry, Map<string, string>>();
+
+function spendsOf(e: BlockEntry): Map<string, string> {
+  let m = blockSpends.get(e);
+  if (!m) {
+    m = new Map();
+    for (const tx of parseBlock(e.raw).txs) if (!isCoinbase(tx)) for (const i of tx.vin) m.set(outpointKey(i.txid, i.vout), tx.txid);
+    blockSpends.set(e, m);
+  }
+  return m;
+}
+
+/**
+ * Core 31's gettxspendingprevout: the mempool first, then (with -txospenderindex) the
+ * active chain, answering a confirmed spend with its `blockhash`; `mempool_only` defaults to
+ * "true if the index is unavailable"; asking the index when it is off is an error.
+ */
+function getTxSpendingPrevout(ctx: RpcContext, p: Params): unknown {
+  const { node } = ctx;
+  const outs = p.arr(0, 'outputs');
+  if (outs.length === 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid parameter, outputs are missing');
+  const opts = p.has(1) ? p.obj(1, 'options') : {};
+  const flag = (k: string, dflt: boolean): boolean => {
+    const v = opts[k];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'boolean') throw new RpcError(RPC.TYPE_ERROR, `JSON value of type ${typeof v} for field ${k} is not of expected type bool`);
+    return v;
+  };
+  const index = node.txoSpenderIndex;
+  const mempoolOnly = flag('mempool_only', !index);
+  const returnTx = flag('return_spending_tx', false);
+  const wanted = outs.map((o) => {
+    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new RpcError(RPC.TYPE_ERROR, 'JSON value is not an object as expected');
+    const r = o as Record<string, unknown>;
+    for (const k of Object.keys(r)) if (k !== 'txid' && k !== 'vout') throw new RpcError(RPC.TYPE_ERROR, `Unexpected key ${k}`);
+    if (r.txid === undefined) throw new RpcError(RPC.TYPE_ERROR, 'Missing txid');
+    if (r.vout === undefined) throw new RpcError(RPC.TYPE_ERROR, 'Missing vout');
+    if (typeof r.txid !== 'string') throw new RpcError(RPC.TYPE_ERROR, `JSON value of type ${typeof r.txid} for field txid is not of expected type string`);
+    if (typeof r.vout !== 'number' || !Number.isInteger(r.vout)) throw new RpcError(RPC.TYPE_ERROR, `JSON value of type ${typeof r.vout} for field vout is not of expected type number`);
+    const txid = new Params('gettxspendingprevout', [r.txid]).hash(0, 'txid');
+    if (r.vout < 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid parameter, vout cannot be negative');
+    return { txid, vout: r.vout };
+  });
+  return wanted.map(({ txid, vout }) => {
+    const out: Record<string, unknown> = { txid, vout };
+    const key = outpointKey(txid, vout);
+    const inMempool = node.mempool.spentBy.get(key);
+    if (inMempool) {
+      out.spendingtxid = inMempool;
+      if (returnTx) out.spendingtx = node.mempool.entries.get(inMempool)!.tx.raw.toString('hex');
+      return out;
+    }
+    if (mempoolOnly) return out;
+    if (!index) throw new RpcError(RPC.MISC_ERROR, 'Mempool lacks a relevant spend, and txospenderindex is unavailable.');
+    // Only blocks from the funding tx's own can spend it.
+    const from = node.chain.txIndex.get(txid)?.entry.height;
+    if (from === undefined) return out;
+    for (let h = from; h <= node.chain.height; h++) {
+      const e = node.chain.active[h]!;
+      const by = spendsOf(e).get(key);
+      if (!by) continue;
+      out.spendingtxid = by;
+      out.blockhash = e.hash;
+      if (returnTx) out.spendingtx = parseBlock(e.raw).txs.find((t) => t.txid === by)!.raw.toString('hex');
+      break;
+    }
+    return out;
+  });
+}
+
 const M: Record<string, MethodDef> = {
   getblockchaininfo: { names: [], run: (c) => blockchainInfo(c.node) },
   getnetworkinfo: {
@@ -556,6 +627,7 @@ const M: Record<string, MethodDef> = {
     names: ['hexstring', 'maxfeerate', 'maxburnamount'], run: (c, p) => c.node.sendRaw(p.str(0, 'hexstring'), maxFeeRateArg(p, 1)),
   },
   testmempoolaccept: { names: ['rawtxs', 'maxfeerate'], run: testMempoolAccept },
+  gettxspendingprevout: { names: ['outputs', 'options'], run: getTxSpendingPrevout },
   submitpackage: { names: ['package', 'maxfeerate', 'maxburnamount'], run: submitPackage },
   submitblock: {
     names: ['hexdata', 'dummy'], run: (c, p) => {
@@ -584,8 +656,12 @@ const M: Record<string, MethodDef> = {
   getzmqnotifications: { names: [], run: (c) => c.node.zmqNotifications },
   getindexinfo: {
     names: ['index_name'], run: (c, p) => {
-      const all = { txindex: { synced: true, best_block_height: c.node.chain.height } };
-      if (p.has(0)) return p.str(0, 'index_name') === 'txindex' ? all : {};
+      const all: Record<string, unknown> = { txindex: { synced: true, best_block_height: c.node.chain.height } };
+      if (c.node.txoSpenderIndex) all.txospenderindex = { synced: true, best_block_height: c.node.chain.height };
+      if (p.has(0)) {
+        const name = p.str(0, 'index_name');
+        return Object.hasOwn(all, name) ? { [name]: all[name] } : {};
+      }
       return all;
     },
   },

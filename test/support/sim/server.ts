@@ -53,6 +53,8 @@ export interface SimulatorOptions {
   rpcServerTimeout?: number;
   /** Seeded random dropping of idle and busy connections (off by default); see drops.ts. */
   drops?: DropOptions;
+  /** Core's -txospenderindex (gettxspendingprevout finds confirmed spends). */
+  txospenderindex?: boolean;
 }
 
 /** A running (or stopped) simulated bitcoind. */
@@ -91,7 +93,7 @@ export class Simulator {
   async start(): Promise<void> {
     if (this.server) throw new Error('simulator already running');
     const nodeOpts: NodeOptions = {
-      datadir: this.datadir, seed: this.opts.seed, policy: this.opts.policy, walletFeeRate: this.opts.walletFeeRate,
+      datadir: this.datadir, seed: this.opts.seed, policy: this.opts.policy, walletFeeRate: this.opts.walletFeeRate, txospenderindex: this.opts.txospenderindex,
       preloadBlocks: this.opts.preloadFile ? fs.readFileSync(this.opts.preloadFile, 'utf8').split('\n').filter(Boolean) : undefined,
       persistMempool: this.opts.persistMempool,
     };

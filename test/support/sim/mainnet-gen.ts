@@ -574,8 +574,10 @@ export interface CachedChain { file: string; stats: MainnetGenStats; cached: boo
  */
 export function cachedMainnetChain(opts: Omit<MainnetGenOptions, 'onBlock'>, log: (l: string) => void = () => {}, dir = CACHE_DIR): CachedChain {
   const seed = opts.seed ?? 'mainnet-gen';
-  const rest = { ...opts, seed: undefined, txs: undefined };
-  const tag = createHash('sha256').update(JSON.stringify(rest, Object.keys(rest).sort())).digest('hex').slice(0, 8);
+  // Defaults filled in, so leaving an option out and giving its default share one file.
+  const shape = [opts.txsPerBlock ?? 2000, Math.max(100, opts.tinyBlocks ?? 100), opts.tinyTxs ?? 0, opts.rampBlocks ?? 0,
+    opts.tinyCoinbaseOutputs ?? 25, opts.coinbaseOutputs ?? 2, opts.startTime ?? 1_700_000_000];
+  const tag = createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 8);
   const base = path.join(dir, `${seed.replace(/[^A-Za-z0-9._-]/g, '_')}-${opts.txs}-v${GENERATOR_VERSION}-${tag}`);
   const file = `${base}.hex`;
   const meta = `${base}.json`;

@@ -55,7 +55,7 @@ const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
   server: 'the server answered with a JSON-RPC error (its code is in the message)',
   protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
   verification: 'a verification, doctor check or quorum failed',
-  daemon: 'bitcoind unusable for serve (unreachable, wrong network, pruned, auth)',
+  daemon: 'bitcoind unusable for serve (unreachable for --bitcoind-wait before serving, wrong network, pruned, auth)',
   interrupted: 'interrupted (Ctrl-C)',
 };
 

@@ -214,6 +214,7 @@ export class Indexer {
         indexedTxs: this.nextTxnum, done,
       });
     };
+    let failed = false;
     try {
       while (pending) {
         let g;
@@ -242,8 +243,12 @@ export class Indexer {
           report(false);
         }
       }
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
-      report(true);
+      // No "done" after a failure (a full disk once printed "sync ... done" before the error).
+      if (!failed) report(true);
     }
   }
 

@@ -193,9 +193,18 @@ export class Daemon {
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await this.exchange(method, urlPath, body, idempotent);
+        if (r.status === 503) {
+          // Core refuses requests unread with 503 while it shuts down (and when its RPC work
+          // queue is full): transient for retrying(), like a refused connection.
+          this.downSince ??= Date.now();
+          throw new UnreachableError(`bitcoind at ${this.where} is shutting down or busy (HTTP 503)`, 'HTTP 503', {
+            hint: 'wait for bitcoind to restart, or raise its -rpcworkqueue',
+          });
+        }
         this.downSince = undefined;
         return r;
       } catch (e) {
+        if (e instanceof UnreachableError) throw e;
         const err = e as NodeJS.ErrnoException;
         const closed = err.code !== undefined && CLOSED_CODES.has(err.code);
         if (!idempotent || !closed || attempt >= CLOSED_RETRIES || this.closed) {

@@ -139,3 +139,27 @@ test('a bitcoind gone for good: retrying() gives up after giveUpMs with one fina
     d.close();
   }
 });
+
+test('HTTP 503 (Core shutting down, or its work queue full) is transient: retrying() waits it out', { timeout: 30_000 }, async () => {
+  let refusals = 2;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (refusals-- > 0) {
+        res.statusCode = 503;
+        return void res.end();
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: 1, result: 'ok', error: null }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const d = new Daemon({ network: 'regtest', url: `http://u:p@127.0.0.1:${(server.address() as AddressInfo).port}`, giveUpMs: 20_000 });
+  try {
+    await assert.rejects(d.call('sendrawtransaction', ['00']), (e: unknown) => e instanceof UnreachableError && /shutting down or busy \(HTTP 503\)/.test(e.message));
+    assert.equal(await d.retrying('bitcoind', () => d.call('sendrawtransaction', ['00'])), 'ok');
+  } finally {
+    d.close();
+    server.close();
+  }
+});

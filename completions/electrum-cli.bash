@@ -108,7 +108,7 @@ _electrum_cli_opts() {
     'utxo-address') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'chunk') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'call') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
-    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --db --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'serve') echo '--local --bitcoind --datadir --rpc-cookie --rpc-user --rpc-password --rpc-password-file --bitcoind-wait --db --tcp --no-tcp --tls --ws --tls-cert --tls-key --zmq --no-zmq --banner --donation-address --max-sessions --max-subs --max-request --max-response --max-batch --idle-timeout --cost-limit --cost-rate --limit-loopback --max-sessions-per-ip --max-subs-total --max-queued-total --max-half-open --handshake-timeout --proxy-protocol --history-limit -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config path') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
@@ -158,6 +158,8 @@ _electrum_cli_optval() {
     'serve|--rpc-cookie') echo 'file' ;;
     'serve|--rpc-user') echo 'any' ;;
     'serve|--rpc-password') echo 'any' ;;
+    'serve|--rpc-password-file') echo 'any' ;;
+    'serve|--bitcoind-wait') echo 'any' ;;
     'serve|--db') echo 'dir' ;;
     'serve|--tcp') echo 'any' ;;
     'serve|--tls') echo 'optional' ;;
@@ -174,6 +176,12 @@ _electrum_cli_optval() {
     'serve|--idle-timeout') echo 'any' ;;
     'serve|--cost-limit') echo 'any' ;;
     'serve|--cost-rate') echo 'any' ;;
+    'serve|--max-sessions-per-ip') echo 'any' ;;
+    'serve|--max-subs-total') echo 'any' ;;
+    'serve|--max-queued-total') echo 'any' ;;
+    'serve|--max-half-open') echo 'any' ;;
+    'serve|--handshake-timeout') echo 'any' ;;
+    'serve|--proxy-protocol') echo 'any' ;;
     'serve|--history-limit') echo 'any' ;;
     'wallet scan|--gap-limit') echo 'any' ;;
     'wallet scan|--type') echo 'words pkh sh-wpkh wpkh tr' ;;

@@ -121,7 +121,7 @@ end
 # True when OPTION takes a value at PATH (quoted case patterns still match as wildcards).
 function __electrum_cli_takes_value
     switch "$argv[1]|$argv[2]"
-        case '|-s' '|--server' '|-n' '|--network' '|--proxy' '|--pin' '|--timeout' '|--connect-timeout' '|--max-line' '|--protocol' '|--method' '|--script' '|--config' 'peers|--servers' 'peers|--deadline' 'peers|--concurrency' 'peers|--depth' 'peers|--max-servers' 'peers|--output' 'balance|--checkpoint' 'history|--checkpoint' 'subscribe|--until-confirmed' 'subscribe|--exec' 'header|--cp-height' 'headers|--cp-height' 'tip|--exec' 'tx|--checkpoint' 'merkle|--checkpoint' 'serve|--bitcoind' 'serve|--datadir' 'serve|--rpc-cookie' 'serve|--rpc-user' 'serve|--rpc-password' 'serve|--db' 'serve|--tcp' 'serve|--tls-cert' 'serve|--tls-key' 'serve|--banner' 'serve|--donation-address' 'serve|--max-sessions' 'serve|--max-subs' 'serve|--max-request' 'serve|--max-response' 'serve|--max-batch' 'serve|--idle-timeout' 'serve|--cost-limit' 'serve|--cost-rate' 'serve|--history-limit' 'wallet scan|--gap-limit' 'wallet scan|--type' 'compare|--servers' 'compare|--quorum' 'bench|--sessions' 'bench|--duration' 'bench|--requests' 'bench|--mix' 'bench|--addresses' '*|-s' '*|--server' '*|-n' '*|--network' '*|--proxy' '*|--pin' '*|--timeout' '*|--connect-timeout' '*|--max-line' '*|--protocol' '*|--method' '*|--script' '*|--config'
+        case '|-s' '|--server' '|-n' '|--network' '|--proxy' '|--pin' '|--timeout' '|--connect-timeout' '|--max-line' '|--protocol' '|--method' '|--script' '|--config' 'peers|--servers' 'peers|--deadline' 'peers|--concurrency' 'peers|--depth' 'peers|--max-servers' 'peers|--output' 'balance|--checkpoint' 'history|--checkpoint' 'subscribe|--until-confirmed' 'subscribe|--exec' 'header|--cp-height' 'headers|--cp-height' 'tip|--exec' 'tx|--checkpoint' 'merkle|--checkpoint' 'serve|--bitcoind' 'serve|--datadir' 'serve|--rpc-cookie' 'serve|--rpc-user' 'serve|--rpc-password' 'serve|--rpc-password-file' 'serve|--bitcoind-wait' 'serve|--db' 'serve|--tcp' 'serve|--tls-cert' 'serve|--tls-key' 'serve|--banner' 'serve|--donation-address' 'serve|--max-sessions' 'serve|--max-subs' 'serve|--max-request' 'serve|--max-response' 'serve|--max-batch' 'serve|--idle-timeout' 'serve|--cost-limit' 'serve|--cost-rate' 'serve|--max-sessions-per-ip' 'serve|--max-subs-total' 'serve|--max-queued-total' 'serve|--max-half-open' 'serve|--handshake-timeout' 'serve|--proxy-protocol' 'serve|--history-limit' 'wallet scan|--gap-limit' 'wallet scan|--type' 'compare|--servers' 'compare|--quorum' 'bench|--sessions' 'bench|--duration' 'bench|--requests' 'bench|--mix' 'bench|--addresses' '*|-s' '*|--server' '*|-n' '*|--network' '*|--proxy' '*|--pin' '*|--timeout' '*|--connect-timeout' '*|--max-line' '*|--protocol' '*|--method' '*|--script' '*|--config'
             return 0
     end
     return 1
@@ -305,7 +305,9 @@ complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l bitcoind -x -d 'bit
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l datadir -r -F -d 'bitcoind\'s data directory, for its cookie (default ~/.bitcoin)'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l rpc-cookie -r -F -d 'bitcoind\'s .cookie file'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l rpc-user -x -d 'bitcoind RPC user (with --rpc-password)'
-complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l rpc-password -x -d 'bitcoind RPC password'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l rpc-password -x -d 'bitcoind RPC password (visible in the process list: prefer --rpc-password-file …'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l rpc-password-file -x -d 'bitcoind RPC password, the file\'s first line (with --rpc-user)'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l bitcoind-wait -x -d 'until synced, give up (exit 7) once bitcoind stays unreachable this long (0: wa…'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l db -r -F -d 'index directory (default $XDG_DATA_HOME/electrum-cli/<network>, else ~/.local/s…'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l tcp -x -d 'plain TCP listener (default 127.0.0.1:<network\'s t port>: 50001 mainnet, 51001 …'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l no-tcp -d 'no plain TCP listener'
@@ -325,7 +327,13 @@ complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l max-batch -x -d 're
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l idle-timeout -x -d 'close sessions silent this long (0: never)'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l cost-limit -x -d 'per-IP cost budget (ElectrumX-like units)'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l cost-rate -x -d 'per-IP budget refill per second'
-complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l limit-loopback -d 'meter loopback clients too (exempt by default)'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l limit-loopback -d 'meter loopback clients too (exempt by default; also counts them for --max-sessi…'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l max-sessions-per-ip -x -d 'concurrent sessions per client IP, loopback exempt (beyond: -102)'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l max-subs-total -x -d 'subscriptions across all sessions (beyond: error 4)'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l max-queued-total -x -d 'output queued across all sessions (beyond: the session adding to it is closed)'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l max-half-open -x -d 'connections in their TLS handshake or WebSocket upgrade (beyond: dropped)'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l handshake-timeout -x -d 'time for a TLS handshake, WebSocket upgrade or PROXY header'
+complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l proxy-protocol -x -d 'listeners behind a trusted proxy (comma-separated: tcp,tls,ws): each connection…'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -l history-limit -x -d 'longest history served (beyond: error 10001)'
 complete -c electrum-cli -n '__electrum_cli_at \'serve\'' -s h -l help -d 'show help'
 complete -c electrum-cli -n '__electrum_cli_at \'config\'; and __electrum_cli_nopos' -a 'path' -d 'print where the config file is'

@@ -13,6 +13,7 @@ export const EXIT = {
   protocol: 5,
   verification: 6,
   daemon: 7,
+  index: 8,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -72,7 +72,8 @@ const ALIASES: Readonly<Record<string, NetworkName>> = {
 
 /** Parses a --network value (case-insensitive; 'testnet3' and 'main' are aliases). */
 export function parseNetwork(s: string): NetworkName {
-  const n = ALIASES[String(s).trim().toLowerCase()];
+  const key = String(s).trim().toLowerCase();
+  const n = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
   if (!n) {
     throw new UsageError(`unknown network: ${JSON.stringify(s)}`, {
       hint: `use one of ${NETWORK_NAMES.join(', ')}`,

@@ -1,6 +1,6 @@
 /**
  * The only writer to the terminal: data to stdout; notices, warnings, traces and the spinner
- * to stderr (STYLE.md "Streams"). Under --json, stdout carries exactly one JSON document (or
+ * to stderr (docs/architecture.md §7). Under --json, stdout carries exactly one JSON document (or
  * NDJSON events for streams) and nothing else.
  */
 import type { Io } from './io.js';

@@ -19,7 +19,8 @@ export type KeyedOutcome = { result: unknown } | { error: { code: number; messag
 
 /** Several arguments: one object keyed by argument, in argument order (docs/architecture.md §7). */
 export function keyedByArgument(entries: readonly (readonly [string, KeyedOutcome])[]): Record<string, KeyedOutcome> {
-  const out: Record<string, KeyedOutcome> = {};
+  // Keys are arguments the user typed: no prototype, so "__proto__" is a key like any other.
+  const out: Record<string, KeyedOutcome> = Object.create(null);
   for (const [k, v] of entries) out[k] = v;
   return out;
 }

@@ -34,6 +34,7 @@ const ENVIRONMENT: [string, string][] = [
   ['ELECTRUM_SERVER', 'The server to use when --server is not given (HOST:PORT[:t|s] or a URL).'],
   ['ELECTRUM_NETWORK', 'The network when --network is not given.'],
   ['ELECTRUM_PROXY', 'A SOCKS5 proxy (socks5://HOST:PORT) when --proxy is not given.'],
+  ['ELECTRUM_RPC_PASSWORD', 'The bitcoind RPC password of serve --local with --rpc-user, when neither --rpc-password-file nor --rpc-password is given (unlike an argument, it is not visible in the process list).'],
   ['NO_COLOR', 'When set, no colours anywhere (tables included), as with --no-color.'],
   ['XDG_CONFIG_HOME', 'Where the config directory is (default ~/.config).'],
   ['XDG_CACHE_HOME', 'Where the cache directory is (default ~/.cache).'],
@@ -42,7 +43,7 @@ const ENVIRONMENT: [string, string][] = [
 
 const FILES: [string, string][] = [
   ['$XDG_CONFIG_HOME/electrum-cli/config.json', 'The config file (JSON): server, servers.<network>, network, proxy, timeout, connectTimeout, maxLine. Settings come from flags, then the environment, then this file. See config path|list|get|set|init.'],
-  ['$XDG_CONFIG_HOME/electrum-cli/known_hosts.json', 'TLS certificates pinned on first use for self-signed servers.'],
+  ['$XDG_CONFIG_HOME/electrum-cli/known_hosts.json', 'TLS certificates pinned on first use for self-signed servers (written mode 0600, as config.json is).'],
   ['$XDG_CACHE_HOME/electrum-cli/servers.txt', 'Servers that answered the last peers --probe, fastest first; offered by shell completion.'],
   ['$XDG_DATA_HOME/electrum-cli/<network>/', 'The index of serve --local (unless --db names another directory).'],
 ];
@@ -55,7 +56,8 @@ const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
   server: 'the server answered with a JSON-RPC error (its code is in the message)',
   protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
   verification: 'a verification, doctor check or quorum failed',
-  daemon: 'bitcoind unusable for serve (unreachable, wrong network, pruned, auth)',
+  daemon: 'bitcoind unusable for serve (unreachable for --bitcoind-wait before serving, wrong network, pruned, auth)',
+  index: 'index or disk unusable for serve (disk full, read-only file system, permission denied, not a directory, corrupt index, index in use by another serve); the index is left as it was',
   interrupted: 'interrupted (Ctrl-C)',
 };
 

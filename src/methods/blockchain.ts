@@ -30,6 +30,7 @@ export const history = v.refine(v.array(r.historyEntry), (h, ctx) => checkHistor
 
 export const getBalance = defineMethod({
   name: 'blockchain.scripthash.get_balance',
+  cost: 1,
   since: '1.1',
   summary: 'Confirmed and unconfirmed balance of an address or script hash',
   params: scripthashParam,
@@ -53,6 +54,7 @@ export const getBalance = defineMethod({
 
 export const getHistory = defineMethod({
   name: 'blockchain.scripthash.get_history',
+  cost: 2,
   since: '1.1',
   summary: 'Confirmed and mempool transactions of an address or script hash',
   params: scripthashParam,
@@ -73,6 +75,7 @@ export const getHistory = defineMethod({
 
 export const getMempool = defineMethod({
   name: 'blockchain.scripthash.get_mempool',
+  cost: 1,
   since: '1.1',
   summary: 'Mempool transactions of an address or script hash',
   params: scripthashParam,
@@ -88,6 +91,7 @@ export const getMempool = defineMethod({
 
 export const listUnspent = defineMethod({
   name: 'blockchain.scripthash.listunspent',
+  cost: 1,
   since: '1.1',
   summary: 'Unspent outputs of an address or script hash (mempool outputs at height 0)',
   params: scripthashParam,
@@ -104,6 +108,7 @@ export const listUnspent = defineMethod({
 
 export const subscribe = defineMethod({
   name: 'blockchain.scripthash.subscribe',
+  cost: 0.5,
   since: '1.1',
   summary: 'Status hash of an address or script hash, then a notification on every change',
   params: scripthashParam,
@@ -128,6 +133,7 @@ export const subscribe = defineMethod({
 
 export const unsubscribe = defineMethod({
   name: 'blockchain.scripthash.unsubscribe',
+  cost: 0.1,
   since: '1.4.2',
   summary: 'Stop notifications for an address or script hash',
   params: scripthashParam,
@@ -138,6 +144,7 @@ export const unsubscribe = defineMethod({
 
 export const blockHeader = defineMethod({
   name: 'blockchain.block.header',
+  cost: 0.25,
   since: '1.3',
   summary: 'The block header at a height, optionally with a checkpoint proof',
   params: [
@@ -169,6 +176,7 @@ export const blockHeader = defineMethod({
 
 export const blockHeaders = defineMethod({
   name: 'blockchain.block.headers',
+  cost: 2,
   since: '1.2',
   summary: 'A run of consecutive block headers (at most 2016), optionally with a checkpoint proof',
   params: [
@@ -194,6 +202,7 @@ export const blockHeaders = defineMethod({
 
 export const headersSubscribe = defineMethod({
   name: 'blockchain.headers.subscribe',
+  cost: 0.25,
   since: '1.0',
   summary: 'The current chain tip, then a notification for every new tip',
   params: [{ name: 'raw', kind: 'bool', description: 'raw header hex instead of a deserialized header', optional: true, since: '1.2', until: '1.3' }],
@@ -218,6 +227,7 @@ export const headersSubscribe = defineMethod({
 
 export const estimateFee = defineMethod({
   name: 'blockchain.estimatefee',
+  cost: 0.5,
   since: '1.0',
   summary: 'Fee rate (BTC/kvB) to confirm within a number of blocks; -1 when the server has no estimate',
   params: [
@@ -238,6 +248,7 @@ export const estimateFee = defineMethod({
 
 export const relayFee = defineMethod({
   name: 'blockchain.relayfee',
+  cost: 1,
   since: '1.0',
   until: '1.5',
   summary: "The server's minimum relay fee rate (BTC/kvB); from 1.6 read from mempool.get_info",
@@ -258,6 +269,7 @@ export const relayFee = defineMethod({
 
 export const txGet = defineMethod({
   name: 'blockchain.transaction.get',
+  cost: 1,
   since: '1.0',
   summary: 'A raw transaction, or with --verbose bitcoind\'s decoded object',
   params: [
@@ -282,6 +294,7 @@ export const txGet = defineMethod({
 
 export const broadcast = defineMethod({
   name: 'blockchain.transaction.broadcast',
+  cost: 1,
   since: '1.0',
   summary: 'Broadcast a raw transaction (never retried: it may already have been accepted)',
   params: [{ name: 'raw_tx', kind: 'rawtx', description: 'the raw transaction in hex' }],
@@ -296,6 +309,7 @@ export const broadcast = defineMethod({
 
 export const broadcastPackage = defineMethod({
   name: 'blockchain.transaction.broadcast_package',
+  cost: 1,
   since: '1.6',
   summary: 'Broadcast a package: parents then the child that spends them (needs bitcoind 28+)',
   params: [
@@ -317,6 +331,7 @@ export const broadcastPackage = defineMethod({
 
 export const getMerkle = defineMethod({
   name: 'blockchain.transaction.get_merkle',
+  cost: 1,
   since: '1.0',
   summary: 'The merkle branch proving a transaction is in the block at a height',
   params: [
@@ -346,6 +361,7 @@ export const getMerkle = defineMethod({
 
 export const idFromPos = defineMethod({
   name: 'blockchain.transaction.id_from_pos',
+  cost: 1,
   since: '1.4',
   summary: 'The txid at a position in the block at a height, optionally with its merkle branch',
   params: [

@@ -12,6 +12,7 @@ const addressParam = [{ name: 'address', kind: 'address', description: 'a Base58
 
 export const addressGetBalance = defineMethod({
   name: 'blockchain.address.get_balance',
+  cost: 1,
   since: '1.0',
   until: '1.2',
   summary: 'Balance of an address (protocol 1.0–1.2)',
@@ -22,6 +23,7 @@ export const addressGetBalance = defineMethod({
 
 export const addressGetHistory = defineMethod({
   name: 'blockchain.address.get_history',
+  cost: 2,
   since: '1.0',
   until: '1.2',
   summary: 'History of an address (protocol 1.0–1.2)',
@@ -32,6 +34,7 @@ export const addressGetHistory = defineMethod({
 
 export const addressGetMempool = defineMethod({
   name: 'blockchain.address.get_mempool',
+  cost: 1,
   since: '1.0',
   until: '1.2',
   summary: 'Mempool transactions of an address (protocol 1.0–1.2)',
@@ -42,6 +45,7 @@ export const addressGetMempool = defineMethod({
 
 export const addressListUnspent = defineMethod({
   name: 'blockchain.address.listunspent',
+  cost: 1,
   since: '1.0',
   until: '1.2',
   summary: 'Unspent outputs of an address (protocol 1.0–1.2)',
@@ -52,6 +56,7 @@ export const addressListUnspent = defineMethod({
 
 export const addressSubscribe = defineMethod({
   name: 'blockchain.address.subscribe',
+  cost: 0.5,
   since: '1.0',
   until: '1.2',
   summary: 'Status of an address, then notifications (protocol 1.0–1.2)',
@@ -63,6 +68,7 @@ export const addressSubscribe = defineMethod({
 
 export const addressGetProof = defineMethod({
   name: 'blockchain.address.get_proof',
+  cost: 1,
   since: '1.0',
   until: '1.0',
   summary: 'An address proof (protocol 1.0 only; optional and never specified)',
@@ -78,6 +84,7 @@ export const addressGetProof = defineMethod({
 
 export const numblocksSubscribe = defineMethod({
   name: 'blockchain.numblocks.subscribe',
+  cost: 0.25,
   since: '1.0',
   until: '1.0',
   summary: 'The tip height (protocol 1.0; derived from the tip on newer servers)',
@@ -102,6 +109,7 @@ export const numblocksSubscribe = defineMethod({
 
 export const utxoGetAddress = defineMethod({
   name: 'blockchain.utxo.get_address',
+  cost: 1,
   since: '1.0',
   until: '1.0',
   summary: 'The address an output pays (protocol 1.0 only, optional)',
@@ -123,6 +131,7 @@ export const utxoGetAddress = defineMethod({
 
 export const blockGetHeader = defineMethod({
   name: 'blockchain.block.get_header',
+  cost: 0.25,
   since: '1.0',
   until: '1.3',
   summary: 'A deserialized block header (protocol 1.0–1.3)',
@@ -133,6 +142,7 @@ export const blockGetHeader = defineMethod({
 
 export const blockGetChunk = defineMethod({
   name: 'blockchain.block.get_chunk',
+  cost: 2,
   since: '1.0',
   until: '1.3',
   summary: 'A chunk of 2016 headers, concatenated hex (protocol 1.0–1.3)',

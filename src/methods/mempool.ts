@@ -4,6 +4,7 @@ import * as r from './results.js';
 
 export const feeHistogram = defineMethod({
   name: 'mempool.get_fee_histogram',
+  cost: 1,
   since: '1.2',
   summary: 'The mempool fee histogram: [fee rate sat/vB, vsize] pairs, highest rate first',
   params: [],
@@ -22,6 +23,7 @@ export const feeHistogram = defineMethod({
 
 export const mempoolGetInfo = defineMethod({
   name: 'mempool.get_info',
+  cost: 1,
   since: '1.6',
   summary: "The server's mempool fee floors (BTC/kvB)",
   params: [],

@@ -22,7 +22,45 @@ export class ParamError extends Error {}
 
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
-const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => brief(v);
+
+/**
+ * A short JSON-like rendering of an untrusted value for error texts: at most `max` characters
+ * (then "…"), at most 8 levels deep. Never throws, whatever the size or nesting of `v`
+ * (JSON.stringify overflows the stack on 100,000 nested arrays). A top-level string is shown bare.
+ */
+export function brief(v: unknown, max = 80): string {
+  let out = '';
+  const walk = (x: unknown, depth: number): void => {
+    if (out.length > max) return;
+    if (typeof x === 'string') out += JSON.stringify(x.length > max ? x.slice(0, max) : x);
+    else if (typeof x !== 'object' || x === null) out += String(x);
+    else if (depth >= 8) out += Array.isArray(x) ? '[…]' : '{…}';
+    else if (Array.isArray(x)) {
+      out += '[';
+      for (let i = 0; i < x.length && out.length <= max; i++) {
+        if (i > 0) out += ',';
+        walk(x[i], depth + 1);
+      }
+      out += ']';
+    } else {
+      out += '{';
+      let first = true;
+      for (const k in x) {
+        if (!Object.hasOwn(x, k)) continue;
+        if (out.length > max) break;
+        if (!first) out += ',';
+        first = false;
+        out += `${JSON.stringify(k.length > max ? k.slice(0, max) : k)}:`;
+        walk((x as Record<string, unknown>)[k], depth + 1);
+      }
+      out += '}';
+    }
+  };
+  if (typeof v === 'string') out = v.length > max ? v.slice(0, max) : v;
+  else walk(v, 0);
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
 
 export const FEE_MODES = ['CONSERVATIVE', 'ECONOMICAL'] as const;
 

@@ -66,6 +66,7 @@ export interface Command {
 function deriveCommands(): Map<string, Command> {
   const out = new Map<string, Command>();
   for (const m of METHODS as readonly MethodSpec[]) {
+    if (!(Number.isFinite(m.cost) && m.cost >= 0)) throw new Error(`registry: ${m.name} has no valid cost`);
     if (m.cli) {
       if (out.has(m.cli.name)) throw new Error(`registry: two records define command ${m.cli.name}`);
       if (m.cli.name !== m.command) throw new Error(`registry: ${m.name} defines ${m.cli.name} but names ${m.command}`);

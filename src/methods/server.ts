@@ -5,6 +5,7 @@ import * as r from './results.js';
 
 export const serverVersion = defineMethod({
   name: 'server.version',
+  cost: 0.5,
   since: '1.0',
   summary: 'Negotiate the protocol version; shows the server software and the version agreed',
   params: [
@@ -32,6 +33,7 @@ export const serverVersion = defineMethod({
 
 export const serverBanner = defineMethod({
   name: 'server.banner',
+  cost: 0.5,
   since: '1.0',
   summary: "The server's banner text (control characters are stripped before printing)",
   params: [],
@@ -42,6 +44,7 @@ export const serverBanner = defineMethod({
 
 export const serverDonationAddress = defineMethod({
   name: 'server.donation_address',
+  cost: 0.1,
   since: '1.0',
   summary: "The server operator's donation address (may be empty)",
   params: [],
@@ -52,6 +55,7 @@ export const serverDonationAddress = defineMethod({
 
 export const serverFeatures = defineMethod({
   name: 'server.features',
+  cost: 0.2,
   since: '1.1',
   summary: 'The features the server advertises: genesis hash, hosts and ports, protocol range, pruning',
   params: [],
@@ -74,6 +78,7 @@ export const serverFeatures = defineMethod({
 
 export const serverPeersSubscribe = defineMethod({
   name: 'server.peers.subscribe',
+  cost: 1,
   since: '1.0',
   summary: 'The peer servers this server knows (not a real subscription: no notifications)',
   params: [],
@@ -107,6 +112,7 @@ export const serverPeersSubscribe = defineMethod({
 
 export const serverAddPeer = defineMethod({
   name: 'server.add_peer',
+  cost: 100,
   since: '1.1',
   summary: 'Announce a server to this server (for server operators; wallets must not call it)',
   params: [{ name: 'features', kind: 'features', description: 'a server.features dictionary' }],
@@ -121,6 +127,7 @@ export const serverAddPeer = defineMethod({
 
 export const serverPing = defineMethod({
   name: 'server.ping',
+  cost: 0.1,
   since: '1.2',
   summary: 'Check that the server answers (keeps a session alive)',
   params: [],

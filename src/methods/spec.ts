@@ -88,6 +88,12 @@ export interface CommandSpec {
 export interface MethodSpec<N extends string = string> {
   /** Wire name: the key for everything. */
   name: N;
+  /**
+   * What one call costs the client's budget on the embedded server, in ElectrumX's units
+   * (docs/protocol.md §8; README "Cost model"): 1 for an ordinary query, less for trivial
+   * ones, more for heavy ones. Required, so a new method cannot be left free of charge.
+   */
+  cost: number;
   /** Protocol versions in which the method exists (inclusive). */
   since: string;
   until?: string;

@@ -100,10 +100,10 @@ export function object<R extends Shape, O extends Shape = Record<never, never>>(
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'an object', v);
     const o = v as Record<string, unknown>;
     for (const [k, val] of Object.entries(req)) {
-      if (!(k in o)) throw new ProtocolError(`invalid reply: ${p}: missing field "${k}"`);
+      if (!Object.hasOwn(o, k)) throw new ProtocolError(`invalid reply: ${p}: missing field "${k}"`);
       val(o[k], `${p}.${k}`, c);
     }
-    for (const [k, val] of Object.entries(opt ?? {})) if (o[k] !== undefined) val(o[k], `${p}.${k}`, c);
+    for (const [k, val] of Object.entries(opt ?? {})) if (Object.hasOwn(o, k) && o[k] !== undefined) val(o[k], `${p}.${k}`, c);
     return v as Out<R> & Partial<Out<O>>;
   };
 }

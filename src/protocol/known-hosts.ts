@@ -25,7 +25,7 @@ export class KnownHosts {
   private entries: Record<string, PinEntry>;
 
   private constructor(readonly file: string | undefined) {
-    this.entries = file ? readFile(file) : {};
+    this.entries = file ? readFile(file) : Object.create(null);
   }
 
   /** Loads `<configDir>/known_hosts.json` (missing file = empty); no configDir = in memory. */
@@ -71,7 +71,10 @@ export class KnownHosts {
     this.entries = fresh;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(sortKeys(fresh), null, 2)}\n`);
+    // 0600 like config.json: the file tells which servers this user talks to. The chmod also
+    // covers a stale temporary file left with another mode (writeFileSync's mode applies on creation only).
+    fs.writeFileSync(tmp, `${JSON.stringify(sortKeys(fresh), null, 2)}\n`, { mode: 0o600 });
+    fs.chmodSync(tmp, 0o600);
     fs.renameSync(tmp, this.file); // atomic: a crash never leaves a half-written file
   }
 }
@@ -86,7 +89,7 @@ function readFile(file: string): Record<string, PinEntry> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Object.create(null);
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   let v: unknown;

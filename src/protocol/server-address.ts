@@ -65,6 +65,10 @@ function transportOfPort(port: number): TransportKind | undefined {
 
 const SCHEMES: Record<string, TransportKind> = { tcp: 'tcp', ssl: 'tls', tls: 'tls', ws: 'ws', wss: 'wss' };
 const LETTERS: Record<string, TransportKind> = { t: 'tcp', s: 'tls' };
+/** `table[key]` for a key the user typed: own properties only (never Object.prototype's). */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
 
 export interface ParseServerOptions {
@@ -92,7 +96,7 @@ export function parseServer(spec: string, opts: ParseServerOptions = {}): Server
   const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(s);
   if (url) {
     const scheme = url[1]!.toLowerCase();
-    const transport = SCHEMES[scheme];
+    const transport = own(SCHEMES, scheme);
     if (!transport) throw bad(`unknown scheme "${scheme}://"`);
     const rest = url[2]!;
     const slash = rest.indexOf('/');
@@ -117,11 +121,11 @@ export function parseServer(spec: string, opts: ParseServerOptions = {}): Server
   if (m && !ipVersion(s)) {
     authority = m[1]!;
     letter = m[2]!.toLowerCase();
-    if (!LETTERS[letter]) throw bad(`unknown transport letter "${m[2]}"`, 'the last part is t (TCP) or s (TLS), e.g. HOST:50002:s');
+    if (!own(LETTERS, letter)) throw bad(`unknown transport letter "${m[2]}"`, 'the last part is t (TCP) or s (TLS), e.g. HOST:50002:s');
   }
   const { host, port } = splitHostPort(authority, bad);
   const transport: TransportKind =
-    (letter ? LETTERS[letter] : undefined) ??
+    (letter ? own(LETTERS, letter) : undefined) ??
     (port !== undefined ? transportOfPort(port) : undefined) ??
     opts.defaultTransport ??
     'tls';

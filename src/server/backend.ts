@@ -67,6 +67,14 @@ export interface OpenBackendOptions {
   pollMs?: number;
   /** Shortest polling period of the mempool, ms (default 500; stretched for slow polls). */
   mempoolPollMs?: number;
+  /**
+   * Until the initial sync is done, how long bitcoind may stay unreachable before openBackend
+   * or `sync` fails with a DaemonError (ms; default 0: wait for ever). Afterwards the follow
+   * loop logs and keeps retrying whatever this is.
+   */
+  giveUpMs?: number;
+  /** Called once bitcoind is checked, before the sync, with what it reports (see readiness.ts). */
+  onDetected?: (d: Daemon, indexedTxs: number) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -358,7 +366,7 @@ export function feeTargetBucket(blocks: number): number {
 export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: LocalBackend; sync: Promise<void>; close(): Promise<void> }> {
   const daemon = new Daemon({
     network: opts.network, datadir: opts.datadir, cookiePath: opts.rpcCookie, url: opts.bitcoindUrl,
-    user: opts.rpcUser, password: opts.rpcPassword, log: opts.log,
+    user: opts.rpcUser, password: opts.rpcPassword, log: opts.log, giveUpMs: opts.giveUpMs,
   });
   await daemon.retrying('bitcoind', () => daemon.detect(opts.signal), opts.signal).catch((e) => {
     daemon.close();
@@ -382,7 +390,9 @@ export async function openBackend(opts: OpenBackendOptions): Promise<{ backend: 
   backend.wake = (what = 'mempool') => follow.wake(what);
 
   const sync = (async () => {
-    await indexer.catchUp(false, signal);
+    await opts.onDetected?.(daemon, indexer.nextTxnum);
+    // catchUp resumes from the indexed tip, so a sync cut by a bitcoind restart picks up again.
+    await daemon.retrying('bitcoind', () => indexer.catchUp(false, signal), signal);
     if (signal.aborted) return;
     await backend.step(signal);
     opts.log(`index synced at height ${indexer.height}`);

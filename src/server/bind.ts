@@ -11,12 +11,30 @@ import { RpcError, type Args } from './handlers/context.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Deeper params than any method takes (server.add_peer's features are 4 levels) are refused. */
+export const MAX_PARAM_DEPTH = 32;
+
+/** True when `v` nests arrays/objects more than `max` levels. Iterative: no stack to overflow. */
+export function nestedDeeper(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (d > max) return true;
+    for (const child of Array.isArray(x) ? x : Object.values(x)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
 /**
  * Returns the arguments by name (defaults applied, optional ones absent when not given).
  * Wrong count or unknown names: -32602. A bad value: code 1 quoting it (ParamError).
  * `ignoreExtra` drops surplus arguments instead (server.version, protocol 1.6 rule).
  */
 export function bindParams(spec: MethodSpec, version: string, params: Params, ignoreExtra = false): Args {
+  if (nestedDeeper(params, MAX_PARAM_DEPTH)) {
+    throw new RpcError(RPC.INVALID_PARAMS, `params of method "${spec.name}" nested too deeply (over ${MAX_PARAM_DEPTH} levels)`);
+  }
   const specs = paramsAt(spec, version);
   const required = specs.filter((p) => !p.optional);
   const values = new Map<ParamSpec, unknown>();
@@ -37,7 +55,7 @@ export function bindParams(spec: MethodSpec, version: string, params: Params, ig
       if (i < params.length) values.set(p, params[i]);
     });
   } else {
-    const missing = required.filter((p) => !(p.name in params)).map((p) => `"${p.name}"`);
+    const missing = required.filter((p) => !Object.hasOwn(params, p.name)).map((p) => `"${p.name}"`);
     if (missing.length > 0) {
       throw new RpcError(RPC.INVALID_PARAMS, `method "${spec.name}" requires parameter${missing.length === 1 ? '' : 's'} ${missing.sort().join(', ')}`);
     }

@@ -3,6 +3,23 @@
  * user/password auth, the REST fast path for raw blocks and spent outputs, startup checks
  * (network, warm-up, initial block download, pruning) and optional ZMQ notifications.
  * No other module talks to bitcoind.
+ *
+ * Connections. bitcoind closes an HTTP connection that has seen no traffic for
+ * -rpcservertimeout (30 s by default; libevent's evhttp_set_timeout), without a reply; a
+ * request written on such a socket fails with ECONNRESET, EPIPE or "socket hang up". So:
+ * - a pooled socket idle for IDLE_REUSE_MS (15 s) is closed instead of reused, checked at the
+ *   moment of reuse (a timer would not fire while a long index commit blocks the event loop);
+ * - an idempotent request (REST GETs, and RPC calls whose methods are all in IDEMPOTENT_RPC)
+ *   whose connection was closed by bitcoind is re-sent on a fresh connection, up to
+ *   CLOSED_RETRIES times, before it fails as "cannot reach bitcoind";
+ * - any other call (sendrawtransaction, submitpackage, ...) goes on a connection of its own,
+ *   never a pooled one that bitcoind may be closing, and is never re-sent once written: it may
+ *   have been executed, and only the caller can decide (a wallet re-broadcasts; bitcoind
+ *   answers a transaction it already has in its mempool with its txid). Its failures (refused,
+ *   reset, no answer) reach the caller at once; only a 401 (refused unread: the cookie changed)
+ *   is re-sent.
+ * retrying() is the longer loop above this (bitcoind restarting); it gives up after
+ * `giveUpMs` of bitcoind staying unreachable.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,6 +43,44 @@ export interface DaemonOptions {
   timeoutMs?: number;
   /** Base wait between checks while bitcoind warms up or downloads blocks (ms, default 1000). */
   waitMs?: number;
+  /**
+   * retrying() gives up (a final DaemonError, exit 7) once every request to bitcoind has failed
+   * to reach it for this long (ms); 0 or absent: retry for ever.
+   */
+  giveUpMs?: number;
+  /** Pooled sockets idle this long are closed instead of reused (ms, default IDLE_REUSE_MS). */
+  idleReuseMs?: number;
+}
+
+/**
+ * A pooled keep-alive socket idle longer than this is closed rather than reused: half of
+ * bitcoind's default -rpcservertimeout (30 s), so bitcoind is not closing it as we write.
+ */
+export const IDLE_REUSE_MS = 15_000;
+
+/** Re-sends of an idempotent request whose connection bitcoind closed (fresh connection each). */
+export const CLOSED_RETRIES = 4;
+
+/**
+ * RPC methods that only read, so re-sending one after a dropped connection cannot change
+ * anything. Whatever is not listed (sendrawtransaction, submitpackage, wallet calls, stop, ...)
+ * is sent once on its own connection.
+ */
+export const IDEMPOTENT_RPC: ReadonlySet<string> = new Set([
+  'getblockchaininfo', 'getnetworkinfo', 'getblockcount', 'getbestblockhash', 'getblockhash', 'getblock',
+  'getblockheader', 'getchaintips', 'getchaintxstats', 'getrawtransaction', 'getrawmempool', 'getmempoolinfo',
+  'getmempoolentry', 'gettxout', 'estimatesmartfee', 'getzmqnotifications', 'getindexinfo', 'getdifficulty',
+  'uptime', 'ping', 'getrpcinfo', 'decoderawtransaction', 'testmempoolaccept',
+]);
+
+/** Socket errors meaning the peer closed or reset the connection under a request. */
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** bitcoind could not be reached, or closed the connection: retrying() takes it as transient. */
+export class UnreachableError extends DaemonError {
+  constructor(message: string, readonly why: string, opts: { cause?: unknown; hint?: string }) {
+    super(message, opts);
+  }
 }
 
 /** bitcoind answered a call with a JSON-RPC error object. */
@@ -78,11 +133,18 @@ export class Daemon {
    * final. Cookie credentials change when bitcoind restarts, so their refusal is retried.
    */
   private readonly fixedAuth: boolean;
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  /** FIFO, so the sockets idle longest are at the head, where the agent skips destroyed ones. */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8, scheduling: 'fifo' });
+  /** When each pooled socket last became free. */
+  private readonly idleSince = new WeakMap<object, number>();
   private readonly log: (line: string) => void;
   private readonly timeoutMs: number;
   private nextId = 1;
   private closed = false;
+  /** Since when every request has failed to reach bitcoind (undefined after a success). */
+  private downSince: number | undefined;
+  /** Requests re-sent after bitcoind closed their connection (for tests and logs). */
+  resent = 0;
 
   constructor(private readonly opts: DaemonOptions) {
     this.network = opts.network;
@@ -95,6 +157,7 @@ export class Daemon {
     if (opts.user !== undefined) this.auth = `${opts.user}:${opts.password ?? ''}`;
     this.fixedAuth = this.auth !== '';
     if (!this.auth) this.readCookie();
+    this.agent.on('free', (socket: object) => this.idleSince.set(socket, Date.now()));
   }
 
   /** Where bitcoind is, for messages. */
@@ -122,7 +185,42 @@ export class Daemon {
     }
   }
 
-  private request(method: 'GET' | 'POST', urlPath: string, body?: string, retry = true): Promise<{ status: number; body: Buffer }> {
+  /**
+   * One HTTP exchange. Idempotent ones are re-sent on a fresh connection when bitcoind closed
+   * theirs; others get a connection of their own and are sent once (see the top of this file).
+   */
+  private async request(method: 'GET' | 'POST', urlPath: string, body: string | undefined, idempotent: boolean): Promise<{ status: number; body: Buffer }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await this.exchange(method, urlPath, body, idempotent);
+        if (r.status === 503) {
+          // Core refuses requests unread with 503 while it shuts down (and when its RPC work
+          // queue is full): transient for retrying(), like a refused connection.
+          this.downSince ??= Date.now();
+          throw new UnreachableError(`bitcoind at ${this.where} is shutting down or busy (HTTP 503)`, 'HTTP 503', {
+            hint: 'wait for bitcoind to restart, or raise its -rpcworkqueue',
+          });
+        }
+        this.downSince = undefined;
+        return r;
+      } catch (e) {
+        if (e instanceof UnreachableError) throw e;
+        const err = e as NodeJS.ErrnoException;
+        const closed = err.code !== undefined && CLOSED_CODES.has(err.code);
+        if (!idempotent || !closed || attempt >= CLOSED_RETRIES || this.closed) {
+          this.downSince ??= Date.now();
+          throw this.connectError(err);
+        }
+        // Every pooled socket is as old as the one that failed: start afresh.
+        this.dropIdleSockets(0);
+        this.resent++;
+        if (attempt > 0) await sleep(50 * attempt);
+      }
+    }
+  }
+
+  private exchange(method: 'GET' | 'POST', urlPath: string, body: string | undefined, pooled: boolean): Promise<{ status: number; body: Buffer }> {
+    if (pooled) this.dropIdleSockets(this.opts.idleReuseMs ?? IDLE_REUSE_MS);
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = {};
       if (this.auth) headers.authorization = `Basic ${Buffer.from(this.auth).toString('base64')}`;
@@ -130,36 +228,44 @@ export class Daemon {
         headers['content-type'] = 'application/json';
         headers['content-length'] = String(Buffer.byteLength(body));
       }
-      const req = http.request({ host: this.host, port: this.port, method, path: urlPath, headers, agent: this.agent }, (res) => {
+      // agent false: a new connection, closed after the reply (Connection: close).
+      const req = http.request({ host: this.host, port: this.port, method, path: urlPath, headers, agent: pooled ? this.agent : false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+        // Closed partway through the reply: Node reports "aborted" with code ECONNRESET.
         res.on('error', reject);
       });
-      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        // bitcoind closes idle keep-alive sockets; a request that raced that close never
-        // reached it, so it is re-sent once on a fresh socket (Node's documented pattern).
-        if (retry && req.reusedSocket && e.code === 'ECONNRESET') this.request(method, urlPath, body, false).then(resolve, reject);
-        else reject(this.connectError(e));
-      });
+      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
       req.end(body);
     });
   }
 
-  private connectError(e: NodeJS.ErrnoException): DaemonError {
-    const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ECONNRESET' ? 'connection reset' : oneLine(e.message);
-    return new DaemonError(`cannot reach bitcoind at ${this.where}: ${why} — is it running with -server?`, {
+  /** Closes pooled sockets free for at least `ms` (0: all free ones). */
+  private dropIdleSockets(ms: number): void {
+    const now = Date.now();
+    for (const list of Object.values(this.agent.freeSockets)) {
+      for (const s of list ?? []) if (now - (this.idleSince.get(s) ?? 0) >= ms) s.destroy();
+    }
+  }
+
+  private connectError(e: NodeJS.ErrnoException): UnreachableError {
+    const why = e.code === 'ECONNREFUSED' ? 'connection refused'
+      : e.code !== undefined && CLOSED_CODES.has(e.code) ? `connection closed by bitcoind (${e.code === 'ECONNRESET' && e.message !== 'read ECONNRESET' ? oneLine(e.message) : e.code})`
+      : oneLine(e.message);
+    return new UnreachableError(`cannot reach bitcoind at ${this.where}: ${why} — is it running with -server?`, why, {
       cause: e,
       hint: 'start bitcoind with -server (and -rest for faster indexing), or pass --bitcoind URL',
     });
   }
 
   /** POST with auth; on 401 re-reads the cookie once (bitcoind restarted) and retries. */
-  private async post(body: string): Promise<Buffer> {
+  private async post(body: string, idempotent: boolean): Promise<Buffer> {
     if (this.closed) throw new DaemonError('daemon client closed');
-    let r = await this.request('POST', '/', body);
-    if (r.status === 401 && this.readCookie()) r = await this.request('POST', '/', body);
+    let r = await this.request('POST', '/', body, idempotent);
+    // A 401 means bitcoind refused the call unread, so even a non-idempotent one is re-sent.
+    if (r.status === 401 && this.readCookie()) r = await this.request('POST', '/', body, idempotent);
     if ((r.status === 401 || r.status === 403) && this.fixedAuth) {
       // Not "refused the credentials": retrying() must not take this for a restart in progress.
       throw new DaemonError(`bitcoind at ${this.where} rejected the RPC user and password (HTTP ${r.status})`, {
@@ -177,7 +283,7 @@ export class Daemon {
 
   /** One JSON-RPC call; bitcoind errors become RpcError. */
   async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
-    const body = await this.post(JSON.stringify({ jsonrpc: '1.0', id: this.nextId++, method, params }));
+    const body = await this.post(JSON.stringify({ jsonrpc: '1.0', id: this.nextId++, method, params }), IDEMPOTENT_RPC.has(method));
     let msg: { result?: unknown; error?: { code: number; message: string } | null };
     try {
       msg = JSON.parse(body.toString('utf8'));
@@ -193,7 +299,10 @@ export class Daemon {
     if (calls.length === 0) return [];
     const base = this.nextId;
     this.nextId += calls.length;
-    const body = await this.post(JSON.stringify(calls.map((c, i) => ({ jsonrpc: '1.0', id: base + i, method: c.method, params: c.params ?? [] }))));
+    const body = await this.post(
+      JSON.stringify(calls.map((c, i) => ({ jsonrpc: '1.0', id: base + i, method: c.method, params: c.params ?? [] }))),
+      calls.every((c) => IDEMPOTENT_RPC.has(c.method)),
+    );
     let replies: { id: number; result?: unknown; error?: { code: number; message: string } | null }[];
     try {
       replies = JSON.parse(body.toString('utf8'));
@@ -224,7 +333,7 @@ export class Daemon {
 
   /** GET a REST path; the body, or null on 404 (unknown block, or endpoint missing). */
   async restGet(urlPath: string): Promise<Buffer | null> {
-    const r = await this.request('GET', urlPath);
+    const r = await this.request('GET', urlPath, undefined, true);
     if (r.status === 200) return r.body;
     if (r.status === 404 || r.status === 400) return null;
     throw new DaemonError(`bitcoind REST ${urlPath.split('/').slice(0, 3).join('/')} answered HTTP ${r.status}: ${oneLine(r.body.toString('utf8'), 120)}`);
@@ -316,19 +425,50 @@ export class Daemon {
     }
   }
 
-  /** Runs `fn`, retrying with backoff while bitcoind is unreachable or restarting. */
+  /**
+   * Runs `fn`, retrying with backoff while bitcoind is unreachable, restarting (cookie refused)
+   * or warming up. Once it has been unreachable for `giveUpMs` (the cookie refused counts,
+   * warming up does not: bitcoind answers then) the error becomes final: "cannot reach
+   * bitcoind at HOST:PORT for N s (why)".
+   */
   async retrying<T>(what: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (e) {
-        const transient = (e instanceof DaemonError && /cannot reach|refused the credentials/.test(e.message)) || (e instanceof RpcError && e.code === -28);
+        const down = e instanceof UnreachableError || (e instanceof DaemonError && /refused the credentials/.test(e.message));
+        const transient = down || (e instanceof RpcError && e.code === -28);
         if (!transient || this.closed || signal?.aborted) throw e;
+        const giveUp = this.opts.giveUpMs ?? 0;
+        if (down) this.downSince ??= Date.now();
+        if (down && giveUp > 0 && Date.now() - this.downSince! >= giveUp) {
+          // The next caller (the follow loop keeps trying) starts a new period.
+          this.downSince = undefined;
+          const why = e instanceof UnreachableError ? e.why : 'credentials refused';
+          throw new DaemonError(`cannot reach bitcoind at ${this.where} for ${Math.round(giveUp / 100) / 10} s (${why}); giving up`, {
+            cause: e,
+            hint: 'start bitcoind with -server (and -rest), check --bitcoind and the cookie; --bitcoind-wait SECONDS sets this wait (0: for ever)',
+          });
+        }
         const wait = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
         if (attempt % 4 === 0) this.log(`${what}: ${(e as Error).message}; retrying in ${Math.round(wait / 100) / 10} s`);
         this.readCookie();
-        await sleep(wait, signal);
+        await sleep(giveUp > 0 && down ? Math.max(10, Math.min(wait, this.downSince! + giveUp - Date.now())) : wait, signal);
       }
+    }
+  }
+
+  /**
+   * The node's transaction count at its tip (getchaintxstats txcount, which counts the genesis
+   * coinbase as the index does), or null when bitcoind does not say (assumeutxo snapshot, old node).
+   */
+  async chainTxCount(): Promise<number | null> {
+    try {
+      const s = await this.call<{ txcount?: number }>('getchaintxstats', [0]);
+      return typeof s.txcount === 'number' ? s.txcount : null;
+    } catch (e) {
+      if (e instanceof RpcError) return null;
+      throw e;
     }
   }
 

@@ -211,9 +211,10 @@ export class Indexer {
       const bps = (this.height - startHeight) / dt;
       this.opts.onProgress?.({
         height: this.height, target, txs, blocksPerSec: bps, txPerSec: txs / dt,
-        etaSec: bps > 0 ? (target - this.height) / bps : null, done,
+        indexedTxs: this.nextTxnum, done,
       });
     };
+    let failed = false;
     try {
       while (pending) {
         let g;
@@ -242,8 +243,12 @@ export class Indexer {
           report(false);
         }
       }
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
-      report(true);
+      // No "done" after a failure (a full disk once printed "sync ... done" before the error).
+      if (!failed) report(true);
     }
   }
 

@@ -30,6 +30,16 @@ export interface Limits {
   limitLoopback: boolean;
   /** Bytes queued for a client that does not read; beyond it the session is closed. */
   maxBuffer: number;
+  /** Bytes queued across all sessions; beyond it the session adding to it is closed. */
+  maxQueuedTotal: number;
+  /** Subscriptions across all sessions; beyond it error 4, as per session. */
+  maxSubsTotal: number;
+  /** Sessions per client IP (loopback exempt unless `limitLoopback`); beyond it -102. */
+  maxSessionsPerIp: number;
+  /** Connections still in their TLS handshake or WebSocket upgrade; beyond it new ones are dropped. */
+  maxHalfOpen: number;
+  /** Seconds a connection may take for its TLS handshake, WebSocket upgrade or PROXY header. */
+  handshakeTimeout: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -43,37 +53,31 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   costRate: 100,
   limitLoopback: false,
   maxBuffer: 32_000_000,
+  maxQueuedTotal: 256_000_000,
+  maxSubsTotal: 1_000_000,
+  maxSessionsPerIp: 20,
+  maxHalfOpen: 100,
+  handshakeTimeout: 10,
 });
-
-/** ElectrumX's approximate charges (docs/protocol.md §8); methods not listed cost 1. */
-const METHOD_COST: Readonly<Record<string, number>> = {
-  'server.ping': 0.1,
-  'server.donation_address': 0.1,
-  'blockchain.scripthash.unsubscribe': 0.1,
-  'server.features': 0.2,
-  'blockchain.headers.subscribe': 0.25,
-  'blockchain.numblocks.subscribe': 0.25,
-  'blockchain.block.header': 0.25,
-  'blockchain.block.get_header': 0.25,
-  'server.version': 0.5,
-  'server.banner': 0.5,
-  'blockchain.estimatefee': 0.5,
-  'blockchain.scripthash.subscribe': 0.5,
-  'blockchain.address.subscribe': 0.5,
-  'blockchain.block.headers': 2,
-  'blockchain.block.get_chunk': 2,
-  'blockchain.scripthash.get_history': 2,
-  'blockchain.address.get_history': 2,
-  'server.add_peer': 100,
-};
 
 export const ERROR_COST = 100;
 export const PARSE_ERROR_COST = 1100;
 export const BANDWIDTH_UNIT = 5000;
 
-/** The charge for one call of `method`. */
-export function methodCost(method: string): number {
-  return METHOD_COST[method] ?? 1;
+/** The charge for a method the registry does not know (its error costs ERROR_COST more). */
+export const UNKNOWN_METHOD_COST = 1;
+
+/**
+ * The charge for one call of a method: its registry record's `cost` (src/methods/*), or
+ * UNKNOWN_METHOD_COST when the registry (a Map: no inherited names) does not know it.
+ */
+export function methodCost(spec: { cost: number } | undefined): number {
+  return spec ? spec.cost : UNKNOWN_METHOD_COST;
+}
+
+/** A cost or rate that can be added to a bucket: finite and not negative. */
+function isAmount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0;
 }
 
 /** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
@@ -92,15 +96,23 @@ interface Bucket {
 export class CostMeter {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly limits: Pick<Limits, 'costLimit' | 'costRate' | 'limitLoopback'>) {}
+  constructor(private readonly limits: Pick<Limits, 'costLimit' | 'costRate' | 'limitLoopback'>) {
+    // A NaN or negative limit would make every comparison below false: nobody ever refused.
+    if (!(isAmount(limits.costLimit) && limits.costLimit > 0)) throw new RangeError(`cost limit must be a positive number, got ${limits.costLimit}`);
+    if (!isAmount(limits.costRate)) throw new RangeError(`cost rate must be a non-negative number, got ${limits.costRate}`);
+  }
 
   /** True when `ip` is metered at all. */
   metered(ip: string): boolean {
     return this.limits.limitLoopback || !isLoopback(ip);
   }
 
-  /** Charges `cost` to `ip` at time `nowMs`; false when the bucket was already empty. */
+  /**
+   * Charges `cost` to `ip` at time `nowMs`; false when the bucket was already empty. A cost
+   * that is not a finite non-negative number is a bug and throws before touching the bucket.
+   */
   charge(ip: string, cost: number, nowMs: number): boolean {
+    if (!isAmount(cost)) throw new RangeError(`invalid cost ${String(cost)}`);
     if (!this.metered(ip)) return true;
     const { costLimit, costRate } = this.limits;
     let b = this.buckets.get(ip);

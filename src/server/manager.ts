@@ -51,6 +51,9 @@ export class SessionManager implements SessionHost {
   private readonly headerSubs = new Set<Session>();
   private readonly numblockSubs = new Set<Session>();
   private readonly listeners: ListenerInfo[] = [];
+  /** Sessions per metered IP (for limits.maxSessionsPerIp). */
+  private readonly perIp = new Map<string, number>();
+  private totalSubs = 0;
   /** Bumped on every backend event: lets a subscribe notice that it raced with an update. */
   private seq = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -108,14 +111,42 @@ export class SessionManager implements SessionHost {
 
   /** Takes a new connection; null (after telling the client) when the session limit is reached. */
   accept(transport: Transport): Session | null {
-    if (this.sessions.size >= this.limits.maxSessions) {
-      transport.send(encodeError(null, RPC.SERVER_BUSY, `server busy: too many sessions (limit ${this.limits.maxSessions})`));
+    const refuse = (why: string): null => {
+      transport.send(encodeError(null, RPC.SERVER_BUSY, why));
       transport.close();
       return null;
+    };
+    if (this.sessions.size >= this.limits.maxSessions) return refuse(`server busy: too many sessions (limit ${this.limits.maxSessions})`);
+    const ip = transport.remoteAddress;
+    const metered = this.meter.metered(ip);
+    const fromIp = metered ? (this.perIp.get(ip) ?? 0) : 0;
+    if (metered && fromIp >= this.limits.maxSessionsPerIp) {
+      this.log(`refused a session from ${ip}: it has ${fromIp} (--max-sessions-per-ip)`);
+      return refuse(`server busy: too many sessions from your address (limit ${this.limits.maxSessionsPerIp})`);
     }
     const s = new Session(this, transport);
     this.sessions.add(s);
+    if (metered) this.perIp.set(ip, fromIp + 1);
     return s;
+  }
+
+  countSubs(delta: number): void {
+    this.totalSubs += delta;
+  }
+
+  subsFull(): boolean {
+    return this.totalSubs >= this.limits.maxSubsTotal;
+  }
+
+  /** Subscriptions across all sessions. */
+  get subscriptionTotal(): number {
+    return this.totalSubs;
+  }
+
+  queuedTotal(): number {
+    let n = 0;
+    for (const s of this.sessions) n += s.transport.bufferedBytes();
+    return n;
   }
 
   charge(session: Session, cost: number): boolean {
@@ -152,7 +183,14 @@ export class SessionManager implements SessionHost {
   }
 
   closed(session: Session): void {
-    this.sessions.delete(session);
+    if (!this.sessions.delete(session)) return;
+    const ip = session.remoteAddress;
+    const fromIp = this.perIp.get(ip);
+    if (fromIp !== undefined) {
+      if (fromIp <= 1) this.perIp.delete(ip);
+      else this.perIp.set(ip, fromIp - 1);
+    }
+    this.totalSubs -= session.subCount;
     this.headerSubs.delete(session);
     this.numblockSubs.delete(session);
     for (const sh of session.subs.keys()) this.indexScripthash(session, sh, false);

@@ -8,15 +8,18 @@
  * SERVE_OPTIONS (serve-options.ts) is the options table the CLI registers for the `serve`
  * subcommand; commander hands the parsed values back as a ServeOptions object.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { NETWORKS, parseNetwork, type NetworkName } from '../bitcoin/networks.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { SERVE_OPTIONS, type ServeOption } from './serve-options.js';
+import { DEFAULT_BITCOIND_WAIT } from './serve-options.js';
 import { SessionManager } from './manager.js';
 import { startListeners, type ListenSpec, type Listeners } from './listeners.js';
 import { loadCertificate } from './certificate.js';
+import { checkStoreFile, indexUnusable, lockIndex } from './index-errors.js';
 import type { SyncProgress } from './sync-progress.js';
 
 /** The software string of server.version and server.features. */
@@ -33,6 +36,8 @@ export interface ServeOptions {
   rpcCookie?: string;
   rpcUser?: string;
   rpcPassword?: string;
+  rpcPasswordFile?: string;
+  bitcoindWait?: string | number;
   db?: string;
   tcp?: string | boolean;
   tls?: string | boolean;
@@ -51,6 +56,12 @@ export interface ServeOptions {
   costLimit?: string | number;
   costRate?: string | number;
   limitLoopback?: boolean;
+  maxQueuedTotal?: string | number;
+  maxSubsTotal?: string | number;
+  maxSessionsPerIp?: string | number;
+  maxHalfOpen?: string | number;
+  handshakeTimeout?: string | number;
+  proxyProtocol?: string;
   historyLimit?: string | number;
 }
 
@@ -77,6 +88,8 @@ export interface ServeConfig {
   rpcCookie?: string;
   rpcUser?: string;
   rpcPassword?: string;
+  /** How long bitcoind may stay unreachable before serving starts (ms; 0: for ever). */
+  bitcoindWaitMs: number;
   zmq: boolean;
   listen: ListenSpec[];
   tlsCert?: string;
@@ -85,6 +98,8 @@ export interface ServeConfig {
   historyLimit?: number;
   banner: string;
   donationAddress: string;
+  /** Lines for the log before anything else (e.g. a password given on the command line). */
+  warnings: string[];
 }
 
 // Fulcrum's suggested WebSocket port, +10000 off mainnet (the client's default ws port too).
@@ -100,24 +115,97 @@ export function parseHostPort(s: string, flag: string): { host: string; port: nu
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
-function count(v: string | number | undefined, flag: string, fallback: number, min = 0): number {
+/**
+ * A numeric option: finite, >= min, <= max, a whole number unless `fraction`. Every bad value
+ * is a UsageError naming the flag (exit 2), never a NaN that a limit would silently ignore.
+ */
+function count(v: string | number | undefined, flag: string, fallback: number, min = 0, { fraction = false, max = Number.MAX_SAFE_INTEGER } = {}): number {
   if (v === undefined) return fallback;
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n) || n < min || (typeof v === 'string' && v.trim() === '')) {
-    throw new UsageError(`${flag} expects a number >= ${min}, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < min || n > max || (!fraction && !Number.isInteger(n)) || (typeof v === 'string' && v.trim() === '')) {
+    const what = fraction ? 'a number' : 'a whole number';
+    throw new UsageError(`${flag} expects ${what} from ${min} to ${max}, got ${JSON.stringify(v)}`);
   }
   return n;
 }
 
-/** Resolves options and environment into a ServeConfig; UsageError on bad values. */
-export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<string, string | undefined>> = {}): ServeConfig {
+/** Node timers hold at most 2^31-1 ms; a longer idle timeout would fire at once. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** Where a password given on the command line can be read by any local user. */
+const CMDLINE_WARNING = 'is visible to every local user in the process list; use --rpc-password-file FILE or ELECTRUM_RPC_PASSWORD instead';
+
+/**
+ * Checks --bitcoind: an http:// URL (bitcoind's RPC speaks plain HTTP) with a host and a
+ * valid port, credentials percent-decodable. A bare HOST:PORT is read as http://HOST:PORT.
+ */
+export function parseBitcoindUrl(s: string): { url: string; hasPassword: boolean } {
+  const bad = (why: string) =>
+    new UsageError(`--bitcoind expects bitcoind's RPC URL, got ${JSON.stringify(s)}: ${why}`, { hint: 'for example --bitcoind http://127.0.0.1:8332' });
+  const text = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(s) ? s : `http://${s}`;
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw bad('not a URL');
+  }
+  if (u.protocol !== 'http:') throw bad(`${u.protocol.slice(0, -1)}:// is not supported (bitcoind's RPC is plain HTTP)`);
+  if (!u.hostname) throw bad('no host');
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+  } catch {
+    throw bad('bad %-escape in the user or password');
+  }
+  return { url: u.href, hasPassword: u.password !== '' };
+}
+
+/** The RPC password from --rpc-password-file: its first line (a trailing newline is not part of it). */
+function readPasswordFile(file: string, read: (file: string) => string): string {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (e) {
+    throw new UsageError(`cannot read --rpc-password-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const pw = text.split(/\r?\n/)[0] ?? '';
+  if (pw === '') throw new UsageError(`--rpc-password-file ${file} is empty`);
+  return pw;
+}
+
+/**
+ * Resolves options and environment into a ServeConfig; UsageError on bad values. Reads
+ * nothing but the --rpc-password-file (through `readFile`).
+ */
+export function resolveServeConfig(
+  opts: ServeOptions,
+  env: Readonly<Record<string, string | undefined>> = {},
+  readFile: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+): ServeConfig {
   if (!opts.local) throw new UsageError('serve needs --local', { hint: 'electrum-cli serve --local serves from your own bitcoind' });
   const network = parseNetwork(opts.network ?? 'mainnet');
   const info = NETWORKS[network];
   const home = env.HOME || homedir();
   const dataHome = env.XDG_DATA_HOME || join(home, '.local', 'share');
-  if ((opts.rpcUser === undefined) !== (opts.rpcPassword === undefined)) {
-    throw new UsageError('--rpc-user and --rpc-password go together');
+  const warnings: string[] = [];
+  const bitcoind = opts.bitcoind === undefined ? undefined : parseBitcoindUrl(opts.bitcoind);
+  if (bitcoind?.hasPassword) warnings.push(`warning: the password in --bitcoind ${CMDLINE_WARNING}`);
+  if (opts.rpcPassword !== undefined && opts.rpcPasswordFile !== undefined) {
+    throw new UsageError('use either --rpc-password or --rpc-password-file');
+  }
+  let rpcPassword: string | undefined;
+  if (opts.rpcPassword !== undefined) {
+    rpcPassword = opts.rpcPassword;
+    warnings.push(`warning: --rpc-password ${CMDLINE_WARNING}`);
+  } else if (opts.rpcPasswordFile !== undefined) {
+    rpcPassword = readPasswordFile(opts.rpcPasswordFile, readFile);
+  } else if (opts.rpcUser !== undefined && env.ELECTRUM_RPC_PASSWORD) {
+    // Only with --rpc-user: a password left in the environment must not override the cookie.
+    rpcPassword = env.ELECTRUM_RPC_PASSWORD;
+  }
+  if (opts.rpcUser === undefined && rpcPassword !== undefined) throw new UsageError('a bitcoind RPC password needs --rpc-user');
+  if (opts.rpcUser !== undefined && rpcPassword === undefined) {
+    throw new UsageError('--rpc-user needs a password', { hint: 'give --rpc-password-file FILE, or set ELECTRUM_RPC_PASSWORD' });
   }
   if (opts.rpcCookie && opts.rpcUser) throw new UsageError('use either --rpc-cookie or --rpc-user/--rpc-password');
   const listen: ListenSpec[] = [];
@@ -131,6 +219,15 @@ export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<stri
     listen.push({ kind: 'ws', ...(typeof opts.ws === 'string' ? parseHostPort(opts.ws, '--ws') : { host: '127.0.0.1', port }) });
   }
   if (listen.length === 0) throw new UsageError('no listener left', { hint: 'give --tcp, --tls or --ws' });
+  if (opts.proxyProtocol !== undefined) {
+    for (const k of opts.proxyProtocol.split(',').map((x) => x.trim())) {
+      const l = listen.find((x) => x.kind === k);
+      if (!l) {
+        throw new UsageError(`--proxy-protocol names ${JSON.stringify(k)}, which is not an open listener`, { hint: 'a comma-separated list of the listeners behind the proxy: tcp, tls, ws' });
+      }
+      l.proxyProtocol = true;
+    }
+  }
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const D = DEFAULT_LIMITS;
   const limits: Limits = {
@@ -139,20 +236,26 @@ export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<stri
     maxRequest: count(opts.maxRequest, '--max-request', D.maxRequest, 1000),
     maxResponse: count(opts.maxResponse, '--max-response', D.maxResponse, 1000),
     maxBatch: count(opts.maxBatch, '--max-batch', D.maxBatch, 1),
-    idleTimeout: count(opts.idleTimeout, '--idle-timeout', D.idleTimeout),
-    costLimit: count(opts.costLimit, '--cost-limit', D.costLimit, 1),
-    costRate: count(opts.costRate, '--cost-rate', D.costRate),
+    idleTimeout: count(opts.idleTimeout, '--idle-timeout', D.idleTimeout, 0, { fraction: true, max: MAX_TIMER_SECONDS }),
+    costLimit: count(opts.costLimit, '--cost-limit', D.costLimit, 1, { fraction: true }),
+    costRate: count(opts.costRate, '--cost-rate', D.costRate, 0, { fraction: true }),
     limitLoopback: opts.limitLoopback === true,
     maxBuffer: Math.max(D.maxBuffer, 4 * count(opts.maxResponse, '--max-response', D.maxResponse, 1000)),
+    maxQueuedTotal: count(opts.maxQueuedTotal, '--max-queued-total', D.maxQueuedTotal, 100_000),
+    maxSubsTotal: count(opts.maxSubsTotal, '--max-subs-total', D.maxSubsTotal),
+    maxSessionsPerIp: count(opts.maxSessionsPerIp, '--max-sessions-per-ip', D.maxSessionsPerIp, 1),
+    maxHalfOpen: count(opts.maxHalfOpen, '--max-half-open', D.maxHalfOpen, 1),
+    handshakeTimeout: count(opts.handshakeTimeout, '--handshake-timeout', D.handshakeTimeout, 0.1, { fraction: true, max: MAX_TIMER_SECONDS }),
   };
   return {
     network,
     dbDir: opts.db ?? join(dataHome, 'electrum-cli', network),
     datadir: opts.datadir ?? (opts.rpcCookie || opts.rpcUser ? undefined : join(home, '.bitcoin')),
-    bitcoindUrl: opts.bitcoind,
+    bitcoindUrl: bitcoind?.url,
     rpcCookie: opts.rpcCookie,
     rpcUser: opts.rpcUser,
-    rpcPassword: opts.rpcPassword,
+    rpcPassword,
+    bitcoindWaitMs: 1000 * count(opts.bitcoindWait, '--bitcoind-wait', DEFAULT_BITCOIND_WAIT),
     zmq: opts.zmq !== false,
     listen,
     tlsCert: opts.tlsCert,
@@ -161,6 +264,7 @@ export function resolveServeConfig(opts: ServeOptions, env: Readonly<Record<stri
     historyLimit: opts.historyLimit === undefined ? undefined : count(opts.historyLimit, '--history-limit', 0, 1),
     banner: opts.banner ?? DEFAULT_BANNER,
     donationAddress: opts.donationAddress ?? '',
+    warnings,
   };
 }
 
@@ -199,11 +303,19 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
   }
   const { openBackend } = await import('./backend.js');
   const { formatProgress } = await import('./sync-progress.js');
+  const { needsLines, probeListeners } = await import('./readiness.js');
+  for (const w of cfg.warnings) io.log(w);
   io.log(`electrum-cli serve: ${cfg.network}, index in ${cfg.dbDir}`);
+  let chainTxs: number | null = null;
   let opened: Awaited<ReturnType<typeof openBackend>> | undefined;
   let manager: SessionManager | undefined;
   let listeners: Listeners | undefined;
+  let unlock: (() => void) | undefined;
   try {
+    unlock = lockIndex(cfg.dbDir);
+    checkStoreFile(cfg.dbDir);
+    // Fail fast: an address in use must not wait for the end of a sync of hours.
+    await probeListeners(cfg.listen);
     opened = await openBackend({
       network: cfg.network,
       datadir: cfg.datadir,
@@ -211,10 +323,15 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       rpcCookie: cfg.rpcCookie,
       rpcUser: cfg.rpcUser,
       rpcPassword: cfg.rpcPassword,
+      giveUpMs: cfg.bitcoindWaitMs,
       dbDir: cfg.dbDir,
       zmq: cfg.zmq,
       log: io.log,
-      onProgress: progressReporter(io, formatProgress),
+      onDetected: async (daemon, indexedTxs) => {
+        chainTxs = await daemon.retrying('bitcoind', () => daemon.chainTxCount(), signal);
+        for (const line of needsLines(chainTxs, indexedTxs, cfg.dbDir)) io.log(line);
+      },
+      onProgress: progressReporter(io, (p) => formatProgress(p, chainTxs)),
       historyLimit: cfg.historyLimit,
       signal,
     });
@@ -249,7 +366,7 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
   } catch (e) {
     // Interrupted while waiting for bitcoind or syncing: that is a normal stop, not a failure.
     if (signal.aborted && !listeners) return 0;
-    throw e;
+    throw indexUnusable(e, cfg.dbDir) ?? e;
   } finally {
     if (handleSignals) {
       process.off('SIGINT', onSignal);
@@ -259,6 +376,7 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
     await manager?.close();
     await closing;
     await opened?.close();
+    unlock?.();
     if (listeners) io.log('stopped');
   }
 }

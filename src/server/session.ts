@@ -14,6 +14,7 @@ import { findMethod } from '../methods/registry.js';
 import { availableAt } from '../methods/spec.js';
 import { RPC, decodeRequests, encodeError, encodeNotification, encodeResult, type RequestMessage } from '../protocol/jsonrpc.js';
 import { PROTOCOL_MAX } from '../protocol/version.js';
+import { oneLine } from '../errors.js';
 import type { NetworkName } from '../bitcoin/networks.js';
 
 /** Where a session writes. The listener frames (a newline for TCP/TLS, a frame for WebSocket). */
@@ -39,6 +40,11 @@ export interface SessionHost {
   readonly info: ServerInfo;
   /** Charges the session's IP; false means the budget is exhausted. */
   charge(session: Session, cost: number): boolean;
+  /** Subscriptions across all sessions: `delta` added, and whether one more fits (limits.maxSubsTotal). */
+  countSubs(delta: number): void;
+  subsFull(): boolean;
+  /** Bytes queued across all sessions (walks them: called only for a session with a backlog). */
+  queuedTotal(): number;
   /** The status of `scripthash`, re-read if an update arrived while it was computed. */
   stableStatus(scripthash: string): Promise<string | null>;
   indexScripthash(session: Session, scripthash: string, on: boolean): void;
@@ -59,6 +65,14 @@ interface Subscription {
 export function encodeRawResult(id: RequestMessage['id'], json: string): string {
   return `{"jsonrpc":"2.0","result":${json},"id":${JSON.stringify(id)}}`;
 }
+
+/** A client-chosen method name as error texts and logs quote it: printable, at most 100 characters. */
+function shortName(method: string): string {
+  return oneLine(method, 100);
+}
+
+/** A session with this much output queued makes the server-wide total worth adding up. */
+const TOTAL_CHECK_AT = 1_000_000;
 
 /** Messages queued beyond this pause reading until the backlog falls to RESUME_AT. */
 const PAUSE_AT = 64;
@@ -106,9 +120,25 @@ export class Session implements SessionApi {
     if (!this.busy) void this.pump();
   }
 
+  /**
+   * Charges `bytes` just read from the peer (docs/protocol.md §8: every byte in counts, framed
+   * into a message or not: blank lines, a line that grew too long, a binary frame). The
+   * listener calls it for every chunk, before the messages it completes are received.
+   * `withMessage`: the chunk completes at least one message, which will be judged by its own
+   * charge (so its -101 carries its id); otherwise an exhausted budget closes the session now.
+   */
+  received(bytes: number, withMessage: boolean): boolean {
+    if (this.isClosed) return false;
+    if (this.charge(bytes / BANDWIDTH_UNIT) || withMessage) return true;
+    this.write(this.excessive(null).reply);
+    this.close();
+    return false;
+  }
+
   /** Answers a message that broke a transport limit, then closes (the line is never parsed). */
   reject(code: number, message: string): void {
     if (this.isClosed) return;
+    this.charge(ERROR_COST);
     this.write(encodeError(null, code, message));
     this.close();
   }
@@ -155,7 +185,7 @@ export class Session implements SessionApi {
   async subscribeScripthash(scripthash: string, alias?: string): Promise<string | null> {
     const existing = this.subs.get(scripthash);
     const isNew = !existing || (alias === undefined ? !existing.scripthash : !existing.addresses?.has(alias));
-    if (isNew && this.subCount >= this.host.limits.maxSubs) {
+    if (isNew && (this.subCount >= this.host.limits.maxSubs || this.host.subsFull())) {
       throw new RpcError(RPC.LIMIT_EXCEEDED, 'Subscription limit reached');
     }
     const status = await this.host.stableStatus(scripthash);
@@ -168,11 +198,11 @@ export class Session implements SessionApi {
     }
     sub.status = status;
     if (alias === undefined) {
-      if (!sub.scripthash) this.subCount++;
+      if (!sub.scripthash) this.addSub(1);
       sub.scripthash = true;
     } else {
       sub.addresses ??= new Set();
-      if (!sub.addresses.has(alias)) this.subCount++;
+      if (!sub.addresses.has(alias)) this.addSub(1);
       sub.addresses.add(alias);
     }
     return status;
@@ -182,12 +212,17 @@ export class Session implements SessionApi {
     const sub = this.subs.get(scripthash);
     if (!sub || !sub.scripthash) return false;
     sub.scripthash = false;
-    this.subCount--;
+    this.addSub(-1);
     if (!sub.addresses || sub.addresses.size === 0) {
       this.subs.delete(scripthash);
       this.host.indexScripthash(this, scripthash, false);
     }
     return true;
+  }
+
+  private addSub(delta: number): void {
+    this.subCount += delta;
+    this.host.countSubs(delta);
   }
 
   subscribeHeaders(shape: 'raw' | 'deserialized'): void {
@@ -228,8 +263,14 @@ export class Session implements SessionApi {
     if (this.isClosed) return;
     this.transport.send(text);
     this.charge(Buffer.byteLength(text) / BANDWIDTH_UNIT);
-    if (this.transport.bufferedBytes() > this.host.limits.maxBuffer) {
+    const { maxBuffer, maxQueuedTotal } = this.host.limits;
+    const queued = this.transport.bufferedBytes();
+    if (queued > maxBuffer) {
       this.host.log(`session ${this.id} (${this.remoteAddress}): closed, not reading its replies`);
+      this.close();
+    } else if (queued > Math.min(TOTAL_CHECK_AT, maxQueuedTotal / 4) && this.host.queuedTotal() > maxQueuedTotal) {
+      // Many slow readers together could hold sessions × maxBuffer: the one adding to the pile goes.
+      this.host.log(`session ${this.id} (${this.remoteAddress}): closed, output queued across sessions over ${maxQueuedTotal} bytes`);
       this.close();
     }
   }
@@ -256,8 +297,7 @@ export class Session implements SessionApi {
   async handleMessage(text: string): Promise<{ reply: string | null; disconnect: boolean }> {
     this.idleTimer?.refresh();
     const { limits } = this.host;
-    // Bandwidth is charged here, but judged with the request's own cost so the -101 carries its id.
-    this.charge(Buffer.byteLength(text) / BANDWIDTH_UNIT);
+    // The bytes were charged as they arrived (received()); the request's own charge judges them.
     const decoded = decodeRequests(text);
     if (!decoded.ok) {
       if (!this.charge(decoded.code === RPC.PARSE_ERROR ? PARSE_ERROR_COST : ERROR_COST)) return this.excessive(null);
@@ -307,24 +347,29 @@ export class Session implements SessionApi {
   /** One request: gatekeeping (budget, version first, method table), binding, handler. */
   private async call(req: RequestMessage): Promise<{ reply: string; disconnect: boolean }> {
     const { id, method } = req;
-    if (!this.charge(methodCost(method))) return this.excessive(id);
+    // findMethod is a Map look-up: a name such as "constructor" finds nothing, not Object's.
+    const spec = findMethod(method);
+    if (!this.charge(methodCost(spec))) return this.excessive(id);
     try {
       if (this.version === null && method !== 'server.version') {
         // ElectrumX: protocol 1.6 requires server.version first; we hold every session to it.
         throw new RpcError(RPC.BAD_REQUEST, 'use server.version to identify client', true);
       }
-      const spec = findMethod(method);
       const version = this.version ?? PROTOCOL_MAX;
-      if (!spec || !availableAt(spec, version)) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${method}"`);
+      if (!spec || !availableAt(spec, version)) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${shortName(method)}"`);
       const args = bindParams(spec, version, req.params, method === 'server.version');
       const ctx: HandlerContext = { backend: this.host.backend, network: this.host.network, version, session: this, info: this.host.info };
-      const result = await (HANDLERS as Record<string, Handler>)[method]!(ctx, args);
+      const handler = Object.hasOwn(HANDLERS, spec.name) ? (HANDLERS as Record<string, Handler>)[spec.name] : undefined;
+      if (!handler) throw new RpcError(RPC.METHOD_NOT_FOUND, `unknown method "${shortName(method)}"`);
+      const result = await handler(ctx, args);
       return { reply: result instanceof RawJson ? encodeRawResult(id, result.json) : encodeResult(id, result), disconnect: false };
     } catch (e) {
       this.charge(ERROR_COST);
       if (e instanceof RpcError) return { reply: encodeError(id, e.code, e.message), disconnect: e.disconnect };
       if (e instanceof BackendError) return { reply: encodeError(id, e.code, e.message), disconnect: false };
-      this.host.log(`session ${this.id}: internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // One short line: the request is untrusted, and a stack per request would be a cheap log flood.
+      const where = e instanceof Error ? (e.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? '') : '';
+      this.host.log(`session ${this.id}: internal error in ${shortName(method)}: ${oneLine(e instanceof Error ? e.message : String(e), 200)}${where ? ` (${where})` : ''}`);
       return { reply: encodeError(id, RPC.INTERNAL_ERROR, 'internal server error'), disconnect: false };
     }
   }

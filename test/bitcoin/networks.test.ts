@@ -57,3 +57,7 @@ test('parseNetwork rejects unknown names with a UsageError listing the choices',
     });
   }
 });
+
+test('parseNetwork: names inherited from Object.prototype are unknown networks', () => {
+  for (const s of ['constructor', '__proto__', 'toString', 'valueOf']) assert.throws(() => parseNetwork(s), /unknown network/, s);
+});

@@ -64,3 +64,11 @@ test('built-in servers per network, and the test hook that replaces them', () =>
   for (const n of ['testnet', 'testnet4', 'signet'] as const) assert.ok(builtinServers(n, {}).length > 0);
   assert.deepEqual(builtinServers('mainnet', { ELECTRUM_CLI_BUILTIN_SERVERS: '127.0.0.1:1:t, 127.0.0.1:2:t' }), ['127.0.0.1:1:t', '127.0.0.1:2:t']);
 });
+
+test('config keys: names inherited from Object.prototype are unknown keys', async () => {
+  const { configValue } = await import('../../src/cli/commands/config.js');
+  for (const key of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty']) {
+    assert.throws(() => configValue(key, 'x'), (e: unknown) => e instanceof UsageError && /unknown config key/.test(e.message), key);
+  }
+  assert.equal(configValue('timeout', '5'), 5);
+});

@@ -83,3 +83,9 @@ test('parseProxy', () => {
   assert.throws(() => parseProxy('http://h:1'), UsageError);
   assert.throws(() => parseProxy('socks5://h:x'), UsageError);
 });
+
+test('scheme and letter tables see no names inherited from Object.prototype', () => {
+  for (const scheme of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf']) {
+    assert.throws(() => parseServer(`${scheme}://electrum.example.org:50002`), (e: unknown) => e instanceof UsageError && /unknown scheme/.test(e.message), scheme);
+  }
+});

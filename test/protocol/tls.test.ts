@@ -201,3 +201,16 @@ test('certDetails of a PEM', () => {
   assert.equal(d.issuer, 'server-a');
   assert.ok(d.validFrom < d.validTo);
 });
+
+test('known_hosts.json is written 0600, and an existing file of another mode is fixed when rewritten', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'known-hosts.mode-'));
+  const file = path.join(dir, 'known_hosts.json');
+  const entry = { fingerprint256: 'ab'.repeat(32), ca: false, firstSeen: '2026-01-01T00:00:00.000Z', validTo: '2036-01-01T00:00:00.000Z' };
+  KnownHosts.load(dir).set('a.example:50002', entry);
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'new file');
+  fs.chmodSync(file, 0o644);
+  KnownHosts.load(dir).set('b.example:50002', entry);
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'rewritten file');
+  assert.deepEqual(KnownHosts.load(dir).list().map(([k]) => k), ['a.example:50002', 'b.example:50002']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

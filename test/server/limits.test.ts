@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, makeManager, versioned } from './session-harness.js';
+import { FakeTransport, connect, makeManager, versioned } from './session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { CostMeter, isLoopback, methodCost } from '../../src/server/limits.js';
+import { findMethod } from '../../src/methods/registry.js';
 
 test('isLoopback and the cost meter (pure)', () => {
   assert.ok(isLoopback('127.0.0.1') && isLoopback('127.9.9.9') && isLoopback('::1') && isLoopback('::ffff:127.0.0.1'));
@@ -13,8 +14,9 @@ test('isLoopback and the cost meter (pure)', () => {
   assert.ok(!m.charge('10.0.0.1', 1, 0), 'empty');
   assert.ok(m.charge('10.0.0.1', 1, 1000), 'refilled after a second');
   assert.equal(m.remaining('10.0.0.2', 0), 10);
-  assert.equal(methodCost('server.ping'), 0.1);
-  assert.equal(methodCost('blockchain.scripthash.get_balance'), 1);
+  assert.equal(methodCost(findMethod('server.ping')), 0.1);
+  assert.equal(methodCost(findMethod('blockchain.scripthash.get_balance')), 1);
+  assert.equal(methodCost(findMethod('constructor')), 1);
 });
 
 test('subscription limit: error 4, the session stays', async () => {
@@ -122,4 +124,112 @@ test('pipelined requests pause reading until the backlog drains', async () => {
   assert.equal(c.transport.paused, true);
   while (c.transport.sent.length < 101) await c.transport.next();
   assert.equal(c.transport.paused, false);
+});
+
+test('method names inherited from Object.prototype are charged like any unknown method and never break the meter', async () => {
+  for (const name of ['constructor', '__proto__', 'valueOf', 'toString', 'hasOwnProperty', '__defineGetter__']) {
+    let now = 0;
+    const { manager } = makeManager(new FakeBackend(3), { limitLoopback: true, costLimit: 1000, costRate: 0 }, () => now);
+    // before server.version (the session is then closed) ...
+    const first = await connect(manager, '10.9.9.9').call(name);
+    assert.equal(first.error.code, 1, `${name}: ${JSON.stringify(first)}`);
+    const left = manager.meter.remaining('10.9.9.9', now);
+    assert.ok(Number.isFinite(left) && left < 1000 - 100, `${name}: bucket ${left}`);
+    // ... and after it
+    const c = await versioned(manager, '1.4', '10.9.9.9');
+    assert.equal((await c.call(name)).error.code, -32601);
+    let r: any;
+    for (let i = 0; i < 30 && !c.transport.closed; i++) r = await c.call(name);
+    assert.equal(r.error.code, -101, `${name}: never refused`);
+    assert.equal(c.transport.closed, true);
+  }
+});
+
+test('the meter refuses a cost that is not a finite non-negative number, and bad limits', () => {
+  const m = new CostMeter({ costLimit: 10, costRate: 1, limitLoopback: true });
+  for (const bad of [NaN, -5, Infinity, undefined as unknown as number, {} as unknown as number]) {
+    assert.throws(() => m.charge('10.0.0.1', bad, 0), /cost/);
+    assert.equal(m.remaining('10.0.0.1', 0), 10);
+  }
+  assert.throws(() => new CostMeter({ costLimit: NaN, costRate: 1, limitLoopback: true }), /cost limit/);
+  assert.throws(() => new CostMeter({ costLimit: 10, costRate: -1, limitLoopback: true }), /cost rate/);
+});
+
+test('deeply nested params: -32602, no internal error, no log flood; error texts from huge or deep values stay short', async () => {
+  const { manager, logs } = makeManager(new FakeBackend(3));
+  const c = await versioned(manager, '1.4');
+  const deep = (d: number) => '['.repeat(d) + ']'.repeat(d);
+  for (const [method, params] of [
+    ['blockchain.scripthash.get_balance', `[${deep(100_000)}]`],
+    ['blockchain.scripthash.get_balance', deep(100_000)],
+    ['server.ping', `[${deep(100_000)}]`],
+    ['blockchain.scripthash.get_balance', `{"scripthash":${deep(100_000)}}`],
+  ] as const) {
+    const [r] = await c.raw(`{"jsonrpc":"2.0","method":"${method}","id":7,"params":${params}}`);
+    assert.equal(r.error?.code, -32602, JSON.stringify(r).slice(0, 300));
+    assert.ok(r.error.message.length < 200, r.error.message);
+  }
+  // in a batch, each item answered
+  const [batch] = await c.raw(`[{"jsonrpc":"2.0","method":"server.ping","id":1},{"jsonrpc":"2.0","method":"blockchain.block.header","id":2,"params":[${deep(50_000)}]}]`);
+  assert.deepEqual(batch.map((x: any) => x.error?.code ?? 'ok'), ['ok', -32602]);
+  // moderately deep and long values: the usual code 1, quoted briefly
+  const [wide] = await c.raw(JSON.stringify({ jsonrpc: '2.0', method: 'blockchain.scripthash.get_balance', id: 8, params: ['x'.repeat(500_000)] }));
+  assert.equal(wide.error.code, 1);
+  assert.ok(wide.error.message.length < 300, `${wide.error.message.length} chars`);
+  const [nested] = await c.raw(JSON.stringify({ jsonrpc: '2.0', method: 'blockchain.scripthash.get_balance', id: 9, params: [[[[{ a: [1, 2, { b: 'c' }] }]]]] }));
+  assert.equal(nested.error.code, 1);
+  // an unknown method of a megabyte is not echoed whole
+  const [unknown] = await c.raw(JSON.stringify({ jsonrpc: '2.0', method: 'm'.repeat(500_000), id: 10 }));
+  assert.equal(unknown.error.code, -32601);
+  assert.ok(unknown.error.message.length < 300);
+  assert.ok(!logs.some((l) => /internal error|\n/.test(l)), logs.join('\n').slice(0, 500));
+  assert.equal(c.transport.closed, false);
+});
+
+test('sessions per IP: the extra one gets -102; loopback exempt unless --limit-loopback; closing frees a slot', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxSessionsPerIp: 2 });
+  const a = connect(manager, '10.0.0.1');
+  connect(manager, '10.0.0.1');
+  const t = new FakeTransport('10.0.0.1');
+  assert.equal(manager.accept(t), null);
+  assert.deepEqual(JSON.parse(t.sent[0]!).error, { code: -102, message: 'server busy: too many sessions from your address (limit 2)' });
+  assert.equal(t.closed, true);
+  connect(manager, '10.0.0.2');
+  for (let i = 0; i < 5; i++) connect(manager, '127.0.0.1');
+  a.session.close();
+  connect(manager, '10.0.0.1');
+  const strict = makeManager(new FakeBackend(3), { maxSessionsPerIp: 2, limitLoopback: true }).manager;
+  connect(strict, '127.0.0.1');
+  connect(strict, '127.0.0.1');
+  assert.throws(() => connect(strict, '127.0.0.1'), /refused/);
+});
+
+test('subscriptions across all sessions: error 4 beyond --max-subs-total; unsubscribing or closing frees them', async () => {
+  const { manager } = makeManager(new FakeBackend(3), { maxSubsTotal: 3 });
+  const a = await versioned(manager, '1.6');
+  const b = await versioned(manager, '1.6');
+  assert.equal((await a.call('blockchain.scripthash.subscribe', [fakeHash('t0')])).result, null);
+  assert.equal((await a.call('blockchain.scripthash.subscribe', [fakeHash('t1')])).result, null);
+  assert.equal((await b.call('blockchain.scripthash.subscribe', [fakeHash('t2')])).result, null);
+  assert.deepEqual((await b.call('blockchain.scripthash.subscribe', [fakeHash('t3')])).error, { code: 4, message: 'Subscription limit reached' });
+  assert.equal(manager.subscriptionTotal, 3);
+  assert.equal((await a.call('blockchain.scripthash.unsubscribe', [fakeHash('t0')])).result, true);
+  assert.equal((await b.call('blockchain.scripthash.subscribe', [fakeHash('t3')])).result, null);
+  a.session.close();
+  assert.equal(manager.subscriptionTotal, 2);
+  assert.equal((await b.call('blockchain.scripthash.subscribe', [fakeHash('t4')])).result, null);
+});
+
+test('output queued across all sessions: beyond --max-queued-total the session adding to it is closed', async () => {
+  const { manager, logs } = makeManager(new FakeBackend(3), { maxBuffer: 10_000_000, maxQueuedTotal: 1_000_000 });
+  const a = await versioned(manager, '1.4');
+  const b = await versioned(manager, '1.4');
+  a.transport.buffered = 600_000;
+  await a.call('server.ping');
+  assert.equal(a.transport.closed, false, 'alone under the total');
+  b.transport.buffered = 600_000;
+  await b.call('server.ping');
+  assert.equal(b.transport.closed, true);
+  assert.equal(a.transport.closed, false);
+  assert.ok(logs.some((l) => /output queued across sessions over 1000000 bytes/.test(l)));
 });

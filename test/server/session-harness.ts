@@ -79,7 +79,8 @@ export function connect(manager: SessionManager, ip = '127.0.0.1'): TestClient {
     transport,
     async raw(text) {
       const start = transport.sent.length;
-      session.receive(text);
+      // as a listener does: the bytes first (a line and its newline), then the message
+      if (session.received(Buffer.byteLength(text) + 1, true)) session.receive(text);
       while (transport.sent.length === start && !transport.closed) await transport.next();
       // let held notifications after the reply flush
       await new Promise((r) => setImmediate(r));

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Simulator } from './sim/server.js';
+import { NO_DROP_HEADER, type DropOptions } from './sim/drops.js';
 
 /** A JSON-RPC error returned by the node. */
 export class NodeRpcError extends Error {
@@ -43,6 +44,13 @@ export interface StartNodeOptions {
   zmq?: boolean;
   /** Which ZMQ topics to publish (default hashblock, hashtx, rawtx, sequence). */
   zmqTopics?: ('hashblock' | 'hashtx' | 'rawtx' | 'sequence')[];
+  /** -rpcservertimeout in seconds (default 30, as Core): idle HTTP connections are closed after it. */
+  rpcServerTimeout?: number;
+  /**
+   * Seeded random connection drops (simulator only: a real bitcoind cannot be told to misbehave,
+   * so tests that need drops pass `forceSim` too).
+   */
+  drops?: DropOptions;
 }
 
 /** A started regtest node. */
@@ -90,7 +98,9 @@ export function rpcCall(url: string, auth: string, method: string, params: unkno
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST', agent: false, timeout: timeoutMs,
-      headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from(auth).toString('base64'), 'Content-Length': Buffer.byteLength(body) },
+      headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from(auth).toString('base64'), 'Content-Length': Buffer.byteLength(body),
+        // The driver's own calls are exempt from the simulator's seeded drops.
+        [NO_DROP_HEADER]: '1' },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -183,7 +193,8 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       const args = [
         '-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, `-port=${await freePort()}`, '-listen=0', '-server',
         '-txindex', '-fallbackfee=0.0002', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1', '-dnsseed=0', '-discover=0',
-        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs, ...(opts.bitcoindArgs ?? []),
+        '-printtoconsole=0', ...(opts.rest === false ? [] : ['-rest']), ...zmqArgs,
+        ...(opts.rpcServerTimeout === undefined ? [] : [`-rpcservertimeout=${opts.rpcServerTimeout}`]), ...(opts.bitcoindArgs ?? []),
       ];
       await startProcess(process.env.BITCOIND!, args, false);
       await waitReady();
@@ -194,9 +205,12 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       if (opts.preloadFile) args.push('--preload', opts.preloadFile);
       if (opts.zmq) args.push(...(zmqPort ? ['--zmq-port', String(zmqPort)] : ['--zmq']));
       if (opts.zmq && opts.zmqTopics) args.push('--zmq-topics', opts.zmqTopics.join(','));
+      if (opts.rpcServerTimeout !== undefined) args.push(`-rpcservertimeout=${opts.rpcServerTimeout}`);
+      if (opts.drops) args.push('--drop-seed', String(opts.drops.seed), '--drop-rate', String(opts.drops.rate ?? 0));
       await startProcess(process.execPath, args, true);
     } else {
-      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics });
+      sim ??= new Simulator({ datadir, port, rest: opts.rest, seed: opts.seed, preloadFile: opts.preloadFile, zmq: opts.zmq, zmqTopics: opts.zmqTopics,
+        rpcServerTimeout: opts.rpcServerTimeout, drops: opts.drops });
       await sim.start();
       port = sim.rpcPort;
       if (sim.zmqAddress) zmqPort = Number(sim.zmqAddress.split(':').pop());

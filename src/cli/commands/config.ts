@@ -16,7 +16,7 @@ function getKey(cfg: ConfigFile, key: string): unknown {
 
 /** Checks and converts a value for `key`; an empty string means "remove". */
 export function configValue(key: string, value: string): unknown {
-  const kind = CONFIG_KEYS[key];
+  const kind = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
   if (!kind) throw new UsageError(`unknown config key ${JSON.stringify(key)}`, { hint: `known keys: ${Object.keys(CONFIG_KEYS).join(', ')}` });
   if (value === '') return undefined;
   if (kind === 'number') {
@@ -36,7 +36,7 @@ export async function run(ctx: Context, action: 'path' | 'list' | 'get' | 'set',
   const cfg = loadConfig(ctx.configPath);
   if (action === 'list') return ctx.json ? out.json(cfg) : out.data(JSON.stringify(cfg, null, 2));
   if (action === 'get') {
-    if (!CONFIG_KEYS[key!]) configValue(key!, '');
+    if (!Object.hasOwn(CONFIG_KEYS, key!)) configValue(key!, '');
     const v = getKey(cfg, key!);
     return ctx.json ? out.json(v ?? null) : out.data(v === undefined ? '' : String(v));
   }

@@ -40,6 +40,9 @@ export async function openStore(dir: string): Promise<Store> {
   const { open } = await import('lmdb');
   const db = open({
     path: dir,
+    // lmdb treats a path whose last part has an extension ("index.v2", "~/.electrum-cli") as
+    // a file; `dir` is always a directory.
+    noSubdir: false,
     keyEncoding: 'binary',
     encoding: 'binary',
     compression: false,

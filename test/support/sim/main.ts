@@ -1,6 +1,7 @@
 /**
  * Child-process entry: `node --import tsx test/support/sim/main.ts --datadir DIR [--port N]
- * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P] [--zmq | --zmq-port N] [--zmq-topics hashblock,sequence]`.
+ * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P] [--zmq | --zmq-port N] [--zmq-topics hashblock,sequence]
+ * [-rpcservertimeout=N] [--drop-seed S --drop-rate P]`.
  * Prints {"rpcport":N,"zmq":"tcp://127.0.0.1:M"?} on stdout once listening; exits after the stop RPC or on SIGTERM/SIGINT.
  */
 import { Simulator, SimulatorOptions } from './server.js';
@@ -9,6 +10,9 @@ function parseArgs(argv: string[]): SimulatorOptions {
   const o: SimulatorOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    // Core's own spelling is accepted too: -rpcservertimeout=N.
+    const core = /^--?rpcservertimeout=(\d+)$/.exec(a ?? '');
+    if (core) { o.rpcServerTimeout = Number(core[1]); continue; }
     const next = () => { const v = argv[++i]; if (v === undefined) throw new Error(`missing value for ${a}`); return v; };
     if (a === '--datadir') o.datadir = next();
     else if (a === '--port') o.port = Number(next());
@@ -20,6 +24,9 @@ function parseArgs(argv: string[]): SimulatorOptions {
     else if (a === '--warmup-ms') o.warmupMs = Number(next());
     else if (a === '--zmq') o.zmq = true;
     else if (a === '--zmq-port') o.zmq = Number(next());
+    else if (a === '--rpcservertimeout') o.rpcServerTimeout = Number(next());
+    else if (a === '--drop-seed') o.drops = { rate: 0, ...o.drops, seed: next() };
+    else if (a === '--drop-rate') o.drops = { seed: 'drops', ...o.drops, rate: Number(next()) };
     else if (a === '--zmq-topics') o.zmqTopics = next().split(',') as SimulatorOptions['zmqTopics'];
     else throw new Error(`unknown argument ${a}`);
   }

@@ -455,6 +455,36 @@ function getTransaction(ctx: RpcContext, p: Params): unknown {
   return out;
 }
 
+/** Core's getchaintxstats: txcount counts every tx up to the block, the genesis coinbase too. */
+function chainTxStats(c: RpcContext, p: Params): Record<string, unknown> {
+  const chain = c.node.chain;
+  let end = chain.tip;
+  if (p.has(1)) {
+    end = blockByHash(c.node, p.hash(1, 'blockhash'));
+    if (!chain.inActive(end)) throw new RpcError(RPC.INVALID_PARAMETER, 'Block is not in main chain');
+  }
+  let count = Math.max(0, Math.min(30 * 24 * 6, end.height - 1));
+  if (p.has(0)) {
+    count = p.int(0, 'nblocks');
+    if (count < 0 || (count > 0 && count >= end.height)) throw new RpcError(RPC.INVALID_PARAMETER, "Invalid block count: should be between 0 and the block's height - 1");
+  }
+  let txcount = 0;
+  for (let h = 0; h <= end.height; h++) txcount += chain.active[h].txids.length;
+  const out: Record<string, unknown> = {
+    time: end.header.time, txcount, window_final_block_hash: end.hash, window_final_block_height: end.height, window_block_count: count,
+  };
+  if (count > 0) {
+    const start = chain.active[end.height - count];
+    let windowTx = 0;
+    for (let h = start.height + 1; h <= end.height; h++) windowTx += chain.active[h].txids.length;
+    const interval = end.header.time - start.header.time;
+    out.window_tx_count = windowTx;
+    out.window_interval = interval;
+    if (interval > 0) out.txrate = windowTx / interval;
+  }
+  return out;
+}
+
 const M: Record<string, MethodDef> = {
   getblockchaininfo: { names: [], run: (c) => blockchainInfo(c.node) },
   getnetworkinfo: {
@@ -491,6 +521,7 @@ const M: Record<string, MethodDef> = {
     },
   },
   getchaintips: { names: [], run: (c) => chainTips(c) },
+  getchaintxstats: { names: ['nblocks', 'blockhash'], run: chainTxStats },
   getrawtransaction: { names: ['txid', 'verbose', 'blockhash'], run: getRawTransaction },
   decoderawtransaction: { names: ['hexstring', 'iswitness'], run: (_c, p) => txJson(parseRawTx(p.raw(0)), { withHex: false }) },
   gettxout: { names: ['txid', 'n', 'include_mempool'], run: getTxOut },

@@ -14,6 +14,7 @@ import { handleRest } from './rest.js';
 import { dispatch } from './rpc.js';
 import type { Policy } from './mempool.js';
 import { ZmqPublisher, hashBytes, sequenceBody, type ZmqTopic } from './zmq.js';
+import { DEFAULT_RPC_SERVER_TIMEOUT, Transport, type DropOptions, type DropStats, type Reply } from './drops.js';
 
 /** Options of a simulator instance. */
 export interface SimulatorOptions {
@@ -43,6 +44,13 @@ export interface SimulatorOptions {
   zmq?: boolean | number;
   /** Topics to publish with `zmq` (default hashblock, hashtx, rawtx, sequence). */
   zmqTopics?: ZmqTopic[];
+  /**
+   * bitcoind's -rpcservertimeout in seconds (default 30, Core's): a connection with no read or
+   * write for this long, idle keep-alive ones included, is closed without a reply.
+   */
+  rpcServerTimeout?: number;
+  /** Seeded random dropping of idle and busy connections (off by default); see drops.ts. */
+  drops?: DropOptions;
 }
 
 /** A running (or stopped) simulated bitcoind. */
@@ -55,6 +63,7 @@ export class Simulator {
   private warmupUntil = 0;
   private zmq?: ZmqPublisher;
   private zmqPort = 0;
+  private transport?: Transport;
 
   constructor(readonly opts: SimulatorOptions = {}) {
     this.datadir = opts.datadir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'electrum-cli-sim-'));
@@ -68,6 +77,13 @@ export class Simulator {
   get running(): boolean { return this.server !== undefined; }
   /** tcp://127.0.0.1:PORT of the ZMQ publisher, when `zmq` is on and running. */
   get zmqAddress(): string | undefined { return this.zmq?.address; }
+  /** Turns seeded connection drops on (re-seeded) or off while running (and for later starts). */
+  setDrops(drops: DropOptions | undefined): void {
+    this.opts.drops = drops;
+    this.transport?.setDrops(drops);
+  }
+  /** Connections closed by the idle timeout and by each kind of drop, since the last start. */
+  get dropStats(): DropStats { return this.transport?.stats ?? { request: 0, beforeResponse: 0, midResponse: 0, idle: 0, timeout: 0 }; }
 
   /** Loads state from the datadir, writes a fresh cookie and listens. */
   async start(): Promise<void> {
@@ -83,8 +99,12 @@ export class Simulator {
       fs.writeFileSync(this.cookiePath, this.cookie, { mode: 0o600 });
     }
     this.warmupUntil = this.opts.warmupMs ? Date.now() + this.opts.warmupMs : 0;
-    const server = http.createServer((req, res) => { this.handle(req, res); });
-    server.keepAliveTimeout = 1000;
+    const transport = new Transport(this.opts.rpcServerTimeout ?? DEFAULT_RPC_SERVER_TIMEOUT, this.opts.drops);
+    const server = http.createServer(Transport.serverOptions(), (req, res) => {
+      if (!transport.dropOnArrival(req)) this.handle(req, (r) => transport.send(req, res, r));
+    });
+    transport.attach(server);
+    this.transport = transport;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => { server.off('error', reject); resolve(); });
@@ -101,6 +121,7 @@ export class Simulator {
     this.node?.flushMempool();
     this.zmq?.close();
     this.zmq = undefined;
+    this.transport?.close();
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
     if (this.opts.rpcPassword === undefined) fs.rmSync(this.cookiePath, { force: true });
   }
@@ -145,38 +166,38 @@ export class Simulator {
     return a.length === b.length && crypto.timingSafeEqual(a, b);
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private handle(req: http.IncomingMessage, send: (r: Reply) => void): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/rest/')) {
       if (this.opts.rest === false || req.method !== 'GET') {
-        res.writeHead(404, { 'Content-Type': 'text/html' }).end();
+        send({ status: 404, headers: { 'Content-Type': 'text/html' } });
         return;
       }
       if (Date.now() < this.warmupUntil) {
-        res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service temporarily unavailable: Loading block index…\r\n');
+        send({ status: 503, headers: { 'Content-Type': 'text/plain' }, body: 'Service temporarily unavailable: Loading block index…\r\n' });
         return;
       }
       const r = handleRest(this.node!, url.pathname, url.searchParams);
-      res.writeHead(r.status, { 'Content-Type': r.contentType }).end(r.body);
+      send({ status: r.status, headers: { 'Content-Type': r.contentType }, body: r.body });
       return;
     }
     if (!this.authorized(req)) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="jsonrpc"', 'Content-Type': 'text/html; charset=ISO-8859-1' }).end();
+      send({ status: 401, headers: { 'WWW-Authenticate': 'Basic realm="jsonrpc"', 'Content-Type': 'text/html; charset=ISO-8859-1' } });
       return;
     }
     if (req.method !== 'POST') {
-      res.writeHead(405, { 'Content-Type': 'text/plain' }).end('JSONRPC server handles only POST requests');
+      send({ status: 405, headers: { 'Content-Type': 'text/plain' }, body: 'JSONRPC server handles only POST requests' });
       return;
     }
     let walletName: string | undefined;
     if (url.pathname.startsWith('/wallet/')) walletName = decodeURIComponent(url.pathname.slice('/wallet/'.length));
-    else if (url.pathname !== '/') { res.writeHead(404).end(); return; }
+    else if (url.pathname !== '/') { send({ status: 404, headers: {} }); return; }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const { status, body } = this.rpcBody(Buffer.concat(chunks).toString('utf8'), walletName);
-      if (body === undefined) { res.writeHead(status).end(); return; }
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
+      if (body === undefined) { send({ status, headers: {} }); return; }
+      send({ status, headers: { 'Content-Type': 'application/json' }, body });
     });
   }
 

@@ -89,17 +89,26 @@ async function lmdbSize(dir: string): Promise<{ tables: TableSize[]; freeBytes: 
     // Named databases are keys of the unnamed one; a data key is not one (openDB throws).
     const names: string[] = [];
     const rootStats = root.getStats() as { treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number; pageSize: number; free?: { pages?: number }; entryCount: number };
+    // Pass 1: keys that could name a database (opening one inside an iteration would end its
+    // read transaction, so they are opened afterwards). lmdb-js stores names with a trailing NUL.
+    const candidates: { key: string; name: string }[] = [];
+    for (const key of root.getKeys({})) {
+      const k = key as Buffer;
+      const name = k.toString('latin1').replace(/\0$/, '');
+      if (k.length > 0 && k.length <= 64 && /^[\x20-\x7e]+$/.test(name)) candidates.push({ key: k.toString('latin1'), name });
+    }
+    const subKeys = new Set<string>();
+    for (const c of candidates) {
+      try {
+        const sub = root.openDB({ name: c.name, create: false, keyEncoding: 'binary', encoding: 'binary' } as unknown as { name: string });
+        if (sub) { names.push(c.name); subKeys.add(c.key); }
+      } catch { /* a data key */ }
+    }
     const scanMain = function* (): Generator<{ key: Uint8Array; value: Uint8Array | null }> {
-      for (const key of root.getKeys({})) {
+      for (const { key, value } of root.getRange({})) {
         const k = key as Buffer;
-        if (k.length > 0 && k.length <= 64 && /^[\x20-\x7e]+$/.test(k.toString('latin1'))) {
-          try {
-            const sub = root.openDB({ name: k.toString('latin1'), create: false, keyEncoding: 'binary', encoding: 'binary' } as unknown as { name: string });
-            if (sub) { names.push(k.toString('latin1')); continue; }
-          } catch { /* a data key */ }
-        }
-        const value = root.getBinary(k) as Uint8Array | undefined;
-        yield { key: k, value: value ?? null };
+        if (subKeys.size > 0 && subKeys.has(k.toString('latin1'))) continue;
+        yield { key: k, value: (value as Buffer | null) ?? null };
       }
     };
     const main = byFirstByte(scanMain(), rootStats.pageSize);

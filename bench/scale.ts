@@ -170,7 +170,7 @@ async function syncOnce(build: Build, node: { child: ChildProcess; rpcUrl: strin
         const parts = buf.split(/[\r\n]+/);
         buf = parts.pop()!;
         // A live progress line has no line end until the next one starts: take it now if whole.
-        if (/^\s*sync height \d+\/\d+ .*(ETA \S+|done)\s*$/.test(buf)) { parts.push(buf); buf = ''; }
+        if (/^\s*sync height \d+\/\d+\b.*(ETA \S+|done)\s*$/.test(buf)) { parts.push(buf); buf = ''; }
         for (const line of parts.map((l) => l.trim()).filter(Boolean)) {
           errText = `${errText}${line}\n`.slice(-4000);
           const t = (performance.now() - t0) / 1000;
@@ -354,8 +354,9 @@ is in the table above):
 |---|${runs.map(() => '---|').join('')}
 ${curveRows.join('\n')}
 
-**Bytes per tx by table** (bench/index-size.ts: on-disk pages per table, LMDB tag tables apportioned by their
-key + value bytes; logical = key + value bytes only):
+**Bytes per tx by table** (bench/index-size.ts: on-disk pages per table; LMDB tag tables get their overflow pages
+and a share of the tree pages by the bytes their rows take in leaf nodes; logical = key + value bytes only; the
+tables' sum is below the file size by the file's free and not yet used pages):
 
 | table | ${runs.map((r) => r.build).join(' | ')} |
 |---|${runs.map(() => '---|').join('')}

@@ -26,6 +26,7 @@ import { selfCheckBlock } from '../support/sim/validate.js';
 import { startNode } from '../support/bitcoind.js';
 import { startServe, waitSynced } from '../support/serve-in-process.js';
 import { connectLines } from '../server/serve-client.js';
+import { indexSize } from '../../bench/index-size.js';
 
 function gen(opts: Omit<MainnetGenOptions, 'onBlock'>): { blocks: Buffer[]; stats: MainnetGenStats } {
   const blocks: Buffer[] = [];
@@ -221,6 +222,50 @@ test('a generated chain loads into the node and serve --local indexes it: histor
     }
   } finally {
     await node.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('index-size measures tables generically: LMDB tags and named databases, LevelDB tags', async () => {
+  const dir = tmp('size');
+  try {
+    const { open } = await import('lmdb');
+    const lm = path.join(dir, 'lmdb');
+    const root = open({ path: lm, keyEncoding: 'binary', encoding: 'binary', compression: false, maxDbs: 8 } as unknown as Parameters<typeof open>[0]);
+    const named = root.openDB({ name: 'hashes', keyEncoding: 'binary', encoding: 'binary' } as unknown as { name: string });
+    await root.transaction(() => {
+      for (let i = 0; i < 3000; i++) root.put(Buffer.concat([Buffer.from('H'), createHash('sha256').update(`h${i}`).digest()]), Buffer.alloc(0));
+      for (let i = 0; i < 1000; i++) root.put(Buffer.concat([Buffer.from('U'), createHash('sha256').update(`u${i}`).digest()]), Buffer.alloc(13));
+      for (let i = 0; i < 20; i++) root.put(Buffer.concat([Buffer.from('D'), Buffer.from([i])]), Buffer.alloc(9000, i));
+      // Random first bytes: one table, not 256.
+      for (let i = 0; i < 2000; i++) named.put(createHash('sha256').update(`n${i}`).digest(), Buffer.alloc(8));
+    });
+    await root.close();
+    const l = await indexSize(lm);
+    assert.equal(l.store, 'lmdb');
+    const t = new Map(l.tables.map((x) => [x.table, x]));
+    assert.deepEqual([...t.keys()].sort(), ['hashes', 'main/D', 'main/H', 'main/U']);
+    assert.equal(t.get('main/H')!.rows, 3000);
+    assert.equal(t.get('main/U')!.logicalBytes, 1000 * (33 + 13));
+    assert.equal(t.get('hashes')!.rows, 2000);
+    // Big values live on overflow pages: 20 x 3 pages of 4 KiB at least.
+    assert.ok(t.get('main/D')!.diskBytes >= 20 * 3 * 4096, `D: ${t.get('main/D')!.diskBytes}`);
+    assert.ok(t.get('main/H')!.diskBytes > t.get('main/U')!.diskBytes);
+    const sum = l.tables.reduce((a, x) => a + x.diskBytes, 0);
+    assert.ok(sum > 0 && sum <= l.fileBytes, `tables ${sum} <= file ${l.fileBytes}`);
+
+    const { ClassicLevel } = await import('classic-level');
+    const lv = path.join(dir, 'level');
+    const db = new ClassicLevel<Buffer, Buffer>(lv, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await db.batch([
+      ...Array.from({ length: 500 }, (_, i) => ({ type: 'put' as const, key: Buffer.concat([Buffer.from('H'), createHash('sha256').update(`h${i}`).digest()]), value: Buffer.alloc(0) })),
+      ...Array.from({ length: 200 }, (_, i) => ({ type: 'put' as const, key: Buffer.concat([Buffer.from('X'), Buffer.from([i])]), value: Buffer.alloc(32) })),
+    ]);
+    await db.close();
+    const v = await indexSize(lv);
+    assert.equal(v.store, 'leveldb');
+    assert.deepEqual(v.tables.map((x) => [x.table, x.rows]).sort(), [['H', 500], ['X', 200]]);
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

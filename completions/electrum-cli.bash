@@ -60,6 +60,8 @@ _electrum_cli_sub() {
     'config|list') echo 'list' ;;
     'config|get') echo 'get' ;;
     'config|set') echo 'set' ;;
+    'config|pins') echo 'pins' ;;
+    'config|unpin') echo 'unpin' ;;
     'config|init') echo 'init' ;;
     'wallet|scan') echo 'scan' ;;
   esac
@@ -69,7 +71,7 @@ _electrum_cli_sub() {
 _electrum_cli_subs() {
   case "$1" in
     '') echo 'version banner donation-address features peers add-peer ping balance history mempool utxos listunspent subscribe watch unsubscribe header headers tip estimatefee relayfee tx broadcast broadcast-package merkle tx-from-pos fee-histogram mempool-info proof height utxo-address chunk call serve config wallet completion doctor compare bench' ;;
-    'config') echo 'path list get set init' ;;
+    'config') echo 'path list get set pins unpin init' ;;
     'wallet') echo 'scan' ;;
   esac
 }
@@ -114,6 +116,8 @@ _electrum_cli_opts() {
     'config list') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config get') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config set') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'config pins') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
+    'config unpin') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'config init') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'wallet') echo '-h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;
     'wallet scan') echo '--gap-limit --type -h --help -s --server -n --network --proxy --pin --timeout --connect-timeout --max-line --protocol --method --script --json -q --quiet --no-color --debug --config -y --yes' ;;

@@ -11,7 +11,7 @@ const EXTERNAL = [
   // native or shipping binaries
   'lmdb', 'classic-level', 'zeromq',
   // heavy, loaded lazily by the few commands that need them
-  'cli-table3', 'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'ecpair', 'bip32',
+  'cli-table3', 'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'bip32',
   'ws', 'socks', 'selfsigned',
   // cli-table3's colour library: one shared instance, so table.ts can switch it on and off
   '@colors/colors',

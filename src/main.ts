@@ -57,19 +57,22 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    // `tip --follow --json | head -1`: the reader is gone, which ends the run normally.
+    if (err.code === 'EPIPE') controller.abort(STDOUT_CLOSED);
+  };
   if (!io) {
     io = processIo(controller);
     process.on('SIGINT', onSigint);
-    // `electrum-cli history ... | head`: a closed pipe is not an error worth a stack.
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') controller.abort();
-    });
+    process.stdout.on('error', onStdoutError);
+    // Nobody reads the diagnostics any more (`2>&1 | head`): the run goes on, its exit status says how it went.
+    process.stderr.on('error', () => {});
   }
   const theIo = io;
   const contexts: Context[] = [];
   let globals: GlobalOptions = { json: args.includes('--json'), debug: args.includes('--debug') };
-  const interrupted = new Promise<number>((resolve) => {
-    const done = () => resolve(EXIT.interrupted);
+  const stopped = new Promise<number>((resolve) => {
+    const done = () => resolve(abortStatus(theIo.signal));
     if (theIo.signal.aborted) done();
     else theIo.signal.addEventListener('abort', done, { once: true });
   });
@@ -91,14 +94,24 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     );
     const run = program.parseAsync(argv).then(() => EXIT.ok as number);
     run.catch(() => {}); // after an interrupt, a late failure is not reported
-    return await Promise.race([run, interrupted]);
+    return await Promise.race([run, stopped]);
   } catch (err) {
-    if (theIo.signal.aborted) return EXIT.interrupted;
+    if (theIo.signal.aborted) return abortStatus(theIo.signal);
     return report(err, theIo, globals);
   } finally {
     for (const c of contexts) c.close();
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The abort reason an Io's signal carries when stdout was closed by its reader (EPIPE):
+ * a normal end, exit 0 and no message. Any other abort is Ctrl-C, exit 130.
+ */
+export const STDOUT_CLOSED = Symbol('stdout closed');
+
+function abortStatus(signal: AbortSignal): number {
+  return signal.reason === STDOUT_CLOSED ? EXIT.ok : EXIT.interrupted;
 }
 
 /** Prints one failure (one line, plus a hint) and returns its exit status. */

@@ -1,6 +1,6 @@
 /**
  * Settings and where they come from. Precedence: flags > environment (ELECTRUM_SERVER,
- * ELECTRUM_NETWORK, ELECTRUM_PROXY, NO_COLOR) > the config file > defaults. The file is
+ * ELECTRUM_NETWORK, ELECTRUM_PROXY; colours: colorMode) > the config file > defaults. The file is
  * `$XDG_CONFIG_HOME/electrum-cli/config.json`, else `~/.config/electrum-cli/config.json`,
  * or what --config names. Resolution is pure; only loadConfig/saveConfig touch the disk.
  */
@@ -53,6 +53,26 @@ export interface SettingFlags {
 
 export type Source = 'flag' | 'env' | 'config' | 'default';
 
+/** never: no colours; always: even into a pipe; auto: where the stream is a terminal. */
+export type ColorMode = 'never' | 'always' | 'auto';
+
+/**
+ * Colours, first rule that applies: --no-color -> never; FORCE_COLOR set (any value but 0 or
+ * false; Node's convention, so an empty value forces too) or CLICOLOR_FORCE non-empty and not 0
+ * -> always; NO_COLOR non-empty (no-color.org: an empty NO_COLOR does not count) -> never;
+ * FORCE_COLOR=0 -> never; else auto (pure).
+ */
+export function colorMode(flag: boolean | undefined, env: Readonly<Record<string, string | undefined>>): ColorMode {
+  if (flag === false) return 'never';
+  const force = env.FORCE_COLOR;
+  const forceOff = force !== undefined && /^(0|false)$/i.test(force.trim());
+  if (force !== undefined && !forceOff) return 'always';
+  const cli = env.CLICOLOR_FORCE;
+  if (cli !== undefined && cli !== '' && cli !== '0') return 'always';
+  if (forceOff || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return 'never';
+  return 'auto';
+}
+
 /** Resolved settings, with where the server came from (for notices). */
 export interface Settings {
   network: NetworkName;
@@ -62,7 +82,7 @@ export interface Settings {
   timeoutMs?: number;
   connectTimeoutMs?: number;
   maxLine?: number;
-  color: boolean;
+  color: ColorMode;
 }
 
 /** The config file path: --config, else $XDG_CONFIG_HOME/electrum-cli, else ~/.config/electrum-cli. */
@@ -130,7 +150,7 @@ export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string
   const out: Settings = {
     network,
     serverSource,
-    color: flags.color !== false && env.NO_COLOR === undefined,
+    color: colorMode(flags.color, env),
   };
   if (server !== undefined) out.server = server.trim();
   if (proxy !== undefined) out.proxy = proxy.trim();

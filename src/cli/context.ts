@@ -12,7 +12,7 @@ import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, isVersion } from '../protocol/v
 import { configDir, configPath, loadConfig, resolveSettings, type Settings } from './config.js';
 import type { Io } from './io.js';
 import { Output } from './output.js';
-import { startProgress } from './progress.js';
+import { startProgress, stopProgress } from './progress.js';
 import { builtinServers } from './servers.js';
 import { firstThatAnswers } from './select.js';
 
@@ -74,7 +74,8 @@ export class Context {
       json: opts.json === true,
       quiet: opts.quiet === true,
       debug: opts.debug === true,
-      color: this.settings.color && io.isTTY.stdout,
+      color: this.settings.color === 'always' || (this.settings.color === 'auto' && io.isTTY.stdout),
+      stderrColor: this.settings.color === 'always' || (this.settings.color === 'auto' && io.isTTY.stderr),
     });
   }
 
@@ -89,14 +90,7 @@ export class Context {
   /** The connection of this run, opened on first use. */
   async connect(): Promise<Connection> {
     if (this.conn) return this.conn;
-    // out.spinner() without its import(): every connecting run starts one (a no-op unless
-    // interactive), and a separate entry file cost a file load on every run.
-    const spin = await startProgress(this.out, 'connecting…');
-    try {
-      this.conn = await this.open();
-    } finally {
-      spin.stop();
-    }
+    this.conn = await this.open();
     const conn = this.conn;
     this.out.debug(`connected to ${formatServer(conn.server)}: ${conn.serverSoftware ?? '?'}, protocol ${conn.version ?? '?'}`);
     this.noticeTls(conn);
@@ -113,30 +107,43 @@ export class Context {
     await this.genesis;
   }
 
-  /** Closes the connection (main.ts calls it whatever happened). */
+  /** Closes the connection and stops any spinner (main.ts calls it whatever happened). */
   close(): void {
+    stopProgress(this.out);
     this.conn?.close();
+  }
+
+  /**
+   * Opens one server behind a spinner. out.spinner() without its import(): every connecting
+   * run starts one (a no-op unless interactive, shown only if connecting takes a while), and a
+   * separate entry file cost a file load on every run.
+   */
+  private async openOne(addr: ServerAddress): Promise<Connection> {
+    const spin = startProgress(this.out, `connecting to ${formatServer(addr)}…`);
+    try {
+      return await Connection.open(this.connectionOptions(addr));
+    } finally {
+      spin.stop();
+    }
   }
 
   private async open(): Promise<Connection> {
     const s = this.settings;
-    if (s.server !== undefined) {
-      return Connection.open(this.connectionOptions(parseServer(s.server, { network: s.network })));
-    }
+    if (s.server !== undefined) return this.openOne(parseServer(s.server, { network: s.network }));
     const candidates = builtinServers(s.network, this.io.env);
     if (candidates.length === 0) {
       throw new UsageError(`no server given and no built-in ${s.network} servers`, { hint: 'name one with --server HOST:PORT:s' });
     }
     const addrs = candidates.map((c) => parseServer(c, { network: s.network }));
     if (this.io.isTTY.stdin && this.io.isTTY.stderr && !this.opts.json && !this.opts.yes && !this.opts.quiet) {
-      const chosen = await this.prompt(addrs);
-      return Connection.open(this.connectionOptions(chosen));
+      return this.openOne(await this.prompt(addrs));
     }
+    const spin = startProgress(this.out, `trying ${addrs.length} built-in ${s.network} servers…`);
     const r = await firstThatAnswers(
       addrs.map(formatServer),
       (spec) => Connection.open(this.connectionOptions(parseServer(spec, { network: s.network }))),
       (c) => c.close(),
-    );
+    ).finally(() => spin.stop());
     for (const f of r.failures) this.out.debug(`${f.candidate}: ${(f.error as Error).message}`);
     this.out.notice(
       `using ${r.candidate}, the first built-in ${s.network} server that answered (choose one with --server or ELECTRUM_SERVER)`,
@@ -147,7 +154,7 @@ export class Context {
   /** On a terminal: probe the built-in servers and let the user pick, fastest first (commands/prompt.ts). */
   private async prompt(addrs: ServerAddress[]): Promise<ServerAddress> {
     const { chooseServer } = await import('./commands/prompt.js');
-    return chooseServer(this.io, this.out, this.settings.network, addrs, (a) => Connection.open(this.connectionOptions(a)));
+    return chooseServer(this.io, this.out, this.settings.network, addrs, (a, signal) => Connection.open({ ...this.connectionOptions(a), signal }));
   }
 
   /** Drops the connection and opens a new one to the same server (watch reconnects). */
@@ -165,7 +172,7 @@ export class Context {
     const range = this.opts.protocol !== undefined ? parseProtocolRange(this.opts.protocol) : undefined;
     const tls: NonNullable<ConnectionOptions['tls']> = { configDir: configDir(this.configPath) };
     if (this.opts.pin !== undefined) tls.pin = parsePin(this.opts.pin);
-    const opts: ConnectionOptions = { server, tls, negotiate: range ? { min: range.min, max: range.max } : {} };
+    const opts: ConnectionOptions = { server, tls, negotiate: range ? { min: range.min, max: range.max } : {}, signal: this.io.signal };
     if (s.proxy !== undefined) opts.proxy = parseProxy(s.proxy);
     if (s.timeoutMs !== undefined) opts.requestTimeoutMs = s.timeoutMs;
     if (s.connectTimeoutMs !== undefined) opts.connectTimeoutMs = s.connectTimeoutMs;

@@ -10,8 +10,10 @@ export interface OutputOptions {
   json: boolean;
   quiet: boolean;
   debug: boolean;
-  /** Styles allowed on stdout (a TTY, no NO_COLOR, no --no-color). */
+  /** Styles allowed on stdout (a TTY or forced, and not turned off: config.ts colorMode). */
   color: boolean;
+  /** The same for stderr (the spinner); defaults to `color`. */
+  stderrColor?: boolean;
 }
 
 /** A running spinner; stop() is safe to call more than once. */
@@ -64,5 +66,10 @@ export class Output {
   async spinner(text: string): Promise<Spinner> {
     const { startProgress } = await import('./progress.js');
     return startProgress(this, text);
+  }
+
+  /** Whether stderr may carry colour (the spinner's). */
+  get stderrColor(): boolean {
+    return this.opts.stderrColor ?? this.opts.color;
   }
 }

@@ -7,6 +7,7 @@
 import { Command, Option } from 'commander';
 import { COMMANDS, type Command as RegistryCommand } from '../methods/registry.js';
 import type { ArgSpec, MethodSpec } from '../methods/spec.js';
+import { UsageError } from '../errors.js';
 import type { Io } from './io.js';
 import { SERVE_OPTIONS } from '../server/serve-options.js';
 import type { Context, GlobalOptions } from './context.js';
@@ -36,14 +37,14 @@ function addGlobalOptions(program: Command): void {
     .option('--proxy <url>', 'connect through a SOCKS5 proxy: socks5://HOST:PORT (env ELECTRUM_PROXY)')
     .option('--pin <fingerprint>', 'expected TLS certificate: sha256:<64 hex>')
     .option('--timeout <seconds>', 'per-request timeout (default 30)')
-    .option('--connect-timeout <seconds>', 'connect and handshake timeout (default 10)')
+    .option('--connect-timeout <seconds>', 'connect and handshake (server.version) timeout (default 10)')
     .option('--max-line <bytes>', 'longest accepted reply line (default 8100000)')
     .option('--protocol <version>', 'offer only this protocol version, or a range like 1.2-1.4')
     .option('--method <wire-name>', 'send this wire method instead of the one the version selects')
     .option('--script <hex>', 'an output script (hex) where an address is expected')
     .option('--json', 'machine-readable output (see electrum-cli(1), JSON OUTPUT)')
     .option('-q, --quiet', 'no notices or warnings on stderr')
-    .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
+    .option('--no-color', 'no colours (also when NO_COLOR is non-empty or stdout is not a terminal, unless FORCE_COLOR/CLICOLOR_FORCE)')
     .option('--debug', 'trace the wire to stderr and show stack traces')
     .option('--config <file>', 'config file (default $XDG_CONFIG_HOME/electrum-cli/config.json)')
     .option('-y, --yes', 'never prompt: pick defaults (the first built-in server that answers)');
@@ -100,6 +101,41 @@ function addMethodCommand(program: Command, c: RegistryCommand, rt: Runtime): vo
   });
 }
 
+/** The operands of `args` as the root parses them (global option values skipped); undefined if it would refuse them. */
+function operandsOf(args: readonly string[]): string[] | undefined {
+  const probe = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+  addGlobalOptions(probe);
+  try {
+    return probe.parseOptions([...args]).operands;
+  } catch {
+    return undefined; // e.g. --server without a value: the whole tree reports it
+  }
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** `help NAME` for a NAME that is no command: say so (commander printed the whole help and "no command given"). */
+function unknownHelpTopic(program: Command, name: string): UsageError {
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  const close = names
+    .map((n) => ({ n, d: distance(name.toLowerCase(), n) }))
+    .filter((x) => x.d <= Math.max(1, Math.floor(name.length * 0.4)))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.n);
+  return new UsageError(`unknown command '${name}'`, {
+    hint: `${close.length > 0 ? `did you mean ${close.slice(0, 3).join(' or ')}? ` : ''}electrum-cli --help lists the commands`,
+  });
+}
+
 /**
  * The registry command that `args` (the arguments after node and the script) invoke, or
  * undefined when they name none (no command, help, another command, an unknown one, or
@@ -108,14 +144,7 @@ function addMethodCommand(program: Command, c: RegistryCommand, rt: Runtime): vo
  * `--server HOST:PORT:t` are skipped exactly as the real parse skips them.
  */
 function invokedRegistryCommand(args: readonly string[]): RegistryCommand | undefined {
-  const probe = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
-  addGlobalOptions(probe);
-  let name: string | undefined;
-  try {
-    name = probe.parseOptions([...args]).operands[0];
-  } catch {
-    return undefined; // e.g. --server without a value: the whole tree reports it
-  }
+  const name = operandsOf(args)?.[0];
   if (name === undefined) return undefined;
   for (const c of COMMANDS.values()) if (c.spec.name === name || c.spec.aliases?.includes(name)) return c;
   return undefined;
@@ -203,11 +232,27 @@ export function buildProgram(rt: Runtime, args?: readonly string[]): Command {
     .action(async (key: string, value: string, _o: unknown, self: Command) =>
       (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'set', key, value),
     );
+  config
+    .command('pins')
+    .description('list the pinned TLS certificates (known_hosts.json beside the config file)')
+    .action(async (_o: unknown, self: Command) => (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'pins'));
+  config
+    .command('unpin')
+    .description('forget the pinned certificate of a server, so its next certificate is trusted on first use')
+    .argument('<HOST:PORT>', 'the server, as `config pins` lists it (HOST:PORT:s and ssl:// URLs are accepted too)')
+    .action(async (server: string, _o: unknown, self: Command) =>
+      (await import('./commands/config.js')).run(await rt.context(self.optsWithGlobals()), 'unpin', server),
+    );
   registerConfigInit(config, rt);
   registerWallet(program, rt);
   registerCompletion(program, rt);
   registerDoctor(program, rt);
   registerCompare(program, rt);
   registerBench(program, rt);
+  const operands = args ? operandsOf(args) : undefined;
+  const topic = operands?.[0] === 'help' ? operands[1] : undefined;
+  if (topic !== undefined && !program.commands.some((c) => c.name() === topic || c.aliases().includes(topic))) {
+    throw unknownHelpTopic(program, topic);
+  }
   return program;
 }

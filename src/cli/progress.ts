@@ -1,8 +1,13 @@
 /**
  * The one ora wrapper: a spinner on stderr only when stderr is a terminal and neither --json
- * nor --quiet (nor --debug, whose traces would interleave) is in force; colourless under
- * NO_COLOR / --no-color. Everywhere else every call is a no-op, so commands report progress
+ * nor --quiet (nor --debug, whose traces would interleave) is in force; colourless when
+ * colours are off. Everywhere else every call is a no-op, so commands report progress
  * without asking where they run.
+ *
+ * The spinner appears only after SHOW_AFTER_MS: a command that is done sooner never shows
+ * one and never even loads ora (about 100 ms of start-up on a terminal). One spinner at a
+ * time per output: starting one stops the one before (ora warns about concurrent spinners,
+ * and two would fight over the line).
  */
 import type { Output } from './output.js';
 
@@ -16,10 +21,15 @@ export interface Progress {
 
 const SILENT: Progress = { update() {}, succeed() {}, stop() {} };
 
+/** How long a task runs before its spinner is shown (and ora loaded). */
+export const SHOW_AFTER_MS = 150;
+
 /** Options the wrapper reads from the environment of the run. */
 export interface ProgressEnv {
-  /** NO_COLOR set or --no-color given. */
+  /** Colours off (--no-color, NO_COLOR, ...). */
   noColor: boolean;
+  /** Delay before the spinner shows (default SHOW_AFTER_MS). */
+  showAfterMs?: number;
 }
 
 /** Whether `out` may show a spinner. */
@@ -30,33 +40,58 @@ export function progressAllowed(out: Output): boolean {
   return out.interactive && !out.opts.debug && columns !== 0;
 }
 
+/** The spinner currently shown (or about to be) per output. */
+const active = new WeakMap<Output, Progress>();
+
+/** Stops the spinner of `out`, if any (Context.close: Ctrl-C must not leave one spinning). */
+export function stopProgress(out: Output): void {
+  active.get(out)?.stop();
+}
+
+type OraSpinner = { text: string; stop(): unknown; succeed(t: string): unknown; stopAndPersist(o: { symbol: string; text: string }): unknown };
+
 /** Starts a spinner with `text` (or a silent stand-in where none may be shown). */
-export async function startProgress(out: Output, text: string, env?: ProgressEnv): Promise<Progress> {
+export function startProgress(out: Output, text: string, env?: ProgressEnv): Progress {
   if (!progressAllowed(out)) return SILENT;
-  const { default: ora } = await import('ora');
-  // out.opts.color is false under --no-color and NO_COLOR (and when stdout is piped).
-  const noColor = env?.noColor ?? (!out.opts.color || (out.io.env.NO_COLOR !== undefined && out.io.env.NO_COLOR !== ''));
-  const s = ora({
-    text,
-    stream: out.io.stderr as unknown as NodeJS.WritableStream,
-    discardStdin: false,
-    ...(noColor ? { color: false as const } : {}),
-  }).start();
+  active.get(out)?.stop();
+  const noColor = env?.noColor ?? !out.stderrColor;
+  let current = text;
+  let spinner: OraSpinner | undefined;
   let done = false;
-  return {
+  const show = async () => {
+    const { default: ora } = await import('ora');
+    if (done) return;
+    spinner = ora({
+      text: current,
+      stream: out.io.stderr as unknown as NodeJS.WritableStream,
+      discardStdin: false,
+      ...(noColor ? { color: false as const } : {}),
+    }).start();
+  };
+  const timer = setTimeout(() => void show(), env?.showAfterMs ?? SHOW_AFTER_MS);
+  timer.unref();
+  const finish = (): boolean => {
+    if (done) return false;
+    done = true;
+    clearTimeout(timer);
+    if (active.get(out) === p) active.delete(out);
+    return true;
+  };
+  const p: Progress = {
     update(t) {
-      if (!done) s.text = t;
+      current = t;
+      if (!done && spinner) spinner.text = t;
     },
     succeed(t) {
-      if (done) return;
-      done = true;
-      if (noColor) s.stopAndPersist({ symbol: '*', text: t });
-      else s.succeed(t);
+      if (!finish()) return;
+      if (!spinner) out.io.stderr.write(`${noColor ? '*' : '\u001b[32m✔\u001b[39m'} ${t}\n`);
+      else if (noColor) spinner.stopAndPersist({ symbol: '*', text: t });
+      else spinner.succeed(t);
     },
     stop() {
-      if (done) return;
-      done = true;
-      s.stop();
+      if (finish()) spinner?.stop();
     },
   };
+  active.set(out, p);
+  return p;
 }

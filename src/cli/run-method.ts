@@ -15,6 +15,7 @@ const SPECIAL: Record<string, () => Promise<Special>> = {
   version: () => import('./commands/version.js'),
   tx: () => import('./commands/tx.js'),
   broadcast: () => import('./commands/broadcast.js'),
+  'broadcast-package': async () => ({ run: (await import('./commands/broadcast.js')).runPackage }),
   subscribe: () => import('./commands/watch.js'),
   tip: () => import('./commands/tip.js'),
   estimatefee: () => import('./commands/estimatefee.js'),

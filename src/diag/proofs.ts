@@ -39,12 +39,19 @@ export interface ProofItem {
   anchor?: string;
 }
 
+/** How many proofs ended in each status. */
+export type ProofCounts = Record<ProofStatus, number>;
+
 /** The `verification` member of --verify output: the details behind `verified`. */
 export interface Verification {
   /** The worst status among the proofs (failed > unanchored > unconfirmed > verified); verified when there is nothing to prove. */
   status: ProofStatus;
   checkpoints: string;
   proofs: ProofItem[];
+  /** Proofs per status: `counts.verified` 0 means nothing was proven (`verified` is then vacuous). */
+  counts: ProofCounts;
+  /** balance only: confirmed satoshis proven against the chain, and what the server claims. */
+  sats?: { proven: number; claimed: number };
   notes: string[];
 }
 
@@ -206,7 +213,8 @@ export function summarizeProofs(proofs: ProofItem[], checkpoints: string, notes:
   let status: ProofStatus = 'verified';
   for (const p of proofs) if (RANK[p.status] > RANK[status]) status = p.status;
   const count = (s: ProofStatus) => proofs.filter((p) => p.status === s).length;
-  const verification: Verification = { status, checkpoints, proofs, notes: [...notes] };
+  const counts: ProofCounts = { verified: count('verified'), unconfirmed: count('unconfirmed'), unanchored: count('unanchored'), failed: count('failed') };
+  const verification: Verification = { status, checkpoints, proofs, counts, notes: [...notes] };
   const unanchored = count('unanchored');
   if (unanchored > 0) {
     verification.notes.push(`${unanchored} transaction(s) unanchored: their headers could not be chained to a trusted block, so nothing about them is proven (their branches only agree with the server's own headers)`);

@@ -3,6 +3,7 @@
  * commands, never under --json).
  */
 import { oneLine } from '../errors.js';
+import { formatSats } from '../bitcoin/units.js';
 import { renderRows } from '../format/table.js';
 import type { ColumnSpec } from '../methods/spec.js';
 import type { PeerEntry } from './peers.js';
@@ -140,7 +141,13 @@ export function verifyText(v: VerifiedOutput): string {
   const d = v.verification;
   const counts = new Map<string, number>();
   for (const p of d.proofs) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
-  const lines = [`verified: ${VERDICT[d.status]} (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing to prove'}; trusted: ${d.checkpoints})`];
+  // Never "yes" when nothing was proven (an empty history, or a balance whose outputs the
+  // server does not list): the headline says so, and the counts say how little.
+  const nothing = d.status === 'verified' && !d.proofs.some((p) => p.status === 'verified');
+  const parts = [[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || (d.sats ? 'no confirmed outputs listed' : 'no transactions')];
+  if (d.sats) parts.push(`${formatSats(d.sats.proven)} of ${formatSats(d.sats.claimed)} confirmed sats proven`);
+  parts.push(`trusted: ${d.checkpoints}`);
+  const lines = [`verified: ${nothing ? 'nothing to prove' : VERDICT[d.status]} (${parts.join('; ')})`];
   for (const p of d.proofs) if (p.status === 'failed' || p.status === 'unanchored') lines.push(`  ${p.txid} @ ${p.height}: ${p.status}: ${line(p.reason ?? '')}`);
   for (const n of d.notes) lines.push(`note: ${n}`);
   return lines.join('\n');

@@ -44,6 +44,7 @@ export async function run(job: Job): Promise<void> {
         ? ['the funding transactions of the UTXOs were proven; that they are still unspent cannot be proven this way (only the server says so)']
         : [];
       const { verified, verification, error } = summarizeProofs(proofs.items, cpText, [...notes, ...proofs.notes]);
+      if (proofs.sats) verification.sats = proofs.sats;
       firstError ??= error;
       const out: VerifiedOutput = { result: o.result, verified, verification };
       wrapped.push({ ...o, result: out });
@@ -61,7 +62,7 @@ export async function run(job: Job): Promise<void> {
   if (firstError) throw firstError;
 }
 
-async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract<Outcome, { result: unknown }>): Promise<{ items: ProofItem[]; notes: string[] }> {
+async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract<Outcome, { result: unknown }>): Promise<{ items: ProofItem[]; notes: string[]; sats?: { proven: number; claimed: number } }> {
   const notes: string[] = [];
   if (name === 'history') {
     const entries = o.result as { tx_hash: string; height: number }[];
@@ -101,7 +102,7 @@ async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract
   if (typeof bal.confirmed === 'number' && proven < bal.confirmed && items.every((i) => i.status === 'verified' || i.status === 'unconfirmed')) {
     notes.push('the confirmed balance exceeds the proven outputs: outputs spent in the mempool still count as confirmed, otherwise the server overstates it');
   }
-  return { items, notes };
+  return { items, notes, sats: { proven, claimed: typeof bal.confirmed === 'number' ? bal.confirmed : 0 } };
 }
 
 function scripthashOf(job: Job, o: Extract<Outcome, { result: unknown }>): string {

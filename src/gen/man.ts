@@ -35,7 +35,9 @@ const ENVIRONMENT: [string, string][] = [
   ['ELECTRUM_NETWORK', 'The network when --network is not given.'],
   ['ELECTRUM_PROXY', 'A SOCKS5 proxy (socks5://HOST:PORT) when --proxy is not given.'],
   ['ELECTRUM_RPC_PASSWORD', 'The bitcoind RPC password of serve --local with --rpc-user, when neither --rpc-password-file nor --rpc-password is given (unlike an argument, it is not visible in the process list).'],
-  ['NO_COLOR', 'When set, no colours anywhere (tables included), as with --no-color.'],
+  ['NO_COLOR', 'When set to a non-empty value, no colours anywhere (tables included), as with --no-color. An empty NO_COLOR does not count (no-color.org).'],
+  ['FORCE_COLOR', 'Colours even when the output is not a terminal (any value but 0 or false; 0 or false turns them off). --no-color still wins; FORCE_COLOR beats NO_COLOR.'],
+  ['CLICOLOR_FORCE', 'When non-empty and not 0, colours even when the output is not a terminal, as FORCE_COLOR.'],
   ['XDG_CONFIG_HOME', 'Where the config directory is (default ~/.config).'],
   ['XDG_CACHE_HOME', 'Where the cache directory is (default ~/.cache).'],
   ['XDG_DATA_HOME', 'Where serve --local keeps its index (default ~/.local/share).'],
@@ -43,7 +45,7 @@ const ENVIRONMENT: [string, string][] = [
 
 const FILES: [string, string][] = [
   ['$XDG_CONFIG_HOME/electrum-cli/config.json', 'The config file (JSON): server, servers.<network>, network, proxy, timeout, connectTimeout, maxLine. Settings come from flags, then the environment, then this file. See config path|list|get|set|init.'],
-  ['$XDG_CONFIG_HOME/electrum-cli/known_hosts.json', 'TLS certificates pinned on first use for self-signed servers (written mode 0600, as config.json is).'],
+  ['$XDG_CONFIG_HOME/electrum-cli/known_hosts.json', 'TLS certificates pinned on first use for self-signed servers (beside the config file, written mode 0600, as config.json is). config pins lists them; config unpin HOST:PORT forgets one.'],
   ['$XDG_CACHE_HOME/electrum-cli/servers.txt', 'Servers that answered the last peers --probe, fastest first; offered by shell completion.'],
   ['$XDG_DATA_HOME/electrum-cli/<network>/', 'The index of serve --local (unless --db names another directory).'],
 ];

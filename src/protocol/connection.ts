@@ -4,13 +4,13 @@
  * batches as one line, applies timeouts, keeps the session alive with server.ping, and
  * delivers notifications as async iterators.
  */
-import { CliError, ConnectionError, ProtocolError, ServerError, TimeoutError } from '../errors.js';
+import { CliError, ConnectionError, InterruptedError, ProtocolError, ServerError, TimeoutError } from '../errors.js';
 import { AsyncQueue } from './async-queue.js';
 import { decode, encodeBatch, encodeRequest, type JsonRpcId, type ResponseMessage, type SingleMessage } from './jsonrpc.js';
 import { negotiateVersion, type NegotiateOptions } from './negotiate.js';
 import { isTlsPort, tryTlsHint } from './net-errors.js';
 import { hostPort, type ServerAddress } from './server-address.js';
-import { openTransport, type CloseEvent, type Transport, type TransportInfo, type TransportOptions } from './transport.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, openTransport, type CloseEvent, type Transport, type TransportInfo, type TransportOptions } from './transport.js';
 import { cmpVersion } from './version.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -26,6 +26,8 @@ export interface ConnectionOptions extends TransportOptions {
   negotiate?: NegotiateOptions | false;
   /** Sees every line sent and received (the CLI's --debug). */
   trace?: (dir: 'send' | 'recv', line: string) => void;
+  // signal (TransportOptions): aborting ends the opening and, once open, closes the session
+  // (pending requests and streams fail with InterruptedError).
   /** Test seam: replaces openTransport. */
   transportFactory?: (addr: ServerAddress, opts: TransportOptions) => Promise<Transport>;
 }
@@ -107,6 +109,8 @@ export class Connection {
   private receivedAny = false;
   private lastSend = Date.now();
   private keepaliveTimer?: NodeJS.Timeout;
+  /** Removes the listener on ConnectionOptions.signal (set by open). */
+  private dropAbortListener: () => void = () => {};
   private readonly readyAt = performance.now();
   private readonly requestTimeoutMs: number;
   private readonly trace?: (dir: 'send' | 'recv', line: string) => void;
@@ -127,21 +131,46 @@ export class Connection {
 
   /**
    * Connects, negotiates the protocol version (server.version first, docs/protocol.md §2.1) and
-   * starts the keepalive. Throws ConnectionError, TimeoutError, ServerError or ProtocolError.
+   * starts the keepalive. `connectTimeoutMs` covers both: the server.version reply must come
+   * within what is left of it. `signal` (Ctrl-C) ends either phase at once.
+   * Throws ConnectionError, TimeoutError, ServerError, ProtocolError or InterruptedError.
    */
   static async open(opts: ConnectionOptions): Promise<Connection> {
     const factory = opts.transportFactory ?? openTransport;
+    const totalMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const deadline = Date.now() + totalMs;
+    const signal = opts.signal;
+    if (signal?.aborted) throw new InterruptedError();
     const transport = await factory(opts.server, opts);
     const conn = new Connection(transport, opts.server, opts);
+    if (signal) {
+      // Ctrl-C ends the session whatever it is doing: handshake, a request, a stream.
+      const onAbort = () => conn.fail(new InterruptedError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      conn.dropAbortListener = () => signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) onAbort();
+    }
     if (opts.negotiate !== false) {
+      const n = opts.negotiate ?? {};
+      const explicit = n.timeoutMs !== undefined;
       try {
-        await conn.negotiate(opts.negotiate ?? {});
+        await conn.negotiate({ ...n, timeoutMs: explicit ? n.timeoutMs : Math.max(1, deadline - Date.now()) });
       } catch (err) {
         conn.close();
+        if (err instanceof TimeoutError && !explicit) throw conn.handshakeTimeout(totalMs);
         throw err;
       }
     }
     return conn;
+  }
+
+  /** server.version went unanswered within the connect timeout. */
+  private handshakeTimeout(ms: number): TimeoutError {
+    const where = hostPort(this.server);
+    const tlsPort = this.server.transport === 'tcp' && isTlsPort(this.server.port);
+    return new TimeoutError(`${where} accepted the connection but did not answer server.version within ${Math.round(ms / 100) / 10} s`, {
+      hint: tlsPort ? tryTlsHint(this.server) : 'is this an Electrum server port (and the right :t/:s)? raise the limit with --connect-timeout SECONDS',
+    });
   }
 
   /** Transport details: remote address, TLS certificate and trust, proxy. */
@@ -408,6 +437,7 @@ export class Connection {
 
   private shutdown(reason: CliError | undefined): void {
     this.isClosed = true;
+    this.dropAbortListener();
     this.closeReason = reason;
     clearInterval(this.keepaliveTimer);
     const err = reason ?? new ConnectionError(`connection to ${hostPort(this.server)} closed`);

@@ -31,6 +31,17 @@ function errText(err: unknown): string {
 export function tryTlsHint(ctx: DialContext): string {
   return `port ${ctx.port} looks like TLS: try ${hostPort(ctx)}:s`;
 }
+/** The reply was HTTP: most likely a WebSocket port (ElectrumX/Fulcrum `ws`/`wss` services). */
+export function tryWsHint(ctx: DialContext): string {
+  const scheme = ctx.transport === 'tls' ? 'wss' : 'ws';
+  return `it speaks HTTP: if it is a WebSocket port, try ${scheme}://${hostPort(ctx)}`;
+}
+
+/** True when the first bytes of a reply are an HTTP status line ("HTTP/1.1 400 ..."). */
+export function looksLikeHttp(firstBytes: Buffer): boolean {
+  return firstBytes.subarray(0, 5).toString('latin1') === 'HTTP/';
+}
+
 export function tryTcpHint(ctx: DialContext): string {
   return `${hostPort(ctx)} seems to speak plain TCP: try ${hostPort(ctx)}:t`;
 }

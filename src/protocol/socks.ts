@@ -4,7 +4,7 @@
  * .onion at all. Loaded lazily: only `--proxy` pays for the `socks` package.
  */
 import type net from 'node:net';
-import { SocksClient } from 'socks';
+import { SocksClient, type SocksClientOptions } from 'socks';
 import { ConnectionError, TimeoutError } from '../errors.js';
 import { connectTimeout, type DialContext } from './net-errors.js';
 import { hostPort, type ProxyAddress } from './server-address.js';
@@ -17,9 +17,10 @@ export async function socksDial(
   ctx: DialContext,
   remainingMs: number,
   totalMs: number,
+  track: (s: net.Socket) => void = () => {},
 ): Promise<net.Socket> {
   try {
-    const { socket } = await SocksClient.createConnection({
+    const { socket } = await connectVia(track, {
       command: 'connect',
       proxy: {
         host: proxy.host,
@@ -35,6 +36,27 @@ export async function socksDial(
   } catch (err) {
     throw mapSocksError(err, proxy, ctx, totalMs);
   }
+}
+
+/**
+ * SocksClient.createConnection, but handing the socket to the proxy to `track` as soon as it
+ * exists, so that Ctrl-C can destroy it while the proxy is still negotiating.
+ */
+function connectVia(track: (s: net.Socket) => void, options: SocksClientOptions): Promise<{ socket: net.Socket }> {
+  return new Promise((resolve, reject) => {
+    const client = new SocksClient(options);
+    client.once('established', (info) => {
+      client.removeAllListeners();
+      resolve(info);
+    });
+    client.once('error', (err) => {
+      client.removeAllListeners();
+      reject(err);
+    });
+    client.connect();
+    const socket = (client as unknown as { socket?: net.Socket }).socket;
+    if (socket) track(socket);
+  });
 }
 
 /** SOCKS5 reply codes (RFC 1928 §6) as the `socks` package names them, in plain words. */

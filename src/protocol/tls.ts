@@ -90,6 +90,7 @@ export async function tlsHandshake(
       s.destroy();
       reject(connectTimeout(ctx, totalMs, 'tls'));
     }, remainingMs);
+    timer.unref(); // a deadline: the socket keeps the process alive while it matters
     s.once('secureConnect', () => {
       clearTimeout(timer);
       s.removeAllListeners('error');

@@ -6,9 +6,9 @@
  */
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { ConnectionError, type CliError } from '../errors.js';
+import { ConnectionError, InterruptedError, oneLine, type CliError } from '../errors.js';
 import { DEFAULT_MAX_LINE, LineSplitter, frame } from './framing.js';
-import { connectTimeout, looksLikeTls, mapDialError, tryTlsHint, type DialContext } from './net-errors.js';
+import { connectTimeout, looksLikeHttp, looksLikeTls, mapDialError, tryTlsHint, tryWsHint, type DialContext } from './net-errors.js';
 import { formatProxy, hostPort, type ProxyAddress, type ServerAddress } from './server-address.js';
 import type { TlsInfo, TlsOptions } from './tls.js';
 
@@ -48,17 +48,46 @@ export interface TransportOptions {
   /** Longest accepted reply line or frame, in bytes. */
   maxLine?: number;
   tls?: TlsOptions;
+  /**
+   * Ctrl-C: aborting destroys the socket at once and rejects with InterruptedError, in any
+   * phase (TCP connect, proxy, TLS, WebSocket upgrade).
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-/** Opens a transport to `addr`. Throws ConnectionError/TimeoutError with a hint. */
+/** Opens a transport to `addr`. Throws ConnectionError/TimeoutError with a hint, InterruptedError on abort. */
 export async function openTransport(addr: ServerAddress, opts: TransportOptions = {}): Promise<Transport> {
+  const signal = opts.signal;
+  if (!signal) return dial(addr, opts, () => {});
+  if (signal.aborted) throw new InterruptedError();
+  const sockets = new Set<net.Socket>();
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      for (const s of sockets) s.destroy();
+      reject(new InterruptedError());
+    };
+  });
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const opening = dial(addr, opts, (s) => sockets.add(s));
+    // Opened just as Ctrl-C came: nobody will use it.
+    opening.then((t) => signal.aborted && t.close(), () => {});
+    return await Promise.race([opening, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function dial(addr: ServerAddress, opts: TransportOptions, track: (s: net.Socket) => void): Promise<Transport> {
   const timeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   const ctx: DialContext = { ...addr, ...(opts.proxy ? { proxy: formatProxy(opts.proxy) } : {}) };
   const t0 = performance.now();
-  const socket = await dialTcp(addr.host, addr.port, ctx, opts.proxy, deadline, timeoutMs);
+  const socket = await dialTcp(addr.host, addr.port, ctx, opts.proxy, deadline, timeoutMs, track);
+  track(socket);
   const connectMs = performance.now() - t0;
   const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE;
   try {
@@ -99,17 +128,21 @@ async function dialTcp(
   proxy: ProxyAddress | undefined,
   deadline: number,
   timeoutMs: number,
+  track: (s: net.Socket) => void,
 ): Promise<net.Socket> {
   if (proxy) {
     const { socksDial } = await import('./socks.js');
-    return socksDial(proxy, host, port, ctx, Math.max(1, deadline - Date.now()), timeoutMs);
+    return socksDial(proxy, host, port, ctx, Math.max(1, deadline - Date.now()), timeoutMs, track);
   }
   return new Promise<net.Socket>((resolve, reject) => {
     const socket = net.connect({ host, port });
+    track(socket);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(connectTimeout(ctx, timeoutMs, 'connect'));
     }, Math.max(1, deadline - Date.now()));
+    // A deadline, not work: once the socket is gone (Ctrl-C) it must not keep the process alive.
+    timer.unref();
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
@@ -155,6 +188,12 @@ export class StreamTransport implements Transport {
       // A TLS server answers our plain JSON with a TLS alert: say so instead of "bad JSON".
       if (this.info.transport === 'tcp' && looksLikeTls(chunk)) {
         this.fail(new ConnectionError(`${hostPort(this.ctx)} answered with TLS, not plain TCP`, { hint: tryTlsHint(this.ctx) }));
+        return;
+      }
+      // A WebSocket server answers a JSON line with "HTTP/1.1 400 Bad Request".
+      if (looksLikeHttp(chunk)) {
+        const status = oneLine(chunk.toString('latin1').split('\r\n', 1)[0]!, 60);
+        this.fail(new ConnectionError(`${hostPort(this.ctx)} answered in HTTP (${status}), not the Electrum protocol`, { hint: tryWsHint(this.ctx) }));
         return;
       }
     }

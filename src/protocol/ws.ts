@@ -34,6 +34,7 @@ export async function openWebSocket(
       ws.terminate();
       reject(connectTimeout(ctx, totalMs, 'ws'));
     }, remainingMs);
+    timer.unref(); // a deadline: the socket keeps the process alive while it matters
     const done = (err?: CliError) => {
       clearTimeout(timer);
       ws.removeAllListeners('open');

@@ -145,6 +145,9 @@ export class Daemon {
   private downSince: number | undefined;
   /** Requests re-sent after bitcoind closed their connection (for tests and logs). */
   resent = 0;
+  /** A cookie was read at least once, or bitcoind accepted a request: a later 401 is a restart. */
+  private cookieFound = false;
+  private answered = false;
 
   constructor(private readonly opts: DaemonOptions) {
     this.network = opts.network;
@@ -179,6 +182,7 @@ export class Daemon {
       const next = fs.readFileSync(file, 'utf8').trim();
       const changed = next !== this.auth;
       this.auth = next;
+      this.cookieFound = true;
       return changed;
     } catch {
       return false;
@@ -272,12 +276,23 @@ export class Daemon {
         hint: 'check --rpc-user/--rpc-password (or the user:password in --bitcoind) against bitcoind\'s rpcauth/rpcuser settings',
       });
     }
+    if ((r.status === 401 || r.status === 403) && !this.cookieFound && !this.answered) {
+      // No cookie at all and never a success: not a restart in progress (bitcoind writes its
+      // cookie before it answers), but the wrong datadir or network. Final, exit 7.
+      const file = this.cookieFile();
+      throw new DaemonError(`bitcoind at ${this.where} wants credentials (HTTP ${r.status}) and there is no cookie${file ? ` at ${file}` : ''}`, {
+        hint: file
+          ? `is this bitcoind running for ${this.network} with that datadir? (-n and --datadir must match it), or pass --rpc-cookie FILE or --rpc-user/--rpc-password`
+          : 'pass --rpc-cookie FILE or --rpc-user/--rpc-password',
+      });
+    }
     if (r.status === 401 || r.status === 403) {
       const file = this.cookieFile();
       throw new DaemonError(`bitcoind at ${this.where} refused the credentials (HTTP ${r.status})`, {
         hint: file ? `check that ${file} is readable and belongs to this bitcoind, or pass --rpcuser/--rpcpassword` : 'pass --rpcuser/--rpcpassword or --rpccookie',
       });
     }
+    this.answered = true;
     return r.body;
   }
 

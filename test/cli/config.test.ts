@@ -12,7 +12,7 @@ test('precedence: flags > environment > config file > defaults', () => {
   const env = { ELECTRUM_SERVER: 'env.example:50002:s', ELECTRUM_NETWORK: 'signet' };
   assert.deepEqual(
     resolveSettings({ server: 'flag.example:50002:s', network: 'regtest', timeout: '2' }, env, file),
-    { network: 'regtest', serverSource: 'flag', server: 'flag.example:50002:s', proxy: 'socks5://127.0.0.1:9050', timeoutMs: 2000, color: true },
+    { network: 'regtest', serverSource: 'flag', server: 'flag.example:50002:s', proxy: 'socks5://127.0.0.1:9050', timeoutMs: 2000, color: 'auto' },
   );
   const fromEnv = resolveSettings({}, env, file);
   assert.equal(fromEnv.server, 'env.example:50002:s');
@@ -22,7 +22,7 @@ test('precedence: flags > environment > config file > defaults', () => {
   const fromFile = resolveSettings({}, {}, file);
   assert.deepEqual([fromFile.server, fromFile.serverSource, fromFile.network], ['cfg.example:50002:s', 'config', 'testnet']);
   const none = resolveSettings({}, {}, {});
-  assert.deepEqual(none, { network: 'mainnet', serverSource: 'default', color: true });
+  assert.deepEqual(none, { network: 'mainnet', serverSource: 'default', color: 'auto' });
 });
 
 test('config: a per-network server beats the general one; ELECTRUM_PROXY; NO_COLOR and --no-color', () => {
@@ -30,8 +30,22 @@ test('config: a per-network server beats the general one; ELECTRUM_PROXY; NO_COL
   assert.equal(resolveSettings({ network: 'regtest' }, {}, file).server, '127.0.0.1:60401:t');
   assert.equal(resolveSettings({ network: 'mainnet' }, {}, file).server, 'any.example:s');
   assert.equal(resolveSettings({}, { ELECTRUM_PROXY: 'socks5://127.0.0.1:1080' }, { proxy: 'x:1' }).proxy, 'socks5://127.0.0.1:1080');
-  assert.equal(resolveSettings({}, { NO_COLOR: '' }, {}).color, false, 'NO_COLOR counts when set, even empty');
-  assert.equal(resolveSettings({ color: false }, {}, {}).color, false);
+  assert.equal(resolveSettings({ color: false }, {}, {}).color, 'never');
+});
+
+test('colours: NO_COLOR only when non-empty (no-color.org); FORCE_COLOR and CLICOLOR_FORCE force them; --no-color beats all', () => {
+  const mode = (env: Record<string, string>, flag?: boolean) => resolveSettings(flag === undefined ? {} : { color: flag }, env, {}).color;
+  assert.equal(mode({ NO_COLOR: '' }), 'auto', 'an empty NO_COLOR does not turn colour off');
+  assert.equal(mode({ NO_COLOR: '1' }), 'never');
+  assert.equal(mode({ FORCE_COLOR: '1' }), 'always');
+  assert.equal(mode({ FORCE_COLOR: '' }), 'always', "Node's convention: an empty FORCE_COLOR forces too");
+  assert.equal(mode({ FORCE_COLOR: '0' }), 'never');
+  assert.equal(mode({ FORCE_COLOR: 'false' }), 'never');
+  assert.equal(mode({ CLICOLOR_FORCE: '1' }), 'always');
+  assert.equal(mode({ CLICOLOR_FORCE: '0' }), 'auto');
+  assert.equal(mode({ CLICOLOR_FORCE: '' }), 'auto');
+  assert.equal(mode({ FORCE_COLOR: '1', NO_COLOR: '1' }), 'always', 'forcing is the more specific request');
+  assert.equal(mode({ FORCE_COLOR: '1' }, false), 'never', '--no-color beats everything');
 });
 
 test('bad values are usage errors naming their source', () => {

@@ -2,13 +2,12 @@
 // commands without a terminal exit 2 naming --yes or config set.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bitcoin from 'bitcoinjs-lib';
-import { BIN, runCli, tempHome } from '../support/run-cli.js';
-import { loopbackEnv } from '../support/loopback-guard.js';
+import { runCli, tempHome } from '../support/run-cli.js';
+import { Pty, tmuxMissing } from '../support/pty.js';
 import { fakeServer, type FakeServer, type FakeSession } from '../protocol/fake-server.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 
@@ -27,12 +26,14 @@ function txs() {
 }
 const TX = txs();
 
-/** A minimal regtest Electrum server: version, features, ping, banner, transaction.get, broadcast. */
-async function miniServer(): Promise<FakeServer & { broadcasts: string[] }> {
+/** A minimal regtest Electrum server: version, features, ping, banner, transaction.get, broadcast, broadcast_package (1.6). */
+async function miniServer(version = '1.4'): Promise<FakeServer & { broadcasts: string[]; packages: string[][] }> {
   const broadcasts: string[] = [];
+  const packages: string[][] = [];
   const answer = (m: any): unknown => {
     switch (m.method) {
-      case 'server.version': return ['FakeX 1.0', '1.4'];
+      case 'server.version': return ['FakeX 1.0', version];
+      case 'blockchain.transaction.broadcast_package': packages.push(m.params[0]); return { success: true };
       case 'server.features': return { genesis_hash: REGTEST, hosts: {}, protocol_min: '1.4', protocol_max: '1.4', server_version: 'FakeX 1.0', hash_function: 'sha256', pruning: null };
       case 'server.ping': return null;
       case 'server.banner': return 'hello from fake';
@@ -43,65 +44,13 @@ async function miniServer(): Promise<FakeServer & { broadcasts: string[] }> {
   };
   const one = (m: any) => ({ jsonrpc: '2.0', id: m.id, result: answer(m) });
   const srv = await fakeServer((msg: any, s: FakeSession) => s.send(Array.isArray(msg) ? msg.map(one) : one(msg)));
-  return Object.assign(srv, { broadcasts });
+  return Object.assign(srv, { broadcasts, packages });
 }
 
 const servers: FakeServer[] = [];
 after(async () => {
   for (const s of servers) await s.close();
 });
-
-function tmuxMissing(): string | undefined {
-  if (spawnSync('sh', ['-c', 'command -v tmux']).status === 0) return undefined;
-  if (process.env.CI) assert.fail('tmux is required under CI');
-  return 'tmux is not installed (apt-get install -y tmux)';
-}
-
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** The binary in a tmux pseudo-terminal: type keys when text appears, read the screen and exit status. */
-class Pty {
-  private sock = `ecli-prompt-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  private statusFile: string;
-  constructor(args: string[], env: Record<string, string>) {
-    const dir = mkdtempSync(join(tmpdir(), 'ecli-pty-'));
-    this.statusFile = join(dir, 'status');
-    const full = loopbackEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm', ...env });
-    const envArgs = Object.entries(full).filter(([, v]) => v !== undefined).map(([k, v]) => q(`${k}=${v}`)).join(' ');
-    const cmd = `env -i ${envArgs} ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo $? > ${q(this.statusFile)}; sleep 60`;
-    const r = this.tmux('new-session', '-d', '-s', 't', '-x', '150', '-y', '45', cmd);
-    assert.equal(r.status, 0, r.stderr);
-  }
-  private tmux(...a: string[]) {
-    return spawnSync('tmux', ['-L', this.sock, ...a], { encoding: 'utf8' });
-  }
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', 't').stdout;
-  }
-  async waitFor(re: RegExp, ms = 15_000): Promise<string> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = this.screen();
-      if (re.test(s)) return s;
-      if (Date.now() > end) assert.fail(`timed out waiting for ${re}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  keys(...k: string[]): void {
-    this.tmux('send-keys', '-t', 't', ...k);
-  }
-  async exitStatus(ms = 15_000): Promise<number> {
-    const end = Date.now() + ms;
-    while (!existsSync(this.statusFile) || readFileSync(this.statusFile, 'utf8').trim() === '') {
-      if (Date.now() > end) assert.fail(`no exit; screen:\n${this.screen()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return Number(readFileSync(this.statusFile, 'utf8').trim());
-  }
-  kill(): void {
-    this.tmux('kill-server');
-  }
-}
 
 function homeEnv(home: string): Record<string, string> {
   return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
@@ -123,6 +72,24 @@ test('without a terminal: broadcast exits 2 naming --yes; with --yes it broadcas
   assert.equal(y.code, 0, y.stderr);
   assert.equal(y.stdout.trim(), TX.childId);
   assert.deepEqual(srv.broadcasts, [TX.child]);
+});
+
+test('without a terminal: broadcast-package follows the same rule as broadcast (exit 2 naming --yes; --yes sends)', async () => {
+  const srv = await miniServer('1.6');
+  servers.push(srv);
+  const server = `127.0.0.1:${srv.port}:t`;
+  const r = await runCli(['--network', 'regtest', 'broadcast-package', TX.parent, TX.child], { server });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /broadcast-package needs confirmation at a terminal[^\n]*\nhint: pass --yes/);
+  const j = await runCli(['--network', 'regtest', '--json', 'broadcast-package', TX.parent, TX.child], { server });
+  assert.equal(j.code, 2);
+  assert.equal(j.stdout, '');
+  assert.match(JSON.parse(j.stderr.trim()).error.hint, /--yes/);
+  assert.deepEqual(srv.packages, [], 'nothing was sent');
+  const y = await runCli(['--network', 'regtest', '--json', 'broadcast-package', '--yes', TX.parent, TX.child], { server });
+  assert.equal(y.code, 0, y.stderr);
+  assert.deepEqual(JSON.parse(y.stdout), { success: true });
+  assert.deepEqual(srv.packages, [[TX.parent, TX.child]]);
 });
 
 test('without a terminal: config init exits 2 naming config set', async () => {
@@ -162,6 +129,38 @@ test('on a terminal: broadcast shows outputs, amounts, fee and fee rate, and sen
   }
 });
 
+test('on a terminal: broadcast-package shows each transaction and the package fee, and sends only after "y"', async (t) => {
+  const why = tmuxMissing();
+  if (why) return t.skip(why);
+  const srv = await miniServer('1.6');
+  servers.push(srv);
+  const home = tempHome();
+  const args = ['--network', 'regtest', '--server', `127.0.0.1:${srv.port}:t`, 'broadcast-package', TX.parent, TX.child];
+  const no = new Pty(args, homeEnv(home));
+  try {
+    const s = await no.waitFor(/Broadcast this package\?/);
+    assert.match(s, /package of 2 transactions/);
+    assert.match(s, new RegExp(`1\\. About to broadcast ${TX.parentId}`));
+    assert.match(s, new RegExp(`2\\. About to broadcast ${TX.childId}`));
+    // The child's fee comes from the parent in the package: 100000 - 90000.
+    assert.match(s, /fee: 10,?000 sats/);
+    no.keys('n', 'Enter');
+    assert.equal(await no.exitStatus(), 130);
+    assert.deepEqual(srv.packages, []);
+  } finally {
+    no.kill();
+  }
+  const yes = new Pty(args, homeEnv(home));
+  try {
+    await yes.waitFor(/Broadcast this package\?/);
+    yes.keys('y', 'Enter');
+    assert.equal(await yes.exitStatus(), 0);
+    assert.deepEqual(srv.packages, [[TX.parent, TX.child]]);
+  } finally {
+    yes.kill();
+  }
+});
+
 test('on a terminal with no server configured: built-in servers are probed and offered', async (t) => {
   const why = tmuxMissing();
   if (why) return t.skip(why);
@@ -180,6 +179,42 @@ test('on a terminal with no server configured: built-in servers are probed and o
     assert.match(p.screen(), /hello from fake/);
   } finally {
     p.kill();
+  }
+});
+
+test('on a terminal, a dead server among the built-ins: one reason, no spinner under the menu, no ora warning, no lingering, the servers.<network> hint', async (t) => {
+  const why = tmuxMissing();
+  if (why) return t.skip(why);
+  const good = await miniServer();
+  servers.push(good);
+  // Accepts and never answers: its probe runs out of time (5 s).
+  const dead = net.createServer((sock) => sock.on('error', () => {}));
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const deadPort = (dead.address() as net.AddressInfo).port;
+  const home = tempHome();
+  const env = { ...homeEnv(home), ELECTRUM_CLI_BUILTIN_SERVERS: `127.0.0.1:${deadPort}:t,127.0.0.1:${good.port}:t` };
+  const p = new Pty(['--network', 'regtest', 'banner'], env);
+  try {
+    const s = await p.waitFor(/Pick a regtest server/);
+    assert.doesNotMatch(s, /Multiple concurrent spinners/);
+    const deadLine = s.split('\n').find((l) => l.includes(`127.0.0.1:${deadPort}:t`)) ?? '';
+    assert.match(deadLine, /\(no answer within 5 s\)\s*$/, s);
+    assert.equal(deadLine.match(/no answer/g)?.length, 1, deadLine);
+    // Nothing animates under the menu: the screen stays the same.
+    await new Promise((r) => setTimeout(r, 400));
+    const later = p.screen();
+    assert.equal(later, p.screen());
+    assert.doesNotMatch(later.slice(later.indexOf('Pick a regtest server')), /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|connecting…|probing/);
+    p.keys('Enter');
+    // Exits as soon as it has answered, not once the dead server's connection would time out.
+    assert.equal(await p.exitStatus(8000), 0, p.screen());
+    const end = p.screen();
+    assert.match(end, /hello from fake/);
+    assert.match(end, new RegExp(`config set servers\\.regtest 127\\.0\\.0\\.1:${good.port}:t`));
+    assert.doesNotMatch(end, /Multiple concurrent spinners/);
+  } finally {
+    p.kill();
+    dead.close();
   }
 });
 

@@ -195,6 +195,9 @@ describe('usage errors -> 2', { concurrency: 6 }, () => {
     ['bad network', ['--network', 'moon', 'ping'], /unknown network/],
     ['RAWTX that is not a transaction', ['broadcast', '--yes', '00'], /not a valid transaction/],
     ['no command', [], /no command given/],
+    // Not the whole help and "no command given": one line naming the problem, and the near miss.
+    ['help for an unknown command', ['help', 'nosuch'], /^electrum-cli: unknown command 'nosuch'\nhint: electrum-cli --help lists the commands\n$/],
+    ['help for a misspelt command', ['help', 'balanc'], /^electrum-cli: unknown command 'balanc'\nhint: did you mean balance\?/],
   ];
   for (const [name, args, re] of cases) {
     it(name, async () => {
@@ -209,6 +212,11 @@ describe('usage errors -> 2', { concurrency: 6 }, () => {
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.equal((JSON.parse(r.stderr) as { error: { exit: number } }).error.exit, 2);
+  });
+  it('help COMMAND shows that command\'s help (aliases too), exit 0', async () => {
+    const h = await runCli(['help', 'listunspent']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /^Usage: electrum-cli utxos\|listunspent/);
   });
   it('--help and --version exit 0', async () => {
     const h = await runCli(['balance', '--help']);

@@ -90,6 +90,32 @@ test('history and balance --verify prove against serve --local', async () => {
   assert.match(cp.stderr, /--checkpoint 1 says/);
 });
 
+test('balance --verify with nothing proven never says "verified: yes": "nothing to prove", the counts in JSON, exit 0', async () => {
+  // ElectrumX leaves outputs spent in the mempool out of listunspent, yet counts them confirmed.
+  const spent = await liar({ spentInMempool: true });
+  const b = await cli(['balance', WATCH_ADDRESS, '--verify'], spent);
+  assert.equal(b.code, 0, b.stderr);
+  assert.doesNotMatch(b.stdout, /verified: yes/);
+  assert.match(b.stdout, /^verified: nothing to prove \(no confirmed outputs listed; 0 of [\d,]+ confirmed sats proven; trusted: checkpoint 0\)$/m);
+  const j = await cli(['balance', WATCH_ADDRESS, '--verify', '--json'], spent);
+  assert.equal(j.code, 0, j.stderr);
+  const out = JSON.parse(j.stdout);
+  // The documented fields stay; the counts say nothing was proven.
+  assert.equal(out.verified, true);
+  assert.equal(out.verification.status, 'verified');
+  assert.deepEqual(out.verification.counts, { verified: 0, unconfirmed: 0, unanchored: 0, failed: 0 });
+  assert.equal(out.verification.sats.proven, 0);
+  assert.ok(out.verification.sats.claimed > 0);
+  assert.equal(out.verification.sats.claimed, out.result.confirmed);
+  // With the outputs listed, the same balance is proven: "yes", and the sats add up.
+  const ok = await cli(['balance', WATCH_ADDRESS, '--verify', '--json'], await liar());
+  const okOut = JSON.parse(ok.stdout);
+  assert.ok(okOut.verification.counts.verified > 0);
+  assert.equal(okOut.verification.sats.proven, okOut.verification.sats.claimed);
+  const okText = await cli(['balance', WATCH_ADDRESS, '--verify'], await liar());
+  assert.match(okText.stdout, /^verified: yes \(\d+ verified; ([\d,]+) of \1 confirmed sats proven; trusted: checkpoint 0\)$/m);
+});
+
 test('a lying server is reported with exit status 6 naming what was false', async () => {
   const bad = await liar({ wrongMerkle: true });
   const h = await cli(['history', WATCH_ADDRESS, '--verify'], bad);

@@ -452,8 +452,8 @@ test('broadcast: a new tx is accepted once; the node refuses it again after it c
 test('broadcast-package: a parent and its child (1.6 only)', { timeout: 30_000 }, async () => {
   const parent = spend([spare[1]!], [[P2WSH_SCRIPT, spare[1]!.value - 200]]);
   const child = spend([{ txid: parent.txid, vout: 0 }], [[P2WSH_SCRIPT, spare[1]!.value - 200 - 5000]]);
-  notAtVersion(await cli(['broadcast-package', parent.hex, child.hex], { version: '1.4' }));
-  const r = await cli(['broadcast-package', parent.hex, child.hex]);
+  notAtVersion(await cli(['broadcast-package', '--yes', parent.hex, child.hex], { version: '1.4' }));
+  const r = await cli(['broadcast-package', '--yes', parent.hex, child.hex]);
   assert.deepEqual(json(r), { success: true });
   const mem = await node.rpc<string[]>('getrawmempool');
   assert.ok(mem.includes(parent.txid) && mem.includes(child.txid));

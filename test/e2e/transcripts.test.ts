@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { exchanges, listTranscripts, type Exchange, type Transcript } from '../support/transcripts.js';
 import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
 import { runCli } from '../support/run-cli.js';
+import { readServerMessage } from '../../src/errors.js';
 
 const P2PKH = 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU';
 const P2SH = '2My9iQZU95kMRy1ZjTmvdnXGn4KmUUmc2aW';
@@ -107,7 +108,9 @@ for (const t of listTranscripts()) {
           const err = JSON.parse(r.stderr) as { error: { exit: number; code: number; message: string } };
           assert.equal(err.error.exit, 4);
           assert.equal(err.error.code, reply.error.code);
-          assert.ok(err.error.message.includes(reply.error.message.trim().split('\n')[0]!.slice(0, 40)), err.error.message);
+          // The server's words, read (a Python repr becomes its message: errors.ts readServerMessage).
+          assert.ok(err.error.message.includes(readServerMessage(reply.error.message).text.trim().split('\n')[0]!.slice(0, 40)), err.error.message);
+          assert.doesNotMatch(err.error.message, /DaemonError\(/);
           return;
         }
         assert.equal(r.code, 0, r.stderr);
@@ -116,6 +119,16 @@ for (const t of listTranscripts()) {
         assert.equal(r.stdout, `${JSON.stringify(expected)}\n`);
       });
     }
+
+    it("a bitcoind error passed on as a Python repr reads as bitcoind's message, with a hint", async () => {
+      const r = await runCli(['--network', 'regtest', 'tx', '0'.repeat(64)], { server: server.spec });
+      assert.equal(r.code, 4, r.stderr);
+      assert.equal(
+        r.stderr,
+        'electrum-cli: blockchain.transaction.get: server error 2: No such mempool or blockchain transaction. Use gettransaction for wallet transactions. (bitcoind error -5)\n' +
+          "hint: the server's bitcoind does not have it: check the txid and the network (-n); a transaction only in your wallet, or evicted from the mempool, is not visible to servers\n",
+      );
+    });
 
     it('several addresses go out as ONE batch and come back keyed by argument', async () => {
       const before = server.lines.length;

@@ -98,6 +98,14 @@ describe('transports', { concurrency: 3 }, () => {
     assert.deepEqual(JSON.parse(r.stdout), { confirmed: 93000000, unconfirmed: 0 });
     assert.deepEqual(proxy.seen, ['electrum.example.invalid:50001']);
   });
+  it('a WebSocket port given as :t points at ws://HOST:PORT (the reply was HTTP), not at TLS', async () => {
+    const s = await startScriptedServer({ transcript: 'fulcrum-1.6', websocket: true });
+    const r = await runCli(['--network', 'regtest', 'ping'], { server: `127.0.0.1:${s.port}:t` });
+    await s.close();
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`^electrum-cli: 127\\.0\\.0\\.1:${s.port} answered in HTTP \\(HTTP/1\\.1 400 Bad Request\\), not the Electrum protocol\nhint: it speaks HTTP: if it is a WebSocket port, try ws://127\\.0\\.0\\.1:${s.port}\n$`));
+    assert.doesNotMatch(r.stderr, /looks like TLS/);
+  });
   it('WebSocket: one message per frame', async () => {
     const s = await startScriptedServer({ transcript: 'fulcrum-1.6', websocket: true });
     const r = await runCli(['--network', 'regtest', '--json', 'balance', P2PKH, '2My9iQZU95kMRy1ZjTmvdnXGn4KmUUmc2aW'], { server: s.spec });

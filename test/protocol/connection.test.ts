@@ -281,3 +281,32 @@ test('start-up stays light: ws and socks are not in the static import graph of c
   assert.ok(![...packages].some((p) => p === 'ws' || p === 'socks'), [...packages].join(', '));
   assert.ok(![...seen].some((u) => /\/(ws|socks)\.ts$/.test(u)));
 });
+
+test('--connect-timeout covers the handshake: a server that never answers server.version times out on it, not on the request timeout', async () => {
+  const srv = await serve(() => {});
+  const t0 = Date.now();
+  await assert.rejects(
+    Connection.open({ server: srv.addr(), connectTimeoutMs: 300, requestTimeoutMs: 60_000 }),
+    (e: unknown) => e instanceof TimeoutError && /did not answer server\.version within 0\.3 s/.test(e.message) && /--connect-timeout/.test(e.hint ?? ''),
+  );
+  assert.ok(Date.now() - t0 < 30_000);
+  // An explicit handshake timeout (doctor's) still wins.
+  await assert.rejects(
+    Connection.open({ server: srv.addr(), connectTimeoutMs: 60_000, negotiate: { timeoutMs: 100 } }),
+    (e: unknown) => e instanceof TimeoutError && /server\.version: no reply/.test(e.message),
+  );
+});
+
+test('aborting the signal ends Connection.open at once: in the handshake and before it', async () => {
+  const { InterruptedError } = await import('../../src/errors.js');
+  const srv = await serve(() => {});
+  const ac = new AbortController();
+  const opening = Connection.open({ server: srv.addr(), connectTimeoutMs: 60_000, requestTimeoutMs: 60_000, signal: ac.signal });
+  while (srv.lines.length === 0) await new Promise((r) => setTimeout(r, 10));
+  ac.abort();
+  await assert.rejects(opening, (e: unknown) => e instanceof InterruptedError && e.exitCode === EXIT.interrupted);
+  await assert.rejects(Connection.open({ server: srv.addr(), signal: ac.signal }), (e: unknown) => e instanceof InterruptedError);
+  // The server sees the socket go away.
+  const deadline = Date.now() + 5000;
+  while (srv.sessions.some((s) => !s.socket.destroyed && s.socket.readyState !== 'closed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+});

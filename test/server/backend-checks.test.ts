@@ -114,3 +114,19 @@ test('a regtest node served as --network testnet: DaemonError exit 7 naming both
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('serve -n testnet given a regtest datadir: exit 7 naming the cookie it looked for, not "retrying" forever', { timeout: 60_000 }, async () => {
+  const node = await startTestNode();
+  const db = tempDir('cookie');
+  const { runCli } = await import('../support/run-cli.js');
+  try {
+    // --bitcoind points at the node (as a wrong port would at another one): it refuses the request without a cookie.
+    const r = await runCli(['-n', 'testnet', 'serve', '--local', '--datadir', node.datadir, '--bitcoind', node.rpcUrl, '--db', db, '--tcp', '127.0.0.1:0', '--no-zmq'], { timeoutMs: 30_000 });
+    assert.equal(r.code, 7, r.stderr);
+    assert.ok(r.stderr.includes(`there is no cookie at ${node.datadir}/testnet3/.cookie`), r.stderr);
+    assert.doesNotMatch(r.stderr, /retrying/);
+  } finally {
+    await node.stop();
+    fs.rmSync(db, { recursive: true, force: true });
+  }
+});

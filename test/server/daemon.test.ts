@@ -97,6 +97,38 @@ test('fixed --rpc-user/--rpc-password refused: a final DaemonError (exit 7); a r
   }
 });
 
+test('no cookie ever found and no RPC ever answered: a 401 is final (exit 7) naming the cookie file looked for; after a success a 401 is retried', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daemon-test-'));
+  // A regtest datadir, a node asked for as testnet: testnet3/.cookie does not exist.
+  fs.mkdirSync(path.join(dir, 'regtest'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'regtest', '.cookie'), '__cookie__:one');
+  const fake = await fakeBitcoind();
+  const wrong = new Daemon({ network: 'testnet', datadir: dir, url: fake.url });
+  const cookie = defaultCookiePath(dir, 'regtest');
+  const right = new Daemon({ network: 'regtest', datadir: dir, url: fake.url });
+  try {
+    let attempts = 0;
+    await assert.rejects(wrong.retrying('bitcoind', () => (attempts++, wrong.call('getblockcount'))), (e: unknown) => {
+      assert.ok(e instanceof DaemonError && e.exitCode === 7, String(e));
+      assert.equal(e.message, `bitcoind at ${new URL(fake.url).host} wants credentials (HTTP 401) and there is no cookie at ${defaultCookiePath(dir, 'testnet')}`);
+      assert.match(e.hint ?? '', /running for testnet with that datadir/);
+      return true;
+    });
+    assert.equal(attempts, 1, 'not retried');
+    // After a first success, bitcoind restarting (cookie gone, then a new one) is waited for.
+    assert.equal(await right.call('getblockcount'), 42);
+    fs.rmSync(cookie);
+    fake.setPassword('two');
+    setTimeout(() => fs.writeFileSync(cookie, '__cookie__:two'), 300);
+    assert.equal(await right.retrying('bitcoind', () => right.call('getblockcount')), 42);
+  } finally {
+    wrong.close();
+    right.close();
+    fake.server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('unreachable bitcoind is a DaemonError naming the address', async () => {
   const s = http.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));

@@ -115,6 +115,11 @@ export interface LyingOptions {
   wrongTx?: boolean;
   /** listunspent values inflated by this many sats. */
   inflateUtxos?: number;
+  /**
+   * listunspent leaves out the watched address's outputs, as ElectrumX does once a mempool
+   * transaction spends them, while get_balance still counts them as confirmed.
+   */
+  spentInMempool?: boolean;
   /** Added to get_balance's confirmed amount. */
   balanceDelta?: number;
   /** Delay before every reply (ms). */
@@ -253,7 +258,7 @@ export async function startLyingServer(opts: LyingOptions = {}): Promise<LyingSe
       case 'blockchain.scripthash.get_history':
         return ok((p0 === WATCH_SCRIPTHASH ? utxos : []).map((u) => ({ tx_hash: u.tx_hash, height: u.height })));
       case 'blockchain.scripthash.listunspent':
-        return ok((p0 === WATCH_SCRIPTHASH ? utxos : []).map((u) => ({ ...u, value: u.value + (opts.inflateUtxos ?? 0) })));
+        return ok((p0 === WATCH_SCRIPTHASH && !opts.spentInMempool ? utxos : []).map((u) => ({ ...u, value: u.value + (opts.inflateUtxos ?? 0) })));
       case 'blockchain.scripthash.get_mempool':
         return ok([]);
       case 'blockchain.scripthash.subscribe': {

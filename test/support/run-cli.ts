@@ -24,6 +24,8 @@ export interface RunOptions {
   interruptAfterLines?: number;
   /** Sends SIGINT once stderr matches this (e.g. a reconnect notice). */
   interruptOnStderr?: RegExp;
+  /** Sends SIGINT once this settles (e.g. when a test server saw the connection). */
+  interruptWhen?: Promise<unknown>;
   /** Kills the child after this long (a test safety net). */
   timeoutMs?: number;
 }
@@ -72,6 +74,12 @@ export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<
         child.kill('SIGINT');
       }
     });
+    opts.interruptWhen?.then(() => {
+      if (!interrupted) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    }, () => {});
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 /**
- * `broadcast`: computes the txid of RAWTX first, sends it once (never retried: it may have
+ * `broadcast` and `broadcast-package`: one consent rule (prompt.ts requireConsent: --yes, or a
+ * confirmation at a terminal; else exit 2 before connecting). `broadcast` computes the txid of RAWTX first, sends it once (never retried: it may have
  * been accepted even if the reply is lost), and checks that the server answered that txid.
  * Servers sometimes answer other strings: a protocol 1.0 rejection text, or warning HTML
  * for clients they think are old (docs/protocol.md §5.3).
@@ -51,5 +52,19 @@ export async function run(job: Job): Promise<void> {
       hint: 'the transaction may or may not have been accepted: check with `electrum-cli tx TXID` on another server',
     });
   }
+  await job.print([{ key: '', params: [], result }]);
+}
+
+/** `broadcast-package`: parents first, child last, as one broadcast_package request. */
+export async function runPackage(job: Job): Promise<void> {
+  const raws = job.inv.values.raw_txs as string[];
+  raws.forEach(txidOf); // a usage error before anything else
+  const { confirmPackage, requireConsent } = await import('./prompt.js');
+  requireConsent(job.ctx, 'broadcast-package');
+  await job.open();
+  const method = job.requireMethod(); // 1.6 only: names the versions that have it (exit 2)
+  await job.ctx.verified();
+  await confirmPackage(job.ctx, job.conn, raws);
+  const { result } = await job.call(job.inv.values, method);
   await job.print([{ key: '', params: [], result }]);
 }

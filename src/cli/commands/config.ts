@@ -1,11 +1,13 @@
 /**
  * `config path|list|get|set`: the minimum needed to choose a server persistently. The file
- * is plain JSON (see cli/config.ts for where it lives and what overrides it).
+ * is plain JSON (see cli/config.ts for where it lives and what overrides it). `config pins`
+ * and `config unpin` show and edit the TLS pins in known_hosts.json beside it.
  */
 import { UsageError } from '../../errors.js';
 import { parseNetwork } from '../../bitcoin/networks.js';
-import { parseServer, parseProxy } from '../../protocol/server-address.js';
-import { CONFIG_KEYS, loadConfig, saveConfig, type ConfigFile } from '../config.js';
+import { hostPort, parseServer, parseProxy } from '../../protocol/server-address.js';
+import { KnownHosts } from '../../protocol/known-hosts.js';
+import { CONFIG_KEYS, configDir, loadConfig, saveConfig, type ConfigFile } from '../config.js';
 import type { Context } from '../context.js';
 
 function getKey(cfg: ConfigFile, key: string): unknown {
@@ -30,9 +32,40 @@ export function configValue(key: string, value: string): unknown {
   return value;
 }
 
-export async function run(ctx: Context, action: 'path' | 'list' | 'get' | 'set', key?: string, value?: string): Promise<void> {
+/** `config unpin` accepts what `config pins` prints (HOST:PORT) and any server spec naming it. */
+export function pinKey(text: string): string {
+  const t = text.trim();
+  try {
+    return hostPort(parseServer(t));
+  } catch {
+    throw new UsageError(`${JSON.stringify(t)} is not a server`, { hint: 'give HOST:PORT as `electrum-cli config pins` lists it' });
+  }
+}
+
+function pins(ctx: Context): void {
+  const store = KnownHosts.load(configDir(ctx.configPath));
+  const list = store.list().map(([server, e]) => ({ server, ...e }));
+  if (ctx.json) return ctx.out.json(list);
+  if (list.length === 0) return ctx.out.notice(`no pinned certificates (in ${store.file})`);
+  ctx.out.data(
+    list.map((p) => `${p.server}  sha256:${p.fingerprint256}  ${p.ca ? 'CA-signed' : 'self-signed'}  since ${p.firstSeen.slice(0, 10)}  valid to ${p.validTo.slice(0, 10)}`).join('\n'),
+  );
+}
+
+function unpin(ctx: Context, server: string): void {
+  const key = pinKey(server);
+  const store = KnownHosts.load(configDir(ctx.configPath));
+  if (!store.delete(key)) {
+    throw new UsageError(`no pinned certificate for ${key} (in ${store.file})`, { hint: 'electrum-cli config pins lists the pinned servers' });
+  }
+  ctx.out.notice(`removed the pin of ${key}: its next certificate is trusted on first use (or give --pin sha256:HEX)`);
+}
+
+export async function run(ctx: Context, action: 'path' | 'list' | 'get' | 'set' | 'pins' | 'unpin', key?: string, value?: string): Promise<void> {
   const out = ctx.out;
   if (action === 'path') return out.data(ctx.configPath);
+  if (action === 'pins') return pins(ctx);
+  if (action === 'unpin') return unpin(ctx, key!);
   const cfg = loadConfig(ctx.configPath);
   if (action === 'list') return ctx.json ? out.json(cfg) : out.data(JSON.stringify(cfg, null, 2));
   if (action === 'get') {

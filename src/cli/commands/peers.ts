@@ -14,7 +14,7 @@ export async function diagConnection(ctx: Context): Promise<Omit<ConnectionOptio
   const { configDir } = await import('../config.js');
   const { parseProxy } = await import('../../protocol/server-address.js');
   const s = ctx.settings;
-  const opts: Omit<ConnectionOptions, 'server'> = { tls: { configDir: configDir(ctx.configPath), mode: 'report' } };
+  const opts: Omit<ConnectionOptions, 'server'> = { tls: { configDir: configDir(ctx.configPath), mode: 'report' }, signal: ctx.io.signal };
   if (s.proxy !== undefined) opts.proxy = parseProxy(s.proxy);
   if (s.timeoutMs !== undefined) opts.requestTimeoutMs = s.timeoutMs;
   if (s.connectTimeoutMs !== undefined) opts.connectTimeoutMs = s.connectTimeoutMs;

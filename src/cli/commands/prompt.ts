@@ -28,28 +28,31 @@ export interface ProbeResult {
   software?: string;
 }
 
-/** Opens every server at once (each within `timeoutMs`), closes them, and sorts answers fastest first. */
+/**
+ * Opens every server at once (each within `timeoutMs`), closes them, and sorts answers fastest
+ * first. A probe that runs out of time is aborted (its socket destroyed), so nothing of it
+ * outlives the menu; `signal` (Ctrl-C) aborts them all.
+ */
 export async function probeServers(
   addrs: readonly ServerAddress[],
-  open: (a: ServerAddress) => Promise<Connection>,
+  open: (a: ServerAddress, signal: AbortSignal) => Promise<Connection>,
   timeoutMs = 5000,
+  signal?: AbortSignal,
 ): Promise<ProbeResult[]> {
   const results = await Promise.all(
     addrs.map(async (addr): Promise<ProbeResult> => {
       const t0 = performance.now();
-      let timer: NodeJS.Timeout | undefined;
-      const opening = open(addr);
+      const gaveUp = new AbortController();
+      const timer = setTimeout(() => gaveUp.abort(), timeoutMs);
+      const probeSignal = signal ? AbortSignal.any([signal, gaveUp.signal]) : gaveUp.signal;
       try {
-        const conn = await Promise.race([
-          opening,
-          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs))),
-        ]);
+        const conn = await open(addr, probeSignal);
         const ms = Math.round(performance.now() - t0);
         conn.close();
         return { addr, ms, ...(conn.serverSoftware ? { software: conn.serverSoftware } : {}) };
       } catch (err) {
-        opening.then((c) => c.close(), () => {});
-        return { addr, error: (err as Error).message };
+        if (signal?.aborted) throw err;
+        return { addr, error: gaveUp.signal.aborted ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message };
       } finally {
         clearTimeout(timer);
       }
@@ -68,26 +71,27 @@ export function sortProbes(results: readonly ProbeResult[]): ProbeResult[] {
 export function serverChoices(results: readonly ProbeResult[]): Choice<string>[] {
   return results.map((r) => ({
     // The software string and errors are the servers' words: no escape codes in the menu.
-    name: r.ms !== undefined ? `${formatServer(r.addr)}  ${r.ms} ms${r.software ? `  ${oneLine(r.software, 60)}` : ''}` : `${formatServer(r.addr)}  (${oneLine(r.error ?? '')})`,
+    // A failure's reason is the disabled label itself (the prompt appends it to the name).
+    name: r.ms !== undefined ? `${formatServer(r.addr)}  ${r.ms} ms${r.software ? `  ${oneLine(r.software, 60)}` : ''}` : formatServer(r.addr),
     value: formatServer(r.addr),
-    ...(r.ms === undefined ? { disabled: '(no answer)' } : {}),
+    ...(r.ms === undefined ? { disabled: `(${oneLine(r.error ?? 'no answer', 120)})` } : {}),
   }));
 }
 
 /** On a terminal, with no server configured: probe the candidates and let the user pick. */
-export async function chooseServer(io: Io, out: Output, network: NetworkName, addrs: readonly ServerAddress[], open: (a: ServerAddress) => Promise<Connection>): Promise<ServerAddress> {
-  const progress = await startProgress(out, `probing ${addrs.length} ${network} servers…`);
+export async function chooseServer(io: Io, out: Output, network: NetworkName, addrs: readonly ServerAddress[], open: (a: ServerAddress, signal: AbortSignal) => Promise<Connection>): Promise<ServerAddress> {
+  const progress = startProgress(out, `probing ${addrs.length} ${network} servers…`);
   let results: ProbeResult[];
   try {
-    results = await probeServers(addrs, open);
+    results = await probeServers(addrs, open, 5000, io.signal);
   } finally {
-    progress.stop();
+    progress.stop(); // before the menu: nothing may animate under it
   }
   if (!results.some((r) => r.ms !== undefined)) {
     throw new UsageError(`none of the ${addrs.length} built-in ${network} servers answered`, { hint: 'name one with --server HOST:PORT:s' });
   }
   const choice = await select(io, `No server configured. Pick a ${network} server (fastest first):`, serverChoices(results));
-  out.notice(`tip: make it the default with \`electrum-cli config set server ${choice}\``);
+  out.notice(`tip: make it the default for ${network} with \`electrum-cli config set servers.${network} ${choice}\``);
   return results.find((r) => formatServer(r.addr) === choice)!.addr;
 }
 
@@ -143,10 +147,70 @@ export function renderSummary(s: BroadcastSummary, server: string): string {
   return lines.join('\n');
 }
 
-/** A broadcast needs --yes or someone at a terminal to confirm it: exit 2 naming --yes otherwise. */
-export function requireConsent(ctx: Pick<Context, 'io' | 'opts'>): void {
+/**
+ * The one rule for `broadcast` and `broadcast-package`: --yes, or someone at a terminal to
+ * confirm; otherwise exit 2 naming --yes, before anything is sent.
+ */
+export function requireConsent(ctx: Pick<Context, 'io' | 'opts'>, what = 'broadcast'): void {
   if (ctx.opts.yes || canPrompt(ctx.io, ctx.opts)) return;
-  throw needsTerminal('broadcast', 'pass --yes to broadcast without a prompt (scripts, pipes, --json)');
+  throw needsTerminal(what, 'pass --yes to broadcast without a prompt (scripts, pipes, --json)');
+}
+
+/**
+ * The summaries of a package (parents first): each transaction's fee from the package's own
+ * outputs and, for inputs outside it, the server's raw parents (one batch).
+ */
+export async function summarizePackage(conn: Connection, raws: readonly string[], network: NetworkName): Promise<BroadcastSummary[]> {
+  const txs = raws.map((r) => decodeTx(r, network));
+  const values = new Map<string, number[]>(txs.map((t) => [t.txid, t.outputs.map((o) => o.value)]));
+  const outside = [...new Set(txs.flatMap((t) => t.inputs.filter((i) => !i.coinbase && !values.has(i.txid)).map((i) => i.txid)))];
+  let note: string | undefined;
+  try {
+    const replies = await conn.batch(outside.map((p) => ({ method: 'blockchain.transaction.get', params: [p] })));
+    replies.forEach((r, i) => {
+      if ('error' in r || typeof r.result !== 'string') return;
+      const parsed = parseRawTx(r.result);
+      if (parsed.txid === outside[i]) values.set(outside[i]!, parsed.outputs.map((o) => o.value));
+    });
+  } catch (err) {
+    note = `unknown (${(err as Error).message})`;
+  }
+  return txs.map((tx) => {
+    let inSum = 0;
+    for (const i of tx.inputs) {
+      const v = values.get(i.txid)?.[i.vout];
+      if (v === undefined) return { tx, feeNote: note ?? `unknown (the server did not give input ${i.txid}:${i.vout})` };
+      inSum += v;
+    }
+    return { tx, fee: inSum - tx.outputs.reduce((sum, o) => sum + o.value, 0) };
+  });
+}
+
+/** Before a package broadcast: the same rule as confirmBroadcast, one question for the whole package. */
+export async function confirmPackage(ctx: Context, conn: Connection, raws: readonly string[]): Promise<void> {
+  if (ctx.opts.yes) return;
+  requireConsent(ctx, 'broadcast-package');
+  const progress = startProgress(ctx.out, 'fetching the inputs…');
+  let all: BroadcastSummary[];
+  try {
+    all = await summarizePackage(conn, raws, ctx.network);
+  } finally {
+    progress.stop();
+  }
+  const server = formatServer(conn.server);
+  const lines = [`About to broadcast a package of ${all.length} transaction${all.length === 1 ? '' : 's'} (parents first) to ${server}:`];
+  for (const [i, s] of all.entries()) lines.push(`${i + 1}. ${renderSummary(s, server).split('\n').filter((l) => !l.startsWith('  to ')).join('\n   ')}`);
+  if (all.every((s) => s.fee !== undefined)) {
+    const fee = all.reduce((sum, s) => sum + s.fee!, 0);
+    const vsize = all.reduce((sum, s) => sum + s.tx.vsize, 0);
+    const rate = fee / vsize;
+    lines.push(`package fee: ${formatSats(fee)} sats (${rate.toFixed(rate < 10 ? 2 : 1)} sat/vB over ${vsize} vB)`);
+  }
+  ctx.io.stderr.write(`${lines.join('\n')}\n`);
+  if (!(await confirm(ctx.io, 'Broadcast this package?', false))) {
+    const { InterruptedError } = await import('../../errors.js');
+    throw new InterruptedError('broadcast cancelled: nothing was sent');
+  }
 }
 
 /**
@@ -156,7 +220,7 @@ export function requireConsent(ctx: Pick<Context, 'io' | 'opts'>): void {
 export async function confirmBroadcast(ctx: Context, conn: Connection, raw: string): Promise<void> {
   if (ctx.opts.yes) return;
   requireConsent(ctx);
-  const progress = await startProgress(ctx.out, 'fetching the inputs…');
+  const progress = startProgress(ctx.out, 'fetching the inputs…');
   let s: BroadcastSummary;
   try {
     s = await summarize(conn, raw, ctx.network);
@@ -192,10 +256,10 @@ export async function runWizard(ctx: Context): Promise<void> {
       }
     });
   const { Connection } = await import('../../protocol/connection.js');
-  const progress = await startProgress(ctx.out, `probing ${candidates.length} servers…`);
+  const progress = startProgress(ctx.out, `probing ${candidates.length} servers…`);
   let results: ProbeResult[];
   try {
-    results = await probeServers(candidates, (a) => Connection.open({ server: a, connectTimeoutMs: 5000 }), 5000);
+    results = await probeServers(candidates, (a, signal) => Connection.open({ server: a, connectTimeoutMs: 5000, signal }), 5000, io.signal);
   } finally {
     progress.stop();
   }

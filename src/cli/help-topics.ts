@@ -34,7 +34,7 @@ export const EXIT_TEXT: Readonly<Record<keyof typeof EXIT, string>> = {
   server: 'the server answered with a JSON-RPC error (its code is in the message)',
   protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
   verification: 'a verification, doctor check or quorum failed',
-  daemon: 'bitcoind unusable for serve (unreachable, wrong network, pruned, auth)',
+  daemon: 'bitcoind unusable for serve (unreachable for --bitcoind-wait before serving, wrong network, pruned, auth)',
   index: 'index or disk unusable for serve (disk full, read-only file system, permission denied, not a directory, corrupt index, index in use by another serve); the index is left as it was',
   interrupted: 'interrupted (Ctrl-C)',
 };

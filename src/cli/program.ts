@@ -251,7 +251,7 @@ export function buildProgram(rt: Runtime, args?: readonly string[]): Command {
   const serve = program
     .command('serve')
     .description('Run the embedded Electrum server against your bitcoind (serve --local)')
-    .addHelpText('after', '\nLogs go to stderr: a live sync line on a terminal, plain lines otherwise (a service journal shows them).\nStops gracefully on SIGINT/SIGTERM. Exit 7 when bitcoind is unusable (unreachable, wrong network, pruned, auth).\n\nEnvironment:\n  ELECTRUM_RPC_PASSWORD  the bitcoind RPC password with --rpc-user (not visible in the process list, unlike --rpc-password)');
+    .addHelpText('after', '\nLogs go to stderr: a live sync line on a terminal, plain lines otherwise (a service journal shows them).\nStops gracefully on SIGINT/SIGTERM. Exit 7 when bitcoind is unusable (unreachable for --bitcoind-wait before serving, wrong network, pruned, auth); exit 2 when a listening address is taken (checked before the sync).\n\nEnvironment:\n  ELECTRUM_RPC_PASSWORD  the bitcoind RPC password with --rpc-user (not visible in the process list, unlike --rpc-password)');
   for (const o of SERVE_OPTIONS) serve.addOption(new Option(o.flags, o.description).default(o.default));
   serve.action(async (o: Record<string, unknown>, self: Command) => {
     const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());

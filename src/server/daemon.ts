@@ -48,6 +48,8 @@ export interface DaemonOptions {
    * to reach it for this long (ms); 0 or absent: retry for ever.
    */
   giveUpMs?: number;
+  /** Pooled sockets idle this long are closed instead of reused (ms, default IDLE_REUSE_MS). */
+  idleReuseMs?: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface DaemonOptions {
 export const IDLE_REUSE_MS = 15_000;
 
 /** Re-sends of an idempotent request whose connection bitcoind closed (fresh connection each). */
-export const CLOSED_RETRIES = 3;
+export const CLOSED_RETRIES = 4;
 
 /**
  * RPC methods that only read, so re-sending one after a dropped connection cannot change
@@ -195,9 +197,18 @@ export class Daemon {
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await this.exchange(method, urlPath, body, idempotent);
+        if (r.status === 503) {
+          // Core refuses requests unread with 503 while it shuts down (and when its RPC work
+          // queue is full): transient for retrying(), like a refused connection.
+          this.downSince ??= Date.now();
+          throw new UnreachableError(`bitcoind at ${this.where} is shutting down or busy (HTTP 503)`, 'HTTP 503', {
+            hint: 'wait for bitcoind to restart, or raise its -rpcworkqueue',
+          });
+        }
         this.downSince = undefined;
         return r;
       } catch (e) {
+        if (e instanceof UnreachableError) throw e;
         const err = e as NodeJS.ErrnoException;
         const closed = err.code !== undefined && CLOSED_CODES.has(err.code);
         if (!idempotent || !closed || attempt >= CLOSED_RETRIES || this.closed) {
@@ -213,7 +224,7 @@ export class Daemon {
   }
 
   private exchange(method: 'GET' | 'POST', urlPath: string, body: string | undefined, pooled: boolean): Promise<{ status: number; body: Buffer }> {
-    if (pooled) this.dropIdleSockets(IDLE_REUSE_MS);
+    if (pooled) this.dropIdleSockets(this.opts.idleReuseMs ?? IDLE_REUSE_MS);
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = {};
       if (this.auth) headers.authorization = `Basic ${Buffer.from(this.auth).toString('base64')}`;
@@ -449,7 +460,7 @@ export class Daemon {
           // The next caller (the follow loop keeps trying) starts a new period.
           this.downSince = undefined;
           const why = e instanceof UnreachableError ? e.why : 'credentials refused';
-          throw new DaemonError(`cannot reach bitcoind at ${this.where} for ${Math.round(giveUp / 1000)} s (${why}); giving up`, {
+          throw new DaemonError(`cannot reach bitcoind at ${this.where} for ${Math.round(giveUp / 100) / 10} s (${why}); giving up`, {
             cause: e,
             hint: 'start bitcoind with -server (and -rest), check --bitcoind and the cookie; --bitcoind-wait SECONDS sets this wait (0: for ever)',
           });

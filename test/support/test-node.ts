@@ -29,8 +29,8 @@ export interface TestNode {
 }
 
 /** Starts a regtest node with a wallet (simulator, or bitcoind when BITCOIND is set). */
-export async function startTestNode(opts: Pick<StartNodeOptions, 'rest' | 'zmq' | 'process' | 'preloadFile' | 'txospenderindex'> = {}): Promise<TestNode> {
-  const h = await startNode({ rest: opts.rest ?? true, zmq: opts.zmq, process: opts.process, preloadFile: opts.preloadFile, txospenderindex: opts.txospenderindex });
+export async function startTestNode(opts: Pick<StartNodeOptions, 'rest' | 'zmq' | 'process' | 'preloadFile' | 'txospenderindex' | 'forceSim' | 'rpcServerTimeout' | 'drops'> = {}): Promise<TestNode> {
+  const h = await startNode({ ...opts, rest: opts.rest ?? true });
   return {
     kind: h.kind,
     get rpcUrl() { return h.rpcUrl; },

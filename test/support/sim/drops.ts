@@ -116,7 +116,8 @@ export class Transport {
       res.write(body.subarray(0, body.length >> 1), () => socket?.destroy());
       return;
     }
-    res.writeHead(r.status, r.headers).end(body);
+    // libevent always sends Content-Length (no chunked replies).
+    res.writeHead(r.status, { ...r.headers, 'Content-Length': String(body?.length ?? 0) }).end(body);
     if (socket && this.roll('idle', req)) {
       const t = setTimeout(() => {
         this.timers.delete(t);

@@ -9,7 +9,7 @@ import { BlockEntry, Chain, ChainChange, Coin } from './chain.js';
 import { RPC, RpcError, feeFor } from './errors.js';
 import { REGTEST_BITS, mineHeader } from './header.js';
 import { LIMITS, Mempool, MempoolEntry, Policy, dustThreshold } from './mempool.js';
-import { SimState, Store } from './persist.js';
+import { SimState, Store, readLines } from './persist.js';
 import { addressScript } from './script.js';
 import { Tx, isCoinbase, outpointKey, parseTx } from './tx.js';
 import { AddressType, NewOutput, SpendCoin, Wallet } from './wallet.js';
@@ -25,7 +25,9 @@ export interface NodeOptions {
   /** Wallet fee rate in sat/vB when the caller gives none (default 2). */
   walletFeeRate?: number;
   /** Raw block hex lines to import on first start (e.g. a chaingen file's contents). */
-  preloadBlocks?: string[];
+  preloadBlocks?: Iterable<string>;
+  /** A file of raw block hex lines to import on first start, streamed (chains of any size). */
+  preloadFile?: string;
   /** Core's -persistmempool (default true): load mempool.dat on start, write it on a clean stop. */
   persistMempool?: boolean;
   /** Core's -txospenderindex: gettxspendingprevout also finds confirmed spends. */
@@ -115,10 +117,11 @@ export class SimNode {
       const st = this.store.readState();
       if (st) seed = st.seed;
       this.seed = seed;
-      this.load(st, opts.preloadBlocks);
+      this.load(st, opts.preloadFile ? readLines(opts.preloadFile) : opts.preloadBlocks);
     } else {
       this.seed = seed;
-      if (opts.preloadBlocks) this.importBlocks(opts.preloadBlocks, false);
+      const preload = opts.preloadFile ? readLines(opts.preloadFile) : opts.preloadBlocks;
+      if (preload) this.importBlocks(preload, false);
     }
   }
 
@@ -138,13 +141,12 @@ export class SimNode {
 
   // ---------------------------------------------------------------- persistence
 
-  private load(st: SimState | undefined, preload: string[] | undefined): void {
+  private load(st: SimState | undefined, preload: Iterable<string> | undefined): void {
     const store = this.store!;
-    const lines = store.readBlocks();
-    if (lines.length === 0 && preload?.length) {
+    if (!store.hasBlocks() && preload) {
       this.importBlocks(preload, true);
     } else {
-      this.importBlocks(lines, false);
+      this.importBlocks(store.readBlocks(), false);
     }
     if (st) {
       for (const h of st.invalidated) { const e = this.chain.blocks.get(h); if (e) e.failed = 'invalidated'; }
@@ -166,14 +168,17 @@ export class SimNode {
   }
 
   /** Stores many blocks, then activates the best chain once (fast preload/replay). */
-  importBlocks(hexes: string[], persist: boolean): void {
-    const accepted: string[] = [];
+  importBlocks(hexes: Iterable<string>, persist: boolean): void {
+    let accepted: string[] = [];
+    let pending = 0;
     for (const hex of hexes) {
+      // Persist in slices: a whole big chain would not fit in one string.
+      if (persist && this.store && pending > 64 << 20) { this.store.appendBlocks(accepted); accepted = []; pending = 0; }
       let b: Block;
       try { b = parseBlock(hex.trim()); } catch { continue; }
       const r = this.chain.store(b, undefined);
       if (typeof r === 'string') continue;
-      accepted.push(hex.trim());
+      if (persist) { accepted.push(hex.trim()); pending += hex.length; }
       // Fast path for a linear chain: connect now with the parsed block instead of re-parsing later.
       if (r.prev === this.chain.tip && this.chain.bestCandidateIsExtension(r)) {
         const c = this.chain.connect(r, b);

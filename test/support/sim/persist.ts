@@ -39,10 +39,13 @@ export class Store {
   get mempoolFile(): string { return path.join(this.dir, 'mempool.dat'); }
   get cookieFile(): string { return path.join(this.dir, '.cookie'); }
 
-  /** Raw block hex lines in arrival order. */
-  readBlocks(): string[] {
-    if (!fs.existsSync(this.blocksFile)) return [];
-    return fs.readFileSync(this.blocksFile, 'utf8').split('\n').filter((l) => l.length > 0);
+  /** Raw block hex lines in arrival order (streamed: the file may exceed a string's maximum length). */
+  readBlocks(): Iterable<string> {
+    return fs.existsSync(this.blocksFile) ? readLines(this.blocksFile) : [];
+  }
+  /** True when blocks were persisted before. */
+  hasBlocks(): boolean {
+    return fs.existsSync(this.blocksFile) && fs.statSync(this.blocksFile).size > 0;
   }
   /** Appends one block durably before the node acknowledges it. */
   appendBlock(hex: string): void { fs.appendFileSync(this.blocksFile, hex + '\n'); }
@@ -94,6 +97,29 @@ export function decodeMempoolDat(buf: Buffer): SavedTx[] {
     out.push({ hex, time });
   }
   return out;
+}
+
+/** Non-empty lines of a text file, read in chunks (for block files of gigabytes). */
+export function* readLines(file: string): Generator<string> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(16 << 20);
+    let rest = Buffer.alloc(0);
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      const buf = rest.length ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let i = buf.indexOf(10, start); i >= 0; i = buf.indexOf(10, start)) {
+        if (i > start) yield buf.toString('latin1', start, i).trim();
+        start = i + 1;
+      }
+      rest = Buffer.from(buf.subarray(start));
+      if (n === 0) break;
+    }
+    if (rest.length) yield rest.toString('latin1').trim();
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function atomicWrite(file: string, data: string): void {

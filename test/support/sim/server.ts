@@ -94,7 +94,7 @@ export class Simulator {
     if (this.server) throw new Error('simulator already running');
     const nodeOpts: NodeOptions = {
       datadir: this.datadir, seed: this.opts.seed, policy: this.opts.policy, walletFeeRate: this.opts.walletFeeRate, txospenderindex: this.opts.txospenderindex,
-      preloadBlocks: this.opts.preloadFile ? fs.readFileSync(this.opts.preloadFile, 'utf8').split('\n').filter(Boolean) : undefined,
+      preloadFile: this.opts.preloadFile,
       persistMempool: this.opts.persistMempool,
     };
     this.node = new SimNode(nodeOpts);

@@ -139,10 +139,21 @@ async function lmdbSize(dir: string): Promise<{ tables: TableSize[]; freeBytes: 
   }
 }
 
-async function levelSize(dir: string): Promise<TableSize[]> {
+/** An LSM store's directory: RocksDB (it writes OPTIONS-* files; LevelDB cannot open it) or LevelDB. */
+async function openLevel(dir: string) {
   const { ClassicLevel } = await import('classic-level');
-  const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer', createIfMissing: false });
-  await db.open({ passive: false });
+  type Level = InstanceType<typeof ClassicLevel<Buffer, Buffer>>;
+  if (fs.readdirSync(dir).some((f) => f.startsWith('OPTIONS-'))) {
+    // Both are abstract-level stores: the same iterator, open/close and approximateSize.
+    const { RocksLevel } = await import('@nxtedition/rocksdb');
+    return new RocksLevel(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' }) as Level;
+  }
+  return new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer', createIfMissing: false });
+}
+
+async function levelSize(dir: string): Promise<TableSize[]> {
+  const db = await openLevel(dir);
+  await db.open();
   try {
     const tags = new Map<number, { rows: number; bytes: number }>();
     let rows = 0;

@@ -9,9 +9,9 @@ import { COMMANDS, type Command as RegistryCommand } from '../methods/registry.j
 import type { ArgSpec, MethodSpec } from '../methods/spec.js';
 import { UsageError } from '../errors.js';
 import { HELP_TOPICS, isHelpTopic } from './help-topics.js';
-import type { Io } from './io.js';
 import { SERVE_OPTIONS } from '../server/serve-options.js';
-import type { Context, GlobalOptions } from './context.js';
+import type { GlobalOptions } from './context.js';
+import type { Runtime } from './runtime.js';
 import { register as registerDoctor } from './commands/doctor.js';
 import { register as registerCompare } from './commands/compare.js';
 import { register as registerBench } from './commands/bench.js';
@@ -21,14 +21,6 @@ import { register as registerConfigInit } from './commands/config-init.js';
 // Static, not import(): every registry command runs it, and the build keeps the hot path in
 // one chunk (scripts/build.mjs); a separate chunk cost a file load on every run.
 import { runMethodCommand } from './run-method.js';
-
-/** What actions share with main.ts: the process seams and the contexts to close at exit. */
-export interface Runtime {
-  io: Io;
-  version: string;
-  /** Creates the run's context from the parsed global options (main.ts closes it). */
-  context(opts: GlobalOptions): Promise<Context>;
-}
 
 /** The root program's options, shared by every subcommand (before or after it). */
 function addGlobalOptions(program: Command): void {

@@ -10,7 +10,9 @@ import { decode, encodeBatch, encodeRequest, type JsonRpcId, type ResponseMessag
 import { negotiateVersion, type NegotiateOptions } from './negotiate.js';
 import { isTlsPort, tryTlsHint } from './net-errors.js';
 import { hostPort, type ServerAddress } from './server-address.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, openTransport, type CloseEvent, type Transport, type TransportInfo, type TransportOptions } from './transport.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, openTransport } from './transport.js';
+import type { CloseEvent, Transport, TransportInfo, TransportOptions } from './transport-types.js';
+import type { Requester, RequestOptions } from './requester.js';
 import { cmpVersion } from './version.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -30,10 +32,6 @@ export interface ConnectionOptions extends TransportOptions {
   // (pending requests and streams fail with InterruptedError).
   /** Test seam: replaces openTransport. */
   transportFactory?: (addr: ServerAddress, opts: TransportOptions) => Promise<Transport>;
-}
-
-export interface RequestOptions {
-  timeoutMs?: number;
 }
 
 /** One call of a batch. */
@@ -85,7 +83,7 @@ interface Subscription {
 }
 
 /** A session with one Electrum server. Create it with `Connection.open`. */
-export class Connection {
+export class Connection implements Requester {
   /** Negotiated protocol version ("1.4", "1.6"...); undefined when negotiation was skipped. */
   version?: string;
   /** The server's software string from server.version ("ElectrumX 1.20.0"). */

@@ -4,7 +4,7 @@
  */
 import { ProtocolError, ServerError, VerificationError } from '../errors.js';
 import { describe } from './jsonrpc.js';
-import type { Connection } from './connection.js';
+import type { Requester } from './requester.js';
 import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, inRange, isVersion } from './version.js';
 
 /** Sent as client_name; not a bare number, so ElectrumX does not read it as an old Electrum. */
@@ -31,7 +31,7 @@ export interface Negotiated {
  * @throws ServerError when the server shares no version with the offered range.
  * @throws ProtocolError when the reply is malformed or outside the offered range.
  */
-export async function negotiateVersion(conn: Pick<Connection, 'request'>, opts: NegotiateOptions = {}): Promise<Negotiated> {
+export async function negotiateVersion(conn: Pick<Requester, 'request'>, opts: NegotiateOptions = {}): Promise<Negotiated> {
   const min = opts.min ?? PROTOCOL_MIN;
   const max = opts.max ?? PROTOCOL_MAX;
   if (!isVersion(min) || !isVersion(max) || cmpVersion(min, max) > 0) {
@@ -86,7 +86,7 @@ export function checkVersionReply(reply: unknown, min: string, max: string): Neg
  * @throws VerificationError when the server is on another chain.
  */
 export async function checkGenesis(
-  conn: Pick<Connection, 'request' | 'version'>,
+  conn: Requester,
   expectedGenesis: string,
   networkName?: string,
 ): Promise<Record<string, unknown> | undefined> {

@@ -2,7 +2,7 @@
  * Transports (thin I/O): one JSON message in, one out. TCP and TLS frame messages with
  * newlines (framing.ts); WebSocket sends one message per text frame (ws.ts). Each can run
  * through a SOCKS5 proxy (socks.ts). `ws` and `socks` are imported lazily so that the
- * common TCP/TLS path starts fast.
+ * common TCP/TLS path starts fast. The interfaces they implement are in transport-types.ts.
  */
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -10,50 +10,8 @@ import { ConnectionError, InterruptedError, oneLine, type CliError } from '../er
 import { DEFAULT_MAX_LINE, LineSplitter, frame } from './framing.js';
 import { connectTimeout, looksLikeHttp, looksLikeTls, mapDialError, tryTlsHint, tryWsHint, type DialContext } from './net-errors.js';
 import { formatProxy, hostPort, type ProxyAddress, type ServerAddress } from './server-address.js';
-import type { TlsInfo, TlsOptions } from './tls.js';
-
-/** What a transport knows about its connection, for diagnostics (doctor, peers --probe). */
-export interface TransportInfo {
-  transport: ServerAddress['transport'];
-  /** The peer's IP as seen by the socket (the proxy's when proxied). */
-  remoteAddress?: string;
-  proxy?: string;
-  tls?: TlsInfo;
-  timings: { connectMs: number; tlsMs?: number; wsMs?: number };
-}
-
-/** How a transport ended. */
-export interface CloseEvent {
-  /** Set when the transport failed (socket error, oversized line, TLS seen on plain TCP). */
-  error?: CliError;
-  /** Bytes of an unfinished message held when the peer closed. */
-  pendingBytes: number;
-  /** True when close() was called on our side. */
-  local: boolean;
-}
-
-/** One message-oriented, bidirectional channel to a server. */
-export interface Transport {
-  readonly info: TransportInfo;
-  send(text: string): void;
-  onMessage(cb: (text: string) => void): void;
-  onClose(cb: (ev: CloseEvent) => void): void;
-  close(): void;
-}
-
-export interface TransportOptions {
-  proxy?: ProxyAddress;
-  /** Deadline for TCP connect, proxy negotiation and TLS/WebSocket handshakes. */
-  connectTimeoutMs?: number;
-  /** Longest accepted reply line or frame, in bytes. */
-  maxLine?: number;
-  tls?: TlsOptions;
-  /**
-   * Ctrl-C: aborting destroys the socket at once and rejects with InterruptedError, in any
-   * phase (TCP connect, proxy, TLS, WebSocket upgrade).
-   */
-  signal?: AbortSignal;
-}
+import type { TlsInfo } from './tls.js';
+import type { CloseEvent, Transport, TransportInfo, TransportOptions } from './transport-types.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 

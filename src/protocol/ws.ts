@@ -10,7 +10,7 @@ import { ConnectionError, type CliError } from '../errors.js';
 import { LineTooLongError } from './framing.js';
 import { connectTimeout, type DialContext } from './net-errors.js';
 import { hostPort, type ServerAddress } from './server-address.js';
-import type { CloseEvent, Transport, TransportInfo } from './transport.js';
+import type { CloseEvent, Transport, TransportInfo } from './transport-types.js';
 
 /** Runs the WebSocket upgrade over a connected socket and returns the transport. */
 export async function openWebSocket(

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../context.js';
-import type { Runtime } from '../program.js';
+import type { Runtime } from '../runtime.js';
 import type { BenchMethod } from '../../diag/loadbench.js';
 
 /** Parses --mix "header=1,history=2,...". */

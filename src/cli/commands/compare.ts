@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { ConnectionError, UsageError, VerificationError } from '../../errors.js';
 import type { GlobalOptions } from '../context.js';
-import type { Runtime } from '../program.js';
+import type { Runtime } from '../runtime.js';
 
 /** Adds the compare subcommand. */
 export function register(program: Command, rt: Runtime): void {

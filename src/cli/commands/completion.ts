@@ -3,7 +3,7 @@
  * and the registry (src/gen). The committed files in completions/ are the same text.
  */
 import { Argument, type Command } from 'commander';
-import type { Runtime } from '../program.js';
+import type { Runtime } from '../runtime.js';
 import type { GlobalOptions } from '../context.js';
 
 /** The shells completions exist for. */
@@ -26,7 +26,8 @@ export function register(program: Command, rt: Runtime): void {
     .action(async (shell: Shell, _o: unknown, self: Command) => {
       const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
       const { completionScript } = await import('../../gen/index.js');
-      const { loadGenInput } = await import('../../gen/input.js');
-      ctx.out.data(completionScript(shell, await loadGenInput(rt.version)));
+      const { genInput } = await import('../../gen/input.js');
+      // The root of this run: not a registry command, so program.ts built the whole tree.
+      ctx.out.data(completionScript(shell, genInput(self.parent!, rt.version)));
     });
 }

@@ -3,7 +3,7 @@
  * needs a person: without terminals (or under --json) it exits 2 and names `config set`.
  */
 import type { Command } from 'commander';
-import type { Runtime } from '../program.js';
+import type { Runtime } from '../runtime.js';
 import type { GlobalOptions } from '../context.js';
 
 /** Adds `config init` under the `config` command. */

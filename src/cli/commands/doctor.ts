@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../context.js';
-import type { Runtime } from '../program.js';
+import type { Runtime } from '../runtime.js';
 
 /** Adds the doctor subcommand. */
 export function register(program: Command, rt: Runtime): void {

@@ -5,7 +5,7 @@
  * totals (a table, or one JSON document under --json).
  */
 import { Option, type Command } from 'commander';
-import type { Runtime } from '../program.js';
+import type { Runtime } from '../runtime.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { UsageError } from '../../errors.js';
 

@@ -200,9 +200,9 @@ export class Context {
     return r.value;
   }
 
-  /** On a terminal: probe the built-in servers and let the user pick, fastest first (commands/prompt.ts). */
+  /** On a terminal: probe the built-in servers and let the user pick, fastest first (prompts/server-choice.ts). */
   private async prompt(addrs: ServerAddress[]): Promise<ServerAddress> {
-    const { chooseServer } = await import('./commands/prompt.js');
+    const { chooseServer } = await import('./prompts/server-choice.js');
     return chooseServer(this.io, this.out, this.settings.network, addrs, (a, signal) => Connection.open({ ...this.connectionOptions(a), signal }));
   }
 

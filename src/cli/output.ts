@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 import type { Io } from './io.js';
 import { toJson, toNdjson } from '../format/json.js';
 import type { TableStyle, Units } from '../format/cells.js';
-import type { Progress } from './progress.js';
+import type { Progress } from './interfaces.js';
 
 export interface OutputOptions {
   json: boolean;

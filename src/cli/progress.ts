@@ -9,15 +9,7 @@
  * time per output: starting one stops the one before (ora warns about concurrent spinners,
  * and two would fight over the line).
  */
-import type { Output } from './output.js';
-
-/** A running progress indicator; every method is safe to call after stop(). */
-export interface Progress {
-  update(text: string): void;
-  /** Stops and leaves a final line (✔ text) on the terminal. */
-  succeed(text: string): void;
-  stop(): void;
-}
+import type { Progress, ProgressOutput } from './interfaces.js';
 
 const SILENT: Progress = { update() {}, succeed() {}, stop() {} };
 
@@ -33,7 +25,7 @@ export interface ProgressEnv {
 }
 
 /** Whether `out` may show a spinner. */
-export function progressAllowed(out: Output): boolean {
+export function progressAllowed(out: ProgressOutput): boolean {
   // A terminal that reports zero columns (a pty nobody sized: `script` without a terminal,
   // some CI runners) makes ora count Infinity lines to clear: it then writes forever.
   const columns = (out.io.stderr as { columns?: unknown }).columns;
@@ -41,17 +33,17 @@ export function progressAllowed(out: Output): boolean {
 }
 
 /** The spinner currently shown (or about to be) per output. */
-const active = new WeakMap<Output, Progress>();
+const active = new WeakMap<ProgressOutput, Progress>();
 
 /** Stops the spinner of `out`, if any (Context.close: Ctrl-C must not leave one spinning). */
-export function stopProgress(out: Output): void {
+export function stopProgress(out: ProgressOutput): void {
   active.get(out)?.stop();
 }
 
 type OraSpinner = { text: string; stop(): unknown; succeed(t: string): unknown; stopAndPersist(o: { symbol: string; text: string }): unknown };
 
 /** Starts a spinner with `text` (or a silent stand-in where none may be shown). */
-export function startProgress(out: Output, text: string, env?: ProgressEnv): Progress {
+export function startProgress(out: ProgressOutput, text: string, env?: ProgressEnv): Progress {
   if (!progressAllowed(out)) return SILENT;
   active.get(out)?.stop();
   const noColor = env?.noColor ?? !out.stderrColor;

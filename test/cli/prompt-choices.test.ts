@@ -2,7 +2,7 @@
 // string, errors) without escape codes or line breaks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverChoices, sortProbes } from '../../src/cli/commands/prompt.js';
+import { serverChoices, sortProbes } from '../../src/cli/prompts/server-choice.js';
 import { parseServer } from '../../src/protocol/server-address.js';
 
 const a = parseServer('127.0.0.1:50001:t');

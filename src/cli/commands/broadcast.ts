@@ -1,5 +1,5 @@
 /**
- * `broadcast` and `broadcast-package`: one consent rule (prompt.ts requireConsent: --yes, or a
+ * `broadcast` and `broadcast-package`: one consent rule (prompts/broadcast-consent.ts requireConsent: --yes, or a
  * confirmation at a terminal; else exit 2 before connecting). `broadcast` computes the txid of RAWTX first, sends it once (never retried: it may have
  * been accepted even if the reply is lost), and checks that the server answered that txid.
  * Servers sometimes answer other strings: a protocol 1.0 rejection text, or warning HTML
@@ -24,7 +24,7 @@ export function txidOf(raw: string): string {
 
 export async function run(job: Job): Promise<void> {
   const txid = txidOf(job.inv.values.raw_tx as string);
-  const { confirmBroadcast, requireConsent } = await import('./prompt.js');
+  const { confirmBroadcast, requireConsent } = await import('../prompts/broadcast-consent.js');
   requireConsent(job.ctx); // without --yes or a terminal: exit 2 before connecting
   await job.open();
   const method = job.requireMethod();
@@ -59,7 +59,7 @@ export async function run(job: Job): Promise<void> {
 export async function runPackage(job: Job): Promise<void> {
   const raws = job.inv.values.raw_txs as string[];
   raws.forEach(txidOf); // a usage error before anything else
-  const { confirmPackage, requireConsent } = await import('./prompt.js');
+  const { confirmPackage, requireConsent } = await import('../prompts/broadcast-consent.js');
   requireConsent(job.ctx, 'broadcast-package');
   await job.open();
   const method = job.requireMethod(); // 1.6 only: names the versions that have it (exit 2)

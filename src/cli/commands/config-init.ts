@@ -13,7 +13,7 @@ export function register(config: Command, rt: Runtime): void {
     .description('create or update the config file with a short interactive wizard (network, server, proxy)')
     .action(async (_o: unknown, self: Command) => {
       const ctx = await rt.context(self.optsWithGlobals<GlobalOptions>());
-      const { runWizard } = await import('./prompt.js');
+      const { runWizard } = await import('../prompts/config-wizard.js');
       await runWizard(ctx);
     });
 }

@@ -4,15 +4,9 @@
  * --quiet mean nobody is to be asked. Without one, commands that would prompt fail with
  * exit 2 and say what to pass instead (`needsTerminal`).
  */
-import { InterruptedError, UsageError } from '../errors.js';
-import type { Io } from './io.js';
-
-/** The flags that decide whether prompting is allowed. */
-export interface PromptFlags {
-  json?: boolean;
-  yes?: boolean;
-  quiet?: boolean;
-}
+import { InterruptedError, UsageError } from '../../errors.js';
+import type { PromptFlags } from '../interfaces.js';
+import type { Io } from '../io.js';
 
 /** True when a prompt may be shown: terminals on stdin and stderr, no --json/--yes/--quiet. */
 export function canPrompt(io: Io, flags: PromptFlags): boolean {

@@ -2,7 +2,8 @@
  * Servers the user has met: the ones named in the config file, then the ones that answered
  * the last `peers --probe` (<XDG_CACHE_HOME or ~/.cache>/electrum-cli/servers.txt, one server
  * per line, first field; '#' starts a comment). The completion scripts read the same files
- * with grep/sed at Tab time; this is the same list for code.
+ * with grep/sed at Tab time; this is the same list for code. (The TLS certificate pins are
+ * another store: protocol/cert-pins.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -76,7 +76,7 @@ export interface ProbeOptions {
   concurrency?: number;
   /** Pings for the p50 (default 3). */
   pings?: number;
-  /** Connection options besides server (proxy, maxLine, knownHosts...). TLS mode is forced to 'report'. */
+  /** Connection options besides server (proxy, maxLine, certPins...). TLS mode is forced to 'report'. */
   connection?: Omit<ConnectionOptions, 'server'>;
   /** Also fetch server.peers.subscribe (for crawling). */
   collectPeers?: boolean;

@@ -11,7 +11,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import { ConnectionError } from '../errors.js';
 import { certDetails, normalizeFingerprint, type CertDetails } from './cert-info.js';
-import { KnownHosts } from './known-hosts.js';
+import { CertPins } from './cert-pins.js';
 import { connectTimeout, mapDialError, type DialContext } from './net-errors.js';
 import { hostPort } from './server-address.js';
 
@@ -41,10 +41,10 @@ export interface TlsInfo extends CertDetails {
 }
 
 export interface TlsOptions {
-  /** Directory of known_hosts.json; without it (and without knownHosts) pins live in memory. */
+  /** Directory of known_hosts.json; without it (and without certPins) pins live in memory. */
   configDir?: string;
   /** A pin store to use instead of loading one from configDir. */
-  knownHosts?: KnownHosts;
+  certPins?: CertPins;
   /** The user's `--pin sha256:HEX`: the certificate must have this fingerprint. */
   pin?: string;
   /** Extra trusted CA certificates (PEM), added to Node's roots. */
@@ -127,7 +127,7 @@ function decideTrust(s: tls.TLSSocket, ctx: DialContext, opts: TlsOptions): TlsI
     pinnedNew: false,
   };
   const fp = details.fingerprint256;
-  const store = opts.knownHosts ?? KnownHosts.load(opts.configDir);
+  const store = opts.certPins ?? CertPins.load(opts.configDir);
   let entry = store.get(key);
 
   if (opts.mode === 'report') {

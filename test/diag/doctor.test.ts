@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseServer } from '../../src/protocol/server-address.js';
-import { KnownHosts } from '../../src/protocol/known-hosts.js';
+import { CertPins } from '../../src/protocol/cert-pins.js';
 import { runDoctor, doctorError, type DoctorReport } from '../../src/diag/doctor.js';
 import { DOCTOR_CHECKS } from '../../src/diag/doctor-checks.js';
 import { startLyingServer, certValid, type LyingOptions, type LyingServer } from '../support/lying-server.js';
@@ -13,10 +13,10 @@ after(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function doctor(o: LyingOptions = {}, knownHosts?: KnownHosts): Promise<{ r: DoctorReport; srv: LyingServer }> {
+async function doctor(o: LyingOptions = {}, certPins?: CertPins): Promise<{ r: DoctorReport; srv: LyingServer }> {
   const srv = await startLyingServer(o);
   servers.push(srv);
-  const r = await runDoctor(parseServer(srv.spec), { network: 'regtest', timeoutMs: 3000, connection: knownHosts ? { tls: { knownHosts } } : {} });
+  const r = await runDoctor(parseServer(srv.spec), { network: 'regtest', timeoutMs: 3000, connection: certPins ? { tls: { certPins } } : {} });
   return { r, srv };
 }
 const status = (r: DoctorReport, id: string) => r.checks.find((c) => c.id === id)!;
@@ -78,12 +78,12 @@ test('expired and changed certificates fail the TLS check', async () => {
   const { r } = await doctor({ tls: expired });
   assert.equal(status(r, 'tls').status, 'fail');
   assert.match(status(r, 'tls').figure, /EXPIRED/);
-  const pins = KnownHosts.load();
+  const pins = CertPins.load();
   const cert = await certValid(200);
   const srv = await startLyingServer({ tls: cert });
   servers.push(srv);
   pins.set(`127.0.0.1:${srv.port}`, { fingerprint256: 'ab'.repeat(32), ca: false, firstSeen: new Date().toISOString(), validTo: new Date(Date.now() + 1e10).toISOString() });
-  const r2 = await runDoctor(parseServer(srv.spec), { network: 'regtest', timeoutMs: 3000, connection: { tls: { knownHosts: pins } } });
+  const r2 = await runDoctor(parseServer(srv.spec), { network: 'regtest', timeoutMs: 3000, connection: { tls: { certPins: pins } } });
   assert.equal(status(r2, 'tls').status, 'fail');
   assert.match(status(r2, 'tls').figure, /CHANGED/);
   assert.equal(doctorError(r2)!.exitCode, 6);

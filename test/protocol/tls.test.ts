@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { ConnectionError, EXIT } from '../../src/errors.js';
 import { certDetails, normalizeFingerprint } from '../../src/protocol/cert-info.js';
 import { Connection, type ConnectionOptions } from '../../src/protocol/connection.js';
-import { KnownHosts, removePin } from '../../src/protocol/known-hosts.js';
+import { CertPins, removePin } from '../../src/protocol/cert-pins.js';
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
 import { caAndLeaf, selfSigned, type Pem } from '../support/certs.js';
 import { fakeServer, versionReply, type FakeServer } from '../support/fake-server.js';
@@ -93,7 +93,7 @@ test('a changed certificate is refused (exit 3) with an unpin hint; unpin or --p
   const srvB = await fakeServer(answer, { key: B.key, cert: B.cert });
   servers.push(srvB);
   const key = `127.0.0.1:${srvB.port}`;
-  KnownHosts.load(dir).set(key, { ...KnownHosts.load(dir).get(`127.0.0.1:${srv.port}`)! });
+  CertPins.load(dir).set(key, { ...CertPins.load(dir).get(`127.0.0.1:${srv.port}`)! });
   await assert.rejects(open(srvB, { configDir: dir }), (e: unknown) =>
     e instanceof ConnectionError && e.exitCode === EXIT.connection
     && e.message === `TLS certificate of ${key} changed (pinned sha256:${fp(A)}, got sha256:${fp(B)}): possible man-in-the-middle or a rotated certificate`
@@ -103,7 +103,7 @@ test('a changed certificate is refused (exit 3) with an unpin hint; unpin or --p
   const c = await open(srvB, { configDir: dir, pin: `sha256:${colons}` });
   assert.equal(c.info.tls?.trust, 'user-pin');
   c.close();
-  assert.equal(KnownHosts.load(dir).get(key)?.fingerprint256, fp(B), '--pin replaced the old pin');
+  assert.equal(CertPins.load(dir).get(key)?.fingerprint256, fp(B), '--pin replaced the old pin');
 
   assert.equal(removePin(dir, key), true);
   assert.equal(removePin(dir, key), false);
@@ -114,7 +114,7 @@ test('a changed certificate is refused (exit 3) with an unpin hint; unpin or --p
 
 test('--pin mismatch is refused', async () => {
   const srv = await tlsServer(A);
-  await assert.rejects(open(srv, { knownHosts: KnownHosts.load(), pin: fp(B) }), (e: unknown) =>
+  await assert.rejects(open(srv, { certPins: CertPins.load(), pin: fp(B) }), (e: unknown) =>
     e instanceof ConnectionError && /does not match --pin \(expected sha256:[0-9a-f]{64}, got sha256:/.test(e.message));
 });
 
@@ -126,9 +126,9 @@ test('normalizeFingerprint accepts colons, any case and a sha256: prefix', () =>
 });
 
 test('a CA-signed certificate is verified and recorded as ca:true; a later self-signed one is refused', async () => {
-  const store = KnownHosts.load();
+  const store = CertPins.load();
   const srv = await tlsServer(CA.leaf);
-  const c = await open(srv, { knownHosts: store, ca: CA.ca.cert });
+  const c = await open(srv, { certPins: store, ca: CA.ca.cert });
   assert.equal(c.info.tls?.trust, 'ca');
   assert.equal(c.info.tls?.authorized, true);
   assert.equal(c.info.tls?.selfSigned, false);
@@ -139,38 +139,38 @@ test('a CA-signed certificate is verified and recorded as ca:true; a later self-
   // Now the host presents a self-signed certificate: no silent TOFU for a CA host.
   const other = await tlsServer(A);
   store.set(`127.0.0.1:${other.port}`, store.get(key)!);
-  await assert.rejects(open(other, { knownHosts: store, ca: CA.ca.cert }), /had a CA-signed certificate before/);
+  await assert.rejects(open(other, { certPins: store, ca: CA.ca.cert }), /had a CA-signed certificate before/);
 });
 
 test('a CA-signed certificate for another host name is not trusted', async () => {
   const srv = await tlsServer(WRONG_NAME.leaf);
-  await assert.rejects(open(srv, { knownHosts: KnownHosts.load(), ca: WRONG_NAME.ca.cert }), (e: unknown) =>
+  await assert.rejects(open(srv, { certPins: CertPins.load(), ca: WRONG_NAME.ca.cert }), (e: unknown) =>
     e instanceof ConnectionError && /is not trusted: it is issued for another host name/.test(e.message) && /--pin sha256:/.test(e.hint ?? ''));
 });
 
 test('an expired pin is dropped and the certificate learnt again; an expired new certificate is refused', async () => {
-  const store = KnownHosts.load();
+  const store = CertPins.load();
   const srv = await tlsServer(A);
   const key = `127.0.0.1:${srv.port}`;
   store.set(key, { fingerprint256: 'cd'.repeat(32), ca: false, firstSeen: '2019-01-01T00:00:00.000Z', validTo: '2020-01-01T00:00:00.000Z' });
-  const c = await open(srv, { knownHosts: store });
+  const c = await open(srv, { certPins: store });
   assert.equal(c.info.tls?.pinDropped, 'expired');
   assert.equal(c.info.tls?.trust, 'tofu');
   assert.equal(store.get(key)?.fingerprint256, fp(A));
   c.close();
 
   const old = await tlsServer(EXPIRED);
-  await assert.rejects(open(old, { knownHosts: store }), /expired on 2021-01-01/);
-  const ok = await open(old, { knownHosts: store, pin: fp(EXPIRED) });
+  await assert.rejects(open(old, { certPins: store }), /expired on 2021-01-01/);
+  const ok = await open(old, { certPins: store, pin: fp(EXPIRED) });
   assert.ok(ok.info.tls!.daysToExpiry < 0);
   ok.close();
 });
 
 test('report mode accepts anything and stores nothing', async () => {
-  const store = KnownHosts.load();
+  const store = CertPins.load();
   const srv = await tlsServer(A);
   store.set(`127.0.0.1:${srv.port}`, { fingerprint256: 'cd'.repeat(32), ca: false, firstSeen: 'x', validTo: '2999-01-01T00:00:00.000Z' });
-  const c = await open(srv, { knownHosts: store, mode: 'report' });
+  const c = await open(srv, { certPins: store, mode: 'report' });
   assert.equal(c.info.tls?.pinStatus, 'mismatch');
   assert.equal(c.info.tls?.trust, 'unverified');
   assert.equal(store.get(`127.0.0.1:${srv.port}`)?.fingerprint256, 'cd'.repeat(32));
@@ -190,7 +190,7 @@ test('a plain TCP port reached with TLS hints at :t', async () => {
   });
   servers.push(srv);
   await assert.rejects(
-    Connection.open({ server: srv.addr('tls'), tls: { knownHosts: KnownHosts.load() }, connectTimeoutMs: 3000 }),
+    Connection.open({ server: srv.addr('tls'), tls: { certPins: CertPins.load() }, connectTimeoutMs: 3000 }),
     (e: unknown) => e instanceof ConnectionError && /seems to speak plain TCP: try 127\.0\.0\.1:\d+:t|may not speak TLS/.test(e.hint ?? ''),
   );
 });
@@ -203,14 +203,14 @@ test('certDetails of a PEM', () => {
 });
 
 test('known_hosts.json is written 0600, and an existing file of another mode is fixed when rewritten', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'known-hosts.mode-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cert-pins.mode-'));
   const file = path.join(dir, 'known_hosts.json');
   const entry = { fingerprint256: 'ab'.repeat(32), ca: false, firstSeen: '2026-01-01T00:00:00.000Z', validTo: '2036-01-01T00:00:00.000Z' };
-  KnownHosts.load(dir).set('a.example:50002', entry);
+  CertPins.load(dir).set('a.example:50002', entry);
   assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'new file');
   fs.chmodSync(file, 0o644);
-  KnownHosts.load(dir).set('b.example:50002', entry);
+  CertPins.load(dir).set('b.example:50002', entry);
   assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'rewritten file');
-  assert.deepEqual(KnownHosts.load(dir).list().map(([k]) => k), ['a.example:50002', 'b.example:50002']);
+  assert.deepEqual(CertPins.load(dir).list().map(([k]) => k), ['a.example:50002', 'b.example:50002']);
   fs.rmSync(dir, { recursive: true, force: true });
 });

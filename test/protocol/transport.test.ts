@@ -5,7 +5,7 @@ import type net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ConnectionError, ProtocolError } from '../../src/errors.js';
 import { Connection } from '../../src/protocol/connection.js';
-import { KnownHosts } from '../../src/protocol/known-hosts.js';
+import { CertPins } from '../../src/protocol/cert-pins.js';
 import { parseProxy, type ServerAddress } from '../../src/protocol/server-address.js';
 import { assertLoopbackOnly, blockedDials } from '../support/loopback-guard.js';
 import { selfSigned, type Pem } from '../support/certs.js';
@@ -102,8 +102,8 @@ test('ws: a frame over the size limit is a ProtocolError', async () => {
 
 test('wss: the certificate is pinned like an s server', async () => {
   const srv = await wsServer(CERT);
-  const store = KnownHosts.load();
-  const conn = await Connection.open({ server: { host: '127.0.0.1', port: srv.port, transport: 'wss' }, tls: { knownHosts: store } });
+  const store = CertPins.load();
+  const conn = await Connection.open({ server: { host: '127.0.0.1', port: srv.port, transport: 'wss' }, tls: { certPins: store } });
   assert.equal(conn.info.tls?.trust, 'tofu');
   assert.deepEqual(await conn.request('echo', ['x']), ['x']);
   conn.close();
@@ -135,11 +135,11 @@ test('socks5: the proxy gets the host name (even .onion) and carries TCP', async
 test('socks5: TLS over the proxy pins under the onion name', async () => {
   const srv = await tcpServer(CERT);
   const p = await proxy(() => ({ port: srv.port }));
-  const store = KnownHosts.load();
+  const store = CertPins.load();
   const conn = await Connection.open({
     server: { host: 'electrum.example.org', port: 50002, transport: 'tls' },
     proxy: parseProxy(`socks5h://127.0.0.1:${p.port}`),
-    tls: { knownHosts: store },
+    tls: { certPins: store },
   });
   assert.equal(conn.info.tls?.trust, 'tofu');
   assert.deepEqual(await conn.request('echo', [1]), [1]);

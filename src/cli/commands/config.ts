@@ -6,7 +6,7 @@
 import { UsageError } from '../../errors.js';
 import { parseNetwork } from '../../bitcoin/networks.js';
 import { hostPort, parseServer, parseProxy } from '../../protocol/server-address.js';
-import { KnownHosts } from '../../protocol/known-hosts.js';
+import { CertPins } from '../../protocol/cert-pins.js';
 import { CONFIG_KEYS, configDir, loadConfig, saveConfig, type ConfigFile } from '../config.js';
 import type { Context } from '../context.js';
 
@@ -43,7 +43,7 @@ export function pinKey(text: string): string {
 }
 
 async function pins(ctx: Context): Promise<void> {
-  const store = KnownHosts.load(configDir(ctx.configPath));
+  const store = CertPins.load(configDir(ctx.configPath));
   const list = store.list().map(([server, e]) => ({ server, ...e }));
   if (ctx.json) return await ctx.out.json(list);
   if (list.length === 0) return ctx.out.notice(`no pinned certificates (in ${store.file})`);
@@ -54,7 +54,7 @@ async function pins(ctx: Context): Promise<void> {
 
 function unpin(ctx: Context, server: string): void {
   const key = pinKey(server);
-  const store = KnownHosts.load(configDir(ctx.configPath));
+  const store = CertPins.load(configDir(ctx.configPath));
   if (!store.delete(key)) {
     throw new UsageError(`no pinned certificate for ${key} (in ${store.file})`, { hint: 'electrum-cli config pins lists the pinned servers' });
   }

@@ -1,5 +1,7 @@
 /**
- * `<configDir>/known_hosts.json`: what we trusted for each `host:port` (docs/protocol.md §1.3).
+ * The TLS certificate pins (trust on first use), kept in `<configDir>/known_hosts.json`: what
+ * we trusted for each `host:port` (docs/protocol.md §1.3). Not to be confused with
+ * cli/known-servers.ts, the server addresses the user has met (config file, probe cache).
  * `ca: true` means the host presented a CA-verified certificate and must keep doing so;
  * otherwise `fingerprint256` is the pinned self-signed certificate (trust on first use).
  */
@@ -18,10 +20,11 @@ export interface PinEntry {
   validTo: string;
 }
 
-export const KNOWN_HOSTS_FILE = 'known_hosts.json';
+/** The file's name on disk, as it has always been (existing pins stay valid). */
+export const CERT_PINS_FILE = 'known_hosts.json';
 
 /** The pin store: a JSON file when given a config directory, memory only otherwise. */
-export class KnownHosts {
+export class CertPins {
   private entries: Record<string, PinEntry>;
 
   private constructor(readonly file: string | undefined) {
@@ -29,8 +32,8 @@ export class KnownHosts {
   }
 
   /** Loads `<configDir>/known_hosts.json` (missing file = empty); no configDir = in memory. */
-  static load(configDir?: string): KnownHosts {
-    return new KnownHosts(configDir ? path.join(configDir, KNOWN_HOSTS_FILE) : undefined);
+  static load(configDir?: string): CertPins {
+    return new CertPins(configDir ? path.join(configDir, CERT_PINS_FILE) : undefined);
   }
 
   /** Entry of `host:port` (IPv6 in brackets). */
@@ -81,7 +84,7 @@ export class KnownHosts {
 
 /** Removes the pin of `hostPort` from `<configDir>/known_hosts.json` (`config unpin`). */
 export function removePin(configDir: string, hostPort: string): boolean {
-  return KnownHosts.load(configDir).delete(hostPort);
+  return CertPins.load(configDir).delete(hostPort);
 }
 
 function readFile(file: string): Record<string, PinEntry> {

@@ -183,13 +183,6 @@ export const blockHeader = defineMethod({
       { flags: '--decode', kind: 'bool', description: 'decode the header (fields, hash, whether its PoW meets its bits)' },
     ],
     json: '"<80-byte header hex>", or with --cp-height {"header": "...", "branch": [...], "root": "..."}; --decode wraps it: {"result": ..., "decoded": {...}}',
-    columns: [
-      { key: 'height', header: 'height', format: 'height' },
-      { key: 'hash', header: 'hash', format: 'hash' },
-      { key: 'time', header: 'time', format: 'time' },
-      { key: 'bits', header: 'bits', format: 'text' },
-      { key: 'powValid', header: 'PoW ok', format: 'bool' },
-    ],
   },
 });
 
@@ -240,11 +233,6 @@ export const headersSubscribe = defineMethod({
       { flags: '--exec <command>', kind: 'string', description: 'with --follow: run COMMAND (with sh) for each new tip, the event as JSON on its stdin' },
     ],
     json: '{"hex": "<header>", "height": n} (1.0–1.3 servers: the deserialized header); with --follow, NDJSON {"type": "tip", "height": n, "hex": "..."}',
-    columns: [
-      { key: 'height', header: 'height', format: 'height' },
-      { key: 'hash', header: 'hash', format: 'hash' },
-      { key: 'time', header: 'time', format: 'time' },
-    ],
   },
 });
 

@@ -9,8 +9,8 @@
 // same (their peer range admits it), so this process routes every `require('typescript')` to
 // the 5.x copy. The configuration is the usual .madgerc.
 import Module, { createRequire } from 'node:module';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve as resolvePath } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const toolRequire = createRequire(join(root, 'tools/lint-deps/package.json'));
@@ -22,7 +22,10 @@ Module._resolveFilename = function (request, ...rest) {
 const madge = toolRequire('madge');
 
 const config = JSON.parse(readFileSync(join(root, '.madgerc'), 'utf8'));
-const result = await madge(join(root, 'src'), { ...config, baseDir: join(root, 'src'), tsConfig: join(root, config.tsConfig) });
+// `--src DIR` checks another tree (the test of this script); the default is the project's src/.
+const at = process.argv.indexOf('--src');
+const src = at > 0 ? resolvePath(process.argv[at + 1] ?? '') : join(root, 'src');
+const result = await madge(src, { ...config, baseDir: src, tsConfig: join(root, config.tsConfig) });
 const graph = result.obj();
 const files = Object.keys(graph).filter((f) => !f.startsWith('../')); // not ../package.json
 const cycles = result.circular();
@@ -57,20 +60,20 @@ if (process.argv.includes('--stats')) {
     const layer = f.includes('/') ? f.slice(0, f.indexOf('/')) : '(top level)';
     perLayer.set(layer, (perLayer.get(layer) ?? 0) + 1);
   }
-  const lines = (f) => readFileSync(join(root, 'src', f), 'utf8').split('\n').length - 1;
+  const lines = (f) => readFileSync(join(src, f), 'utf8').split('\n').length - 1;
   const largest = files.map((f) => [f, lines(f)]).sort((a, b) => b[1] - a[1])[0];
   console.log(`modules: ${files.length}`);
   for (const [layer, n] of [...perLayer].sort()) console.log(`  ${layer}: ${n}`);
   console.log(`import cycles: ${cycles.length} (tangles: ${tangles().length})`);
-  console.log(`largest file: src/${largest[0]} (${largest[1]} lines)`);
+  console.log(`largest file: ${relative(process.cwd(), join(src, largest[0]))} (${largest[1]} lines)`);
 }
 if (skipped.length > 0) {
   console.error(`lint:deps: imports that could not be resolved:\n  ${skipped.join('\n  ')}`);
   process.exit(1);
 }
 if (cycles.length > 0) {
-  console.error(`lint:deps: ${cycles.length} import cycle(s) in src/:`);
+  console.error(`lint:deps: ${cycles.length} import cycle(s):`);
   for (const c of cycles) console.error(`  ${[...c, c[0]].join(' -> ')}`);
   process.exit(1);
 }
-console.log(`lint:deps: ${files.length} modules in src/, no import cycles`);
+console.log(`lint:deps: ${files.length} modules, no import cycles`);

@@ -1,5 +1,5 @@
 /**
- * The mainnet-shaped chain generator (test/support/sim/mainnet-gen.ts): deterministic per
+ * The mainnet-shaped chain generator (sim/mainnet-gen.ts): deterministic per
  * seed, shaped as documented (counts, not timing), consensus-valid (every block passes the
  * simulator's block checks and connects; every input's signature verifies with an
  * independent implementation), cached on disk, fed to a node by bench/submitblocks.sh, and a
@@ -18,11 +18,11 @@ import { Block as BjsBlock, Transaction, crypto as bcrypto, payments, script as 
 import {
   CHANGE_SHARE, IN_DIST, NEW_SHARE, OP_RETURN_SHARE, OUT_DIST, POPULAR_SHARE, TYPE_MIX, cachedMainnetChain, generateMainnetChain,
   type MainnetGenOptions, type MainnetGenStats,
-} from '../support/sim/mainnet-gen.js';
-import { parseBlock } from '../support/sim/block.js';
-import { SimNode } from '../support/sim/node.js';
-import { Simulator } from '../support/sim/server.js';
-import { selfCheckBlock } from '../support/sim/validate.js';
+} from '../../sim/mainnet-gen.js';
+import { parseBlock } from '../../sim/block.js';
+import { SimNode } from '../../sim/node.js';
+import { Simulator } from '../../sim/server.js';
+import { selfCheckBlock } from '../../sim/validate.js';
 import { startNode } from '../support/bitcoind.js';
 import { startServe, waitSynced } from '../support/serve-in-process.js';
 import { connectLines } from '../server/serve-client.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startNode } from '../support/bitcoind.js';
-import { Simulator } from '../support/sim/server.js';
+import { Simulator } from '../../sim/server.js';
 import { httpRequest } from './helpers.js';
 
 const body = (method: string, params: unknown = [], extra: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: '1.0', id: 7, method, params, ...extra });

@@ -9,8 +9,8 @@
 import type net from 'node:net';
 import { lineConn, startLoopback } from './electrum-loopback.js';
 import { createHash } from 'node:crypto';
-import { serializeTx } from './sim/chaingen.js';
-import { REGTEST_GENESIS_HEX } from './sim/genesis.js';
+import { serializeTx } from '../../sim/chaingen.js';
+import { REGTEST_GENESIS_HEX } from '../../sim/genesis.js';
 import { merkleBranch, merkleRoot } from '../../src/bitcoin/merkle.js';
 import { mineHeaderBytes } from './mine.js';
 import { hashToDisplay, sha256d } from '../../src/bitcoin/hex.js';

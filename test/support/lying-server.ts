@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { serializeTx } from '../../sim/chaingen.js';
 import { REGTEST_GENESIS_HEX } from '../../sim/genesis.js';
 import { merkleBranch, merkleRoot } from '../../src/bitcoin/merkle.js';
-import { mineHeaderBytes } from './mine.js';
+import { REGTEST_BITS, mineHeaderBytes } from '../../sim/header.js';
 import { hashToDisplay, sha256d } from '../../src/bitcoin/hex.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
@@ -38,8 +38,6 @@ export interface SynthChain {
   /** Payments to WATCH_SCRIPT: txid, vout, value, height. */
   utxos: { tx_hash: string; tx_pos: number; height: number; value: number }[];
 }
-
-const REGTEST_BITS = 0x207fffff;
 
 const chainCache = new Map<string, SynthChain>();
 

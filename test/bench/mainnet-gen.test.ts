@@ -25,7 +25,7 @@ import { Simulator } from '../../sim/server.js';
 import { selfCheckBlock } from '../../sim/validate.js';
 import { startNode } from '../support/bitcoind.js';
 import { startServe, waitSynced } from '../support/serve-in-process.js';
-import { connectLines } from '../server/serve-client.js';
+import { connectLines } from '../support/serve-client.js';
 import { indexSize } from '../../bench/index-size.js';
 
 function gen(opts: Omit<MainnetGenOptions, 'onBlock'>): { blocks: Buffer[]; stats: MainnetGenStats } {

@@ -6,7 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { startScriptedServer, selfSignedCert } from '../support/scripted-server.js';
+import { startScriptedServer } from '../support/scripted-server.js';
+import { selfSignedCert } from '../support/certs.js';
 import { runCli, tempHome } from '../support/run-cli.js';
 import { socksProxy } from '../support/socks-proxy.js';
 

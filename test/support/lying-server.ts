@@ -308,6 +308,3 @@ export async function startLyingServer(opts: LyingOptions = {}): Promise<LyingSe
   state.close = core.close;
   return state;
 }
-
-// The certificate helper lives in certs.ts; re-exported for the tests that import it from here.
-export { certValid } from './certs.js';

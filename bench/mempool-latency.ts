@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile, writeSection } from './report.js';
 import { spend, startFundedNode, startServe, subscribe, targets, tempDb, until, type Coin } from './serve-harness.js';
-import { prng } from '../test/support/sim/chaingen.js';
+import { prng } from '../sim/chaingen.js';
 import type { NodeHandle } from '../test/support/bitcoind.js';
 
 /** Options of the mempool latency benchmark. */

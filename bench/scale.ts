@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- scale`: initial sync of `serve --local` on a mainnet-shaped chain of
- * 2,000,000 transactions (issue 8). The chain comes from test/support/sim/mainnet-gen.ts
+ * 2,000,000 transactions (issue 8). The chain comes from sim/mainnet-gen.ts
  * (cached in .bench-tmp/); the regtest node simulator serves it over real HTTP (JSON-RPC +
  * REST) from its own process; the real CLI of each build (`node <checkout>/bin/electrum-cli
  * serve --local`) is a child process whose /proc entries are sampled every 100 ms: RssAnon,
@@ -26,8 +26,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE_DIR, cachedMainnetChain, type MainnetGenOptions, type MainnetGenStats } from '../test/support/sim/mainnet-gen.js';
-import { readLines } from '../test/support/sim/persist.js';
+import { CACHE_DIR, cachedMainnetChain, type MainnetGenOptions, type MainnetGenStats } from '../sim/mainnet-gen.js';
+import { readLines } from '../sim/persist.js';
 import { indexSize, type IndexSize } from './index-size.js';
 import { writeSection } from './report.js';
 
@@ -91,7 +91,7 @@ function cpuSecs(pid: number): number {
 /** Starts the simulator in a child process on the chain file; resolves its RPC URL and cookie. */
 async function startNode(file: string, log: (l: string) => void): Promise<{ child: ChildProcess; rpcUrl: string; cookie: string; datadir: string }> {
   const datadir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-node-'));
-  const child = spawn(process.execPath, ['--max-old-space-size=16384', '--import', 'tsx', path.join(ROOT, 'test/support/sim/main.ts'), '--datadir', datadir, '--port', '0', '--preload', file], {
+  const child = spawn(process.execPath, ['--max-old-space-size=16384', '--import', 'tsx', path.join(ROOT, 'sim/main.ts'), '--datadir', datadir, '--port', '0', '--preload', file], {
     stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT,
   });
   const t0 = Date.now();
@@ -328,7 +328,7 @@ function writeReport(opts: ScaleOptions, st: MainnetGenStats, txs: number, build
   });
   const cmd = `npm run bench -- scale${flags ? ` ${flags}` : ''}`;
   writeSection('scale', 'Initial sync at scale (mainnet-shaped chain)', cmd, `
-Chain: test/support/sim/mainnet-gen.ts (seed \`${st.seed}\`; shape in test/support/sim/README.md), ${fmt(st.blocks)} blocks,
+Chain: sim/mainnet-gen.ts (seed \`${st.seed}\`; shape in sim/README.md), ${fmt(st.blocks)} blocks,
 ${fmt(txs)} transactions with the genesis coinbase (${Math.max(100, opts.tinyBlocks ?? 100)} blocks of ${1 + (opts.tinyTxs ?? 0)} tx, ${opts.rampBlocks ? `a ${opts.rampBlocks}-block ramp, ` : ''}then ${opts.txsPerBlock ?? 2000} txs per block of
 ~${fmt(st.largestBlockBytes / 1000)} KB), ${(st.distinctScripts / st.txs).toFixed(2)} distinct scripts per tx, ${fmt(st.utxos)} UTXOs at the tip (${utxoPerTx.toFixed(2)} per tx;
 mainnet ~0.15). The regtest node simulator serves it from its own process over HTTP JSON-RPC and REST on 127.0.0.1;

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { scriptToAddress } from '../src/bitcoin/address.js';
 import { serve } from '../src/server/serve.js';
 import { startNode, type NodeHandle } from '../test/support/bitcoind.js';
-import { OP_TRUE_P2WSH, serializeTx } from '../test/support/sim/chaingen.js';
-import { parseTx } from '../test/support/sim/tx.js';
+import { OP_TRUE_P2WSH, serializeTx } from '../sim/chaingen.js';
+import { parseTx } from '../sim/tx.js';
 
 const OP_TRUE = Buffer.from([0x51]);
 /** Outputs per fan-out transaction (about 260,000 weight units, under the 400,000 standard limit). */

@@ -19,11 +19,11 @@ import { runLoadBench, type BenchMethod, type LoadBenchStats } from '../src/diag
 import { parseServer } from '../src/protocol/server-address.js';
 import { scriptHash } from '../src/bitcoin/scripthash.js';
 import { startNode, type NodeHandle } from '../test/support/bitcoind.js';
-import { serializeTx, OP_TRUE_P2WSH } from '../test/support/sim/chaingen.js';
-import { assembleBlock, merkleRoot, scriptNumPush, subsidy, witnessCommitment, witnessRoot } from '../test/support/sim/block.js';
-import { REGTEST_GENESIS_HASH } from '../test/support/sim/genesis.js';
-import { REGTEST_BITS, mineHeader } from '../test/support/sim/header.js';
-import { parseTx, type Tx } from '../test/support/sim/tx.js';
+import { serializeTx, OP_TRUE_P2WSH } from '../sim/chaingen.js';
+import { assembleBlock, merkleRoot, scriptNumPush, subsidy, witnessCommitment, witnessRoot } from '../sim/block.js';
+import { REGTEST_GENESIS_HASH } from '../sim/genesis.js';
+import { REGTEST_BITS, mineHeader } from '../sim/header.js';
+import { parseTx, type Tx } from '../sim/tx.js';
 import { writeSection } from './report.js';
 
 const HEAVY_ENTRIES = 50_000;

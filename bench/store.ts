@@ -13,10 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Simulator } from '../test/support/sim/server.js';
+import { Simulator } from '../sim/server.js';
 import { openStore, type StoreEngine } from '../src/server/store/db.js';
 import { TABLES } from '../src/server/store/rows.js';
-import { generateChain } from '../test/support/sim/chaingen.js';
+import { generateChain } from '../sim/chaingen.js';
 import { writeSection } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

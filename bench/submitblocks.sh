@@ -1,5 +1,5 @@
 #!/bin/sh
-# Submits a file of raw block hex lines (test/support/sim/chaingen.ts or mainnet-gen.ts output)
+# Submits a file of raw block hex lines (sim/chaingen.ts or mainnet-gen.ts output)
 # to a running bitcoind, in order, and stops at the first block it rejects.
 # Usage: bench/submitblocks.sh FILE [bitcoin-cli arguments, e.g. -regtest -datadir=DIR]
 # Each block goes through -stdin: a 650 KB block is 1.3 MB of hex, more than one command-line

@@ -1,6 +1,6 @@
 /**
  * Initial-sync throughput of the embedded indexer (issue 3): a generated regtest chain of
- * >= 200,000 transactions (test/support/sim/chaingen.ts, also written as raw block hex, one
+ * >= 200,000 transactions (sim/chaingen.ts, also written as raw block hex, one
  * block per line, so a real bitcoind can be fed the identical chain with submitblock) is
  * served by the regtest node simulator over real HTTP JSON-RPC + REST, and openBackend
  * syncs it in a child process (test/support/sync-child.ts) so the peak RSS measured is the
@@ -14,8 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateChain } from '../test/support/sim/chaingen.js';
-import { Simulator } from '../test/support/sim/server.js';
+import { generateChain } from '../sim/chaingen.js';
+import { Simulator } from '../sim/server.js';
 import { writeSection } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -140,7 +140,7 @@ export async function main(opts: SyncBenchOptions = {}): Promise<SyncResult[]> {
     const mib = (b: number): string => `${fmt(b / 2 ** 20)} MiB`;
     const rows = [restR, rpcR].map((r) => `| ${r.path} | ${fmt(r.blocks)} | ${fmt(r.txs)} | ${fmt(r.utxos)} | ${r.secs.toFixed(1)} s | ${fmt(r.blocksPerSec)} | ${fmt(r.txPerSec)} | ${fmt(r.bytesPerTx)} | ${mib(r.peakRssBytes)} (${mib(r.peakAnonBytes)}) |`);
     writeSection('sync', 'Initial sync', `node --import tsx bench/sync.ts --blocks ${blocks} --txs-per-block ${perBlock} --rpc-blocks ${rpcBlocks}`, `
-Chain: test/support/sim/chaingen.ts (seed \`bench-sync\`), ${fmt(blocks)} regtest blocks with ${fmt(txs)} transactions
+Chain: sim/chaingen.ts (seed \`bench-sync\`), ${fmt(blocks)} regtest blocks with ${fmt(txs)} transactions
 (coinbases with 20 outputs; from height 101 on, ${perBlock} txs per block, mostly 1-in/2-4-out spends of P2WSH(OP_TRUE)
 coins paying P2PKH, P2SH, P2WPKH, P2WSH and P2TR sinks, every 50th a signed wallet spend). It is served by the regtest
 node simulator over real HTTP JSON-RPC and REST on 127.0.0.1; \`openBackend\` syncs it in a child process
@@ -167,7 +167,7 @@ random keys (script hashes, txids) nearly every leaf page it touches is copied. 
 20 blocks 13,600 tx/s, 178 MiB; 60 blocks 14,200 tx/s, 269 MiB; 150 blocks 15,500 tx/s, 371 MiB. LMDB's
 \`useWritemap\` (writes straight into the map) gave 17,500 tx/s and 276 MiB at 150 blocks, not adopted yet.
 
-**Same chain on a real bitcoind.** \`node --import tsx test/support/sim/chaingen.ts --blocks ${blocks} --txs-per-block ${perBlock}
+**Same chain on a real bitcoind.** \`node --import tsx sim/chaingen.ts --blocks ${blocks} --txs-per-block ${perBlock}
 --seed bench-sync --out chain.hex\` writes this exact chain, one raw block hex per line (genesis excluded). Feed it to a
 fresh \`bitcoind -regtest -rest\` with \`while read -r b; do bitcoin-cli -regtest submitblock "$b"; done < chain.hex\`
 (each line prints nothing on success), or from code with \`startNode({ preloadFile })\` in test/support/bitcoind.ts, which

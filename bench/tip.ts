@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { percentile, writeSection } from './report.js';
 import { sendBatch, spend, startFundedNode, startServe, subscribe, targets, tempDb, until, type Coin } from './serve-harness.js';
 import type { NodeHandle } from '../test/support/bitcoind.js';
-import { prng } from '../test/support/sim/chaingen.js';
+import { prng } from '../sim/chaingen.js';
 
 /** Options of the tip benchmark. */
 export interface TipBenchOptions {

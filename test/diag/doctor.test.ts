@@ -4,7 +4,8 @@ import { parseServer } from '../../src/protocol/server-address.js';
 import { CertPins } from '../../src/protocol/cert-pins.js';
 import { runDoctor, doctorError, type DoctorReport } from '../../src/diag/doctor.js';
 import { DOCTOR_CHECKS } from '../../src/diag/doctor-checks.js';
-import { startLyingServer, certValid, type LyingOptions, type LyingServer } from '../support/lying-server.js';
+import { startLyingServer, type LyingOptions, type LyingServer } from '../support/lying-server.js';
+import { certValid } from '../support/certs.js';
 import { assertLoopbackOnly } from '../support/loopback-guard.js';
 
 assertLoopbackOnly();

@@ -4,7 +4,8 @@ import net from 'node:net';
 import { parseServer } from '../../src/protocol/server-address.js';
 import { probeAll } from '../../src/diag/probe.js';
 import { crawl, healthyServers } from '../../src/diag/crawl.js';
-import { startLyingServer, certValid, type LyingServer } from '../support/lying-server.js';
+import { startLyingServer, type LyingServer } from '../support/lying-server.js';
+import { certValid } from '../support/certs.js';
 import { assertLoopbackOnly } from '../support/loopback-guard.js';
 
 assertLoopbackOnly();

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createHash } from 'node:crypto';
-import { startScriptedServer, selfSignedCert, type Fault, type ScriptedServer } from '../support/scripted-server.js';
+import { startScriptedServer, type Fault, type ScriptedServer } from '../support/scripted-server.js';
+import { selfSignedCert } from '../support/certs.js';
 import { runCli } from '../support/run-cli.js';
 
 const P2PKH = 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU';

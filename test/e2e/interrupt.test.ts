@@ -4,43 +4,37 @@
 // run that only ends when a timeout fires is killed instead and fails the test.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { lineConn, startLoopback, type Loopback, type LoopbackConn } from '../support/electrum-loopback.js';
 import { runCli } from '../support/run-cli.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
 
 const LONG = ['--connect-timeout', '300', '--timeout', '300'];
 const ADDR = 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU';
 
-const servers: net.Server[] = [];
-after(() => {
-  for (const s of servers) s.close();
+const servers: Loopback[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
 });
 
 /** A TCP server on 127.0.0.1 that calls `onLine` per received line; `seen` resolves on the first connection. */
-async function server(onLine: (line: string, socket: net.Socket) => void = () => {}): Promise<{ port: number; seen: Promise<void>; lines: string[] }> {
+async function server(onLine: (line: string, conn: LoopbackConn) => void = () => {}): Promise<{ port: number; seen: Promise<void>; lines: string[] }> {
   const lines: string[] = [];
   let saw!: () => void;
   const seen = new Promise<void>((r) => (saw = r));
-  const srv = net.createServer((socket) => {
-    socket.on('error', () => {});
-    let buf = '';
-    socket.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
+  const core = await startLoopback({
+    onSocket: (socket) => {
+      lineConn(socket, (conn, line) => {
         lines.push(line);
-        onLine(line, socket);
-      }
-    });
-    // Let the client get into its wait before Ctrl-C.
-    setTimeout(saw, 300);
+        onLine(line, conn);
+      });
+      // Let the client get into its wait before Ctrl-C.
+      setTimeout(saw, 300);
+    },
   });
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  servers.push(core);
   // Sockets this test leaves open must not hold the test process.
-  srv.unref();
-  return { port: (srv.address() as net.AddressInfo).port, seen, lines };
+  core.server.unref();
+  return { port: core.port, seen, lines };
 }
 
 const SAFETY = { timeoutMs: 30_000 };
@@ -70,9 +64,9 @@ test('Ctrl-C while the server never answers server.version: exit 130 at once', a
 test('Ctrl-C while waiting for the reply to the command: exit 130 at once', async () => {
   let asked!: () => void;
   const askedP = new Promise<void>((r) => (asked = r));
-  const s = await server((line, socket) => {
+  const s = await server((line, conn) => {
     const m = JSON.parse(line) as { id: number; method: string };
-    const reply = (result: unknown) => socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: m.id, result })}\n`);
+    const reply = (result: unknown) => conn.send(JSON.stringify({ jsonrpc: '2.0', id: m.id, result }));
     if (m.method === 'server.version') reply(['FakeX 1.0', '1.4']);
     else if (m.method === 'server.features') reply({ genesis_hash: NETWORKS.regtest.genesisHash, hosts: {}, protocol_min: '1.4', protocol_max: '1.4', server_version: 'FakeX 1.0', hash_function: 'sha256', pruning: null });
     else setTimeout(asked, 300); // get_balance: never answered

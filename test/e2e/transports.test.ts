@@ -5,55 +5,13 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { createHash, X509Certificate } from 'node:crypto';
-import { startScriptedServer, selfSignedCert } from '../support/scripted-server.js';
+import { startScriptedServer } from '../support/scripted-server.js';
+import { selfSignedCert } from '../support/certs.js';
 import { runCli, tempHome } from '../support/run-cli.js';
+import { socksProxy } from '../support/socks-proxy.js';
 
 const P2PKH = 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU';
-
-/** A minimal SOCKS5 proxy (no auth, CONNECT by domain name) that sends every name to `target`. */
-async function socksProxy(targetPort: number): Promise<{ port: number; seen: string[]; close(): Promise<void> }> {
-  const seen: string[] = [];
-  const socks = new Set<net.Socket>();
-  const server = net.createServer((c) => {
-    socks.add(c);
-    c.on('error', () => {});
-    c.once('data', (hello) => {
-      if (hello[0] !== 5) return c.destroy();
-      c.write(Buffer.from([5, 0]));
-      c.once('data', (req) => {
-        if (req[1] !== 1) return c.destroy();
-        let host: string;
-        let at: number;
-        if (req[3] === 3) {
-          const n = req[4]!;
-          host = req.subarray(5, 5 + n).toString();
-          at = 5 + n;
-        } else if (req[3] === 1) {
-          host = [...req.subarray(4, 8)].join('.');
-          at = 8;
-        } else return c.destroy();
-        seen.push(`${host}:${req.readUInt16BE(at)}`);
-        const up = net.connect(targetPort, '127.0.0.1', () => {
-          c.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0]));
-          c.pipe(up).pipe(c);
-        });
-        socks.add(up);
-        up.on('error', () => c.destroy());
-      });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    seen,
-    close: async () => {
-      for (const s of socks) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
 
 describe('transports', { concurrency: 3 }, () => {
   it('TLS, self-signed: pinned on first use with a notice; a changed certificate is refused -> 3', async () => {
@@ -88,7 +46,7 @@ describe('transports', { concurrency: 3 }, () => {
   });
   it('SOCKS5: the proxy sees the host name; the client dials only the proxy', async () => {
     const s = await startScriptedServer({ transcript: 'fulcrum-1.6' });
-    const proxy = await socksProxy(s.port);
+    const proxy = await socksProxy(() => ({ port: s.port }));
     const r = await runCli(['--network', 'regtest', '--json', '--proxy', `socks5://127.0.0.1:${proxy.port}`, 'balance', P2PKH], {
       server: 'electrum.example.invalid:50001:t',
     });
@@ -96,7 +54,7 @@ describe('transports', { concurrency: 3 }, () => {
     await s.close();
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { confirmed: 93000000, unconfirmed: 0 });
-    assert.deepEqual(proxy.seen, ['electrum.example.invalid:50001']);
+    assert.deepEqual(proxy.requests, [{ atyp: 3, host: 'electrum.example.invalid', port: 50001 }]);
   });
   it('a WebSocket port given as :t points at ws://HOST:PORT (the reply was HTTP), not at TLS', async () => {
     const s = await startScriptedServer({ transcript: 'fulcrum-1.6', websocket: true });

@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
 import { BackendError } from '../../src/server/api.js';
 import { feeTargetBucket, openBackend } from '../../src/server/backend.js';
-import { OP_TRUE_P2WSH, serializeTx } from '../support/sim/chaingen.js';
-import { parseTx } from '../support/sim/tx.js';
+import { OP_TRUE_P2WSH, serializeTx } from '../../sim/chaingen.js';
+import { parseTx } from '../../sim/tx.js';
 import { startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 const OP_TRUE = Buffer.from([0x51]);

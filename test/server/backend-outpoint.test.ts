@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { openBackend } from '../../src/server/backend.js';
 import { BackendError } from '../../src/server/api.js';
-import { startTestNode, tempDir, type TestNode } from './node-helpers.js';
+import { startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 async function open(node: TestNode, dir: string) {
   const b = await openBackend({ network: 'regtest', bitcoindUrl: node.rpcUrl, rpcCookie: node.cookiePath, dbDir: dir, zmq: false, log: () => {}, pollMs: 3_600_000, mempoolPollMs: 3_600_000 });

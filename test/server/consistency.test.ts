@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startNode } from '../support/bitcoind.js';
 import { startServe, waitSynced } from '../support/serve-in-process.js';
-import { connectLines } from './serve-client.js';
+import { connectLines } from '../support/serve-client.js';
 import { addressToScriptHash } from '../../src/bitcoin/scripthash.js';
 
 /** Park–Miller, as the other seeded tests. */

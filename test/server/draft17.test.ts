@@ -1,7 +1,7 @@
 /** The protocol 1.7 draft on the server side, gated as ElectrumX master gates it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeManager, versioned, connect } from './session-harness.js';
+import { makeManager, versioned, connect } from '../support/session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { findMethod, methodsAt } from '../../src/methods/registry.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';

@@ -5,7 +5,7 @@ import { openBackend, type LocalBackend } from '../../src/server/backend.js';
 import { statusHash } from '../../src/bitcoin/status.js';
 import type { StoreEngine } from '../../src/server/store/db.js';
 import { decodeScripts, setScriptPrefixLength, TAG } from '../../src/server/store/rows.js';
-import { dumpStore, expectedFromNode, makeTraffic, startTestNode, tempDir, type TestNode } from './node-helpers.js';
+import { dumpStore, expectedFromNode, makeTraffic, startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 async function open(node: TestNode, dbDir: string, more: { undoBlocks?: number; dbEngine?: StoreEngine; log?: (l: string) => void } = {}) {
   const b = await openBackend({

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { makeManager } from './session-harness.js';
+import { makeManager } from '../support/session-harness.js';
 import { FakeBackend, fakeHash } from '../support/fake-backend.js';
 import { startListeners } from '../../src/server/listeners.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';

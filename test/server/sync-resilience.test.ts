@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { DaemonError } from '../../src/errors.js';
 import { openBackend } from '../../src/server/backend.js';
-import { dumpStore, makeTraffic, startTestNode, tempDir, type TestNode } from './node-helpers.js';
+import { dumpStore, makeTraffic, startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 const quiet = { zmq: false, log: () => {}, pollMs: 3_600_000, mempoolPollMs: 3_600_000 } as const;
 

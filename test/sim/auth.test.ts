@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startNode } from '../support/bitcoind.js';
-import { Simulator } from '../support/sim/server.js';
-import { httpRequest } from './helpers.js';
+import { Simulator } from '../../sim/server.js';
+import { httpRequest } from '../support/http-request.js';
 
 const body = (method: string, params: unknown = [], extra: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: '1.0', id: 7, method, params, ...extra });
 

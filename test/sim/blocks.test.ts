@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNode } from '../support/bitcoind.js';
-import { parseBlock, scriptNumPush } from '../support/sim/block.js';
-import { REGTEST_GENESIS_HASH, REGTEST_GENESIS_HEX } from '../support/sim/genesis.js';
-import { mineHeader } from '../support/sim/header.js';
-import { mineHeaderBytes } from '../support/mine.js';
-import { SimNode } from '../support/sim/node.js';
-import { addressScript } from '../support/sim/script.js';
-import { selfCheckBlock } from '../support/sim/validate.js';
+import { parseBlock, scriptNumPush } from '../../sim/block.js';
+import { REGTEST_GENESIS_HASH, REGTEST_GENESIS_HEX } from '../../sim/genesis.js';
+import { mineHeader, mineHeaderBytes } from '../../sim/header.js';
+import { SimNode } from '../../sim/node.js';
+import { addressScript } from '../../sim/script.js';
+import { selfCheckBlock } from '../../sim/validate.js';
 
 test('genesis is Core\'s regtest genesis', () => {
   const g = parseBlock(REGTEST_GENESIS_HEX);

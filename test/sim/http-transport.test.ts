@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { Simulator } from '../support/sim/server.js';
-import type { DropOptions } from '../support/sim/drops.js';
+import { Simulator } from '../../sim/server.js';
+import type { DropOptions } from '../../sim/drops.js';
 
 function post(sim: Simulator, agent: http.Agent | false, method: string, params: unknown[] = []): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const body = JSON.stringify({ jsonrpc: '1.0', id: 1, method, params });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNode } from '../support/bitcoind.js';
-import { serializeTx } from '../support/sim/chaingen.js';
-import { SimNode } from '../support/sim/node.js';
-import { addressScript } from '../support/sim/script.js';
-import { parseTx } from '../support/sim/tx.js';
-import { dispatch } from '../support/sim/rpc.js';
+import { serializeTx } from '../../sim/chaingen.js';
+import { SimNode } from '../../sim/node.js';
+import { addressScript } from '../../sim/script.js';
+import { parseTx } from '../../sim/tx.js';
+import { dispatch } from '../../sim/rpc.js';
 
 const sats = (btc: number) => Math.round(btc * 1e8);
 

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startNode } from '../support/bitcoind.js';
-import { generateChain } from '../support/sim/chaingen.js';
-import { parseBlock } from '../support/sim/block.js';
-import { REGTEST_GENESIS_HASH } from '../support/sim/genesis.js';
-import { scriptType } from '../support/sim/script.js';
-import { selfCheckBlock } from '../support/sim/validate.js';
+import { generateChain } from '../../sim/chaingen.js';
+import { parseBlock } from '../../sim/block.js';
+import { REGTEST_GENESIS_HASH } from '../../sim/genesis.js';
+import { scriptType } from '../../sim/script.js';
+import { selfCheckBlock } from '../../sim/validate.js';
 
 test('state survives a child-process restart and a kill -9; each start writes a new cookie', { timeout: 120_000 }, async () => {
   const node = await startNode({ process: true });

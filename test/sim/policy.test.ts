@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transaction } from 'bitcoinjs-lib';
 import { startNode, NodeRpcError, type NodeHandle } from '../support/bitcoind.js';
-import { LONG_CHAIN_ERROR } from '../support/sim/node.js';
-import { scriptAddress } from '../support/sim/script.js';
+import { LONG_CHAIN_ERROR } from '../../sim/node.js';
+import { scriptAddress } from '../../sim/script.js';
 
 const sats = (btc: number) => Math.round(btc * 1e8);
 

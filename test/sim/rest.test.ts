@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNode } from '../support/bitcoind.js';
-import { Reader } from '../support/sim/bytes.js';
-import { rest } from './helpers.js';
+import { Reader } from '../../sim/bytes.js';
+import { rest } from '../support/http-request.js';
 
 /** Decodes /rest/spenttxouts/<hash>.bin: per tx (coinbase first, empty), the spent (value, script) list. */
 function decodeSpentTxouts(buf: Buffer): { value: number; script: string }[][] {

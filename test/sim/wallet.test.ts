@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { Transaction, crypto as bcrypto, payments, script as bscript } from 'bitcoinjs-lib';
 import { startNode } from '../support/bitcoind.js';
-import { SimNode } from '../support/sim/node.js';
-import { REGTEST, addressScript, scriptType } from '../support/sim/script.js';
-import { outpointKey } from '../support/sim/tx.js';
+import { SimNode } from '../../sim/node.js';
+import { REGTEST, addressScript, scriptType } from '../../sim/script.js';
+import { outpointKey } from '../../sim/tx.js';
 
 /** Independent signature check for the four wallet input types (what a real bitcoind would verify). */
 function verifyInputs(raw: Buffer, prevouts: { script: Buffer; value: number }[]): string[] {

@@ -10,8 +10,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Simulator } from './sim/server.js';
-import { NO_DROP_HEADER, type DropOptions } from './sim/drops.js';
+import { Simulator } from '../../sim/server.js';
+import { NO_DROP_HEADER, type DropOptions } from '../../sim/drops.js';
 
 /** A JSON-RPC error returned by the node. */
 export class NodeRpcError extends Error {
@@ -232,7 +232,7 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       await startProcess(process.env.BITCOIND!, args, false);
       await waitReady();
     } else if (opts.process) {
-      const args = ['--import', 'tsx', path.join(HERE, 'sim', 'main.ts'), '--datadir', datadir, '--port', String(port)];
+      const args = ['--import', 'tsx', path.join(HERE, '..', '..', 'sim', 'main.ts'), '--datadir', datadir, '--port', String(port)];
       if (opts.rest === false) args.push('--no-rest');
       if (opts.seed) args.push('--seed', opts.seed);
       if (opts.preloadFile) args.push('--preload', opts.preloadFile);

@@ -151,6 +151,3 @@ export async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: numbe
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
   return out;
 }
-
-// The reference model of expected answers lives in reference.ts; re-exported for the e2e suite.
-export { NodeReference, sortUtxos, type RefEntry, type RefUtxo } from './reference.js';

@@ -9,10 +9,10 @@
 import type net from 'node:net';
 import { lineConn, startLoopback } from './electrum-loopback.js';
 import { createHash } from 'node:crypto';
-import { serializeTx } from './sim/chaingen.js';
-import { REGTEST_GENESIS_HEX } from './sim/genesis.js';
+import { serializeTx } from '../../sim/chaingen.js';
+import { REGTEST_GENESIS_HEX } from '../../sim/genesis.js';
 import { merkleBranch, merkleRoot } from '../../src/bitcoin/merkle.js';
-import { mineHeaderBytes } from './mine.js';
+import { REGTEST_BITS, mineHeaderBytes } from '../../sim/header.js';
 import { hashToDisplay, sha256d } from '../../src/bitcoin/hex.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
@@ -38,8 +38,6 @@ export interface SynthChain {
   /** Payments to WATCH_SCRIPT: txid, vout, value, height. */
   utxos: { tx_hash: string; tx_pos: number; height: number; value: number }[];
 }
-
-const REGTEST_BITS = 0x207fffff;
 
 const chainCache = new Map<string, SynthChain>();
 
@@ -310,6 +308,3 @@ export async function startLyingServer(opts: LyingOptions = {}): Promise<LyingSe
   state.close = core.close;
   return state;
 }
-
-// The certificate helper lives in certs.ts; re-exported for the tests that import it from here.
-export { certValid } from './certs.js';

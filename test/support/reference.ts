@@ -1,7 +1,7 @@
 /**
  * The one reference model of expected answers: what a regtest node says (getblock verbosity
  * 2, getrawmempool true), indexed by script hash independently of the server's own index.
- * Both the e2e suite (against `serve --local`) and the back half's tests (node-helpers.ts
+ * Both the e2e suite (against `serve --local`) and the back half's tests (test-node.ts
  * expectedFromNode) compare against it.
  */
 import { scriptHash } from '../../src/bitcoin/scripthash.js';

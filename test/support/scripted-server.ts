@@ -268,6 +268,3 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
   state.close = core.close;
   return state;
 }
-
-// The certificate helper lives in certs.ts; re-exported for the tests that import it from here.
-export { selfSignedCert } from './certs.js';

@@ -1,4 +1,4 @@
-/** Small helpers shared by the simulator's own tests. */
+/** Raw HTTP requests to the simulator (or a bitcoind), for the tests of its RPC and REST interfaces. */
 import http from 'node:http';
 
 /** Raw HTTP request to the node; returns status, headers and body bytes. */

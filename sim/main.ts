@@ -1,5 +1,5 @@
 /**
- * Child-process entry: `node --import tsx test/support/sim/main.ts --datadir DIR [--port N]
+ * Child-process entry: `node --import tsx sim/main.ts --datadir DIR [--port N]
  * [--no-rest] [--seed S] [--preload FILE] [--rpcuser U --rpcpassword P] [--zmq | --zmq-port N] [--zmq-topics hashblock,sequence]
  * [--no-persistmempool] [--txospenderindex] [-rpcservertimeout=N] [--drop-seed S --drop-rate P]`.
  * Prints {"rpcport":N,"zmq":"tcp://127.0.0.1:M"?} on stdout once listening; exits after the stop RPC or on SIGTERM/SIGINT.

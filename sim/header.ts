@@ -56,16 +56,27 @@ export function difficulty(bits: number): number {
   return diff;
 }
 
-/** Searches nonces until the header meets its target (about two tries on regtest). */
-export function mineHeader(h: Header): { header: Header; bytes: Buffer; hash: string } {
-  const bytes = encodeHeader(h);
-  const target = bitsToTarget(h.bits);
+/**
+ * The one header miner of the simulator, the benchmarks and the tests: searches the nonce (bytes
+ * 76..80) of an 80-byte header until its hash meets the target of its own bits or, with `failPow`,
+ * until it does NOT (a header a verifier must reject). On regtest either takes about two tries.
+ * Returns a mined copy; the input is left as it is.
+ */
+export function mineHeaderBytes(header: Buffer, opts: { failPow?: boolean } = {}): Buffer {
+  const out = Buffer.from(header.subarray(0, 80));
+  const target = bitsToTarget(out.readUInt32LE(72));
   for (let nonce = 0; nonce <= 0xffffffff; nonce++) {
-    bytes.writeUInt32LE(nonce, 76);
-    const hash = revHex(sha256d(bytes));
-    if (BigInt('0x' + hash) <= target) return { header: { ...h, nonce }, bytes, hash };
+    out.writeUInt32LE(nonce, 76);
+    const meets = BigInt('0x' + revHex(sha256d(out))) <= target;
+    if (meets !== (opts.failPow ?? false)) return out;
   }
   throw new Error('nonce space exhausted');
+}
+
+/** mineHeaderBytes for a decoded header: the header with its nonce, its bytes and its hash. */
+export function mineHeader(h: Header, opts: { failPow?: boolean } = {}): { header: Header; bytes: Buffer; hash: string } {
+  const bytes = mineHeaderBytes(encodeHeader(h), opts);
+  return { header: { ...h, nonce: bytes.readUInt32LE(76) }, bytes, hash: headerHash(bytes) };
 }
 
 /** Display hash of a header's bytes. */

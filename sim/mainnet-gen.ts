@@ -2,7 +2,7 @@
  * Mainnet-shaped regtest chain generator (issue 8): millions of consensus-valid transactions
  * whose shape, not their count alone, is what an index meets on mainnet. Seeded and
  * deterministic: the same options give the same bytes. The shape and its parameters are
- * documented in test/support/sim/README.md ("Mainnet-shaped chains"); in short:
+ * documented in sim/README.md ("Mainnet-shaped chains"); in short:
  *
  * - Block sizes: `tinyBlocks` blocks of 1 + `tinyTxs` txs (default 100 coinbase-only blocks:
  *   they also mature the first coinbases), then a linear ramp over `rampBlocks` blocks, then
@@ -25,7 +25,7 @@
  * - Blocks: version 0x20000000, BIP34 height in the coinbase, merkle root, BIP141 witness
  *   commitment, regtest PoW (nBits 207fffff, nonce ground), time = startTime + height.
  *
- * CLI: node --import tsx test/support/sim/mainnet-gen.ts --txs N --out FILE [--seed S]
+ * CLI: node --import tsx sim/mainnet-gen.ts --txs N --out FILE [--seed S]
  *      [--txs-per-block M] [--tiny-blocks K] [--tiny-txs T] [--ramp-blocks R] [--start-time T]
  * writes one raw block hex per line (genesis excluded: the submitblock lines), prints the
  * stats as JSON. bench code uses cachedMainnetChain(), which keeps chains in .bench-tmp/.
@@ -561,7 +561,7 @@ function merkle(hashes: Buffer[]): Buffer {
 }
 
 /** Where cachedMainnetChain keeps chains: the repository's gitignored .bench-tmp/. */
-export const CACHE_DIR = fileURLToPath(new URL('../../../.bench-tmp/mainnet-gen/', import.meta.url));
+export const CACHE_DIR = fileURLToPath(new URL('../.bench-tmp/mainnet-gen/', import.meta.url));
 
 /** A generated chain on disk: the submitblock lines file and its stats. */
 export interface CachedChain { file: string; stats: MainnetGenStats; cached: boolean; secs: number }

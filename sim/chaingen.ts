@@ -4,7 +4,7 @@
  * (0x51), which need no signature (consensus- and policy-valid); every `signedEvery`-th tx pays a
  * wallet key (P2PKH, P2SH-P2WPKH, P2WPKH, P2TR in turn) and is later spent with a real signature.
  *
- * CLI: node --import tsx test/support/sim/chaingen.ts --blocks N --txs-per-block M --out FILE
+ * CLI: node --import tsx sim/chaingen.ts --blocks N --txs-per-block M --out FILE
  *      [--seed S] [--start-time T] [--signed-every K]
  * writes one raw block hex per line (genesis excluded); load it with startNode({ preloadFile }).
  */

@@ -6,16 +6,7 @@
 import type { Backend, OutpointStatus } from '../api.js';
 import type { NetworkName } from '../../bitcoin/networks.js';
 
-/** A JSON-RPC error to answer with; `disconnect` closes the session after the reply is sent. */
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly disconnect = false,
-  ) {
-    super(message);
-  }
-}
+export { RpcError } from '../errors.js';
 
 /** A handler result that is already JSON text: the session splices it into the reply as is. */
 export class RawJson {

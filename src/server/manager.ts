@@ -18,7 +18,7 @@ export interface ManagerOptions {
   backend: Backend;
   network: NetworkName;
   limits: Limits;
-  /** "electrum-cli 0.1.0" */
+  /** "electrum-cli VERSION" (SERVER_SOFTWARE in serve.ts) */
   software: string;
   banner: string;
   donationAddress: string;

@@ -31,7 +31,7 @@ export interface SessionApi {
 
 /** Facts about this server that do not come from the backend. */
 export interface ServerInfo {
-  /** "electrum-cli 0.1.0". */
+  /** "electrum-cli VERSION" (SERVER_SOFTWARE in serve.ts). */
   software: string;
   banner: string;
   donationAddress: string;

@@ -6,6 +6,7 @@
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, EXIT, InternalError, oneLine, ServerError } from './errors.js';
 import type { Io } from './cli/io.js';
+import { interruptIsStop } from './cli/graceful.js';
 import type { Context, GlobalOptions } from './cli/context.js';
 
 const ISSUES = (pkg as { bugs?: { url?: string } }).bugs?.url ?? 'the electrum-cli issue tracker';
@@ -77,7 +78,10 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   const wantsJson = args.some((a) => a === '--json' || a === '--jq' || a.startsWith('--jq=') || a === '--fields' || a.startsWith('--fields='));
   let globals: GlobalOptions = { json: wantsJson || envOn(io.env.ELECTRUM_JSON), debug: args.includes('--debug') || envOn(io.env.ELECTRUM_DEBUG) };
   const stopped = new Promise<number>((resolve) => {
-    const done = () => resolve(abortStatus(theIo.signal));
+    // Unless the command ends normally on Ctrl-C (serve): then its own result decides.
+    const done = () => {
+      if (!interruptIsStop(theIo)) resolve(abortStatus(theIo.signal));
+    };
     if (theIo.signal.aborted) done();
     else theIo.signal.addEventListener('abort', done, { once: true });
   });
@@ -101,7 +105,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     run.catch(() => {}); // after an interrupt, a late failure is not reported
     return await Promise.race([run, stopped]);
   } catch (err) {
-    if (theIo.signal.aborted) return abortStatus(theIo.signal);
+    if (theIo.signal.aborted && !interruptIsStop(theIo)) return abortStatus(theIo.signal);
     return report(err, theIo, globals);
   } finally {
     for (const c of contexts) c.close();

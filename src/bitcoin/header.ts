@@ -135,6 +135,13 @@ export function targetToBits(target: bigint): number {
   return ((size << 24) | mant) >>> 0;
 }
 
+/**
+ * Blocks between two difficulty adjustments (consensus). It is also the Electrum protocol's
+ * header chunk: blockchain.block.get_chunk returns one interval, and servers cap
+ * blockchain.block.headers at it (Electrum requires max >= 2016).
+ */
+export const RETARGET_INTERVAL = 2016;
+
 /** Mainnet's maximum (easiest) target, bits 0x1d00ffff. */
 export const MAX_TARGET = bitsToTarget(0x1d00ffff);
 

@@ -35,8 +35,8 @@ export const EXIT_TEXT: Readonly<Record<keyof typeof EXIT, string>> = {
   protocol: "the server's reply was invalid (malformed, wrong id, wrong shape, too large)",
   verification: 'a verification, doctor check or quorum failed',
   daemon: 'bitcoind unusable for serve (unreachable for --bitcoind-wait before serving, wrong network, pruned, auth)',
-  index: 'index or disk unusable for serve (disk full, read-only file system, permission denied, not a directory, corrupt index, index in use by another serve); the index is left as it was',
-  interrupted: 'interrupted (Ctrl-C)',
+  index: 'index or disk unusable for serve, at start-up or once serving (disk full, read-only file system, permission denied, not a directory, corrupt index, index in use by another serve); the index is left as it was',
+  interrupted: 'interrupted (Ctrl-C); serve instead stops gracefully on Ctrl-C and SIGTERM and exits 0',
 };
 
 /** Terminal text of a list of [name, text] pairs, the text indented under its name. */

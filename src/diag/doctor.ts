@@ -5,7 +5,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { CliError, ConnectionError, ServerError, TimeoutError, VerificationError } from '../errors.js';
-import { checkChain, checkPow, parseHeader, splitHeaders } from '../bitcoin/header.js';
+import { checkChain, checkPow, parseHeader, RETARGET_INTERVAL, splitHeaders } from '../bitcoin/header.js';
 import { verifyMerkleBranch } from '../bitcoin/merkle.js';
 import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
 import { scriptHash } from '../bitcoin/scripthash.js';
@@ -332,7 +332,7 @@ function safeArgs(method: string, network: NetworkName, tip: number, txid: strin
     case 'blockchain.block.headers':
       return [Math.max(0, tip - 1), 2];
     case 'blockchain.block.get_chunk':
-      return [Math.floor(tip / 2016)];
+      return [Math.floor(tip / RETARGET_INTERVAL)];
     case 'blockchain.estimatefee':
       return [6];
     case 'blockchain.transaction.get':

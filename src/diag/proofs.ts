@@ -6,7 +6,7 @@ import { ProtocolError, ServerError, VerificationError } from '../errors.js';
 import { verifyMerkleBranch } from '../bitcoin/merkle.js';
 import { parseRawTx } from '../bitcoin/tx.js';
 import { scriptHash } from '../bitcoin/scripthash.js';
-import { HEADER_SIZE, serializeHeader, splitHeaders } from '../bitcoin/header.js';
+import { HEADER_SIZE, RETARGET_INTERVAL, serializeHeader, splitHeaders } from '../bitcoin/header.js';
 import { hashToDisplay } from '../bitcoin/hex.js';
 import { cmpVersion } from '../protocol/version.js';
 import { headerHash, type AnchorResult, type HeaderAnchor, type HeaderFetcher } from './spv.js';
@@ -73,10 +73,10 @@ export function connectionFetcher(rpc: Rpc): HeaderFetcher {
         if (typeof r?.hex === 'string') return splitHeaders(r.hex);
         throw new VerificationError('the server answered blockchain.block.headers without headers');
       }
-      const index = Math.floor(start / 2016);
+      const index = Math.floor(start / RETARGET_INTERVAL);
       const hex = await rpc.request('blockchain.block.get_chunk', [index]);
       const all = splitHeaders(String(hex));
-      return all.slice(start - index * 2016, start - index * 2016 + count);
+      return all.slice(start - index * RETARGET_INTERVAL, start - index * RETARGET_INTERVAL + count);
     },
   };
 }

@@ -7,7 +7,7 @@
  * A header that cannot be chained is "unanchored", never "verified".
  */
 import { VerificationError } from '../errors.js';
-import { bitsToTarget, checkPow, HEADER_SIZE, MAX_TARGET } from '../bitcoin/header.js';
+import { bitsToTarget, checkPow, HEADER_SIZE, MAX_TARGET, RETARGET_INTERVAL } from '../bitcoin/header.js';
 import { hashToDisplay, sha256d } from '../bitcoin/hex.js';
 import type { NetworkName } from '../bitcoin/networks.js';
 import type { Checkpoint } from './checkpoints.js';
@@ -34,9 +34,6 @@ export interface AnchorOptions {
   cacheBelow?: number;
 }
 
-const RETARGET = 2016;
-const CHUNK = 2016;
-
 /** The block hash (display hex) of 80 header bytes. */
 export function headerHash(h: Buffer): string {
   return hashToDisplay(sha256d(h));
@@ -60,7 +57,7 @@ export function checkHeaderRun(headers: readonly Buffer[], start: number, networ
     if (network === 'mainnet' && i > 0) {
       const prevBits = headers[i - 1]!.readUInt32LE(72);
       const bits = h.readUInt32LE(72);
-      if (height % RETARGET !== 0) {
+      if (height % RETARGET_INTERVAL !== 0) {
         if (bits !== prevBits) {
           throw new VerificationError(`${what} sent a header at height ${height} whose difficulty changed outside a retarget (bits ${hex8(prevBits)} -> ${hex8(bits)})`);
         }
@@ -186,7 +183,7 @@ export class HeaderAnchor {
         at++;
         continue;
       }
-      const want = Math.min(CHUNK, hi - at + 1);
+      const want = Math.min(RETARGET_INTERVAL, hi - at + 1);
       let got: Buffer[];
       try {
         got = await this.opts.fetcher.fetch(at, want);

@@ -6,9 +6,10 @@ import { ProtocolError, ServerError, VerificationError } from '../errors.js';
 import { describe } from './jsonrpc.js';
 import type { Requester } from './requester.js';
 import { PROTOCOL_MAX, PROTOCOL_MIN, cmpVersion, inRange, isVersion } from './version.js';
+import { VERSION } from '../version.js';
 
 /** Sent as client_name; not a bare number, so ElectrumX does not read it as an old Electrum. */
-export const CLIENT_NAME = 'electrum-cli/0.1.0';
+export const CLIENT_NAME = `electrum-cli/${VERSION}`;
 
 export interface NegotiateOptions {
   clientName?: string;

@@ -71,17 +71,6 @@ export interface MempoolInfo {
   incrementalrelayfee: number;
 }
 
-/** Why a backend call failed, in terms the session maps to JSON-RPC codes (docs/protocol.md §7). */
-export class BackendError extends Error {
-  constructor(
-    /** 1 = bad request, 2 = daemon error, 10001 = history too large, -32603 = internal. */
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Events a Backend emits. */
 export interface BackendEvents {
   /** The tip changed (new block or reorg). Emitted before `touched` for the same update. */
@@ -119,14 +108,14 @@ export interface Backend {
   /** Status hash of docs/protocol.md §4, or null for no history. */
   status(scripthash: string): Promise<string | null>;
 
-  /** Raw hex, or bitcoind's verbose object. Unknown txid: BackendError(2, daemon message). */
+  /** Raw hex, or bitcoind's verbose object. Unknown txid: RpcError(DAEMON_ERROR, daemon message) (errors.ts). */
   transaction(txid: string, verbose: boolean): Promise<unknown>;
   merkle(txid: string, height: number): Promise<{ block_height: number; merkle: string[]; pos: number }>;
   idFromPos(height: number, pos: number, merkle: boolean): Promise<string | { tx_hash: string; merkle: string[] }>;
   /** Address paid by output `index` of `txid`, or null (1.0 `blockchain.utxo.get_address`). */
   utxoAddress(txid: string, index: number): Promise<string | null>;
 
-  /** Returns the txid; rejection: BackendError(1, reason). Never retried. */
+  /** Returns the txid; rejection: TxRejected (errors.ts, BAD_REQUEST). Never retried. */
   broadcast(rawTx: string): Promise<string>;
   broadcastPackage(rawTxs: string[], verbose: boolean): Promise<unknown>;
 

@@ -3,7 +3,7 @@
  * self-signed one generated on first run and kept in the data directory, so Electrum's
  * trust-on-first-use pin (docs/protocol.md §1.3) stays valid across restarts.
  */
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -48,7 +48,12 @@ export async function loadCertificate(
     try {
       m = { cert: readFileSync(opts.certFile, 'utf8'), key: readFileSync(opts.keyFile, 'utf8') };
     } catch (e) {
-      throw new UsageError(`cannot read the TLS certificate or key: ${(e as Error).message}`);
+      throw new UsageError(`cannot read the TLS certificate or key: ${(e as Error).message}`, { hint: 'check the paths given to --tls-cert and --tls-key' });
+    }
+    try {
+      createPrivateKey(m.key);
+    } catch (e) {
+      throw new UsageError(`${opts.keyFile} is not a PEM private key: ${(e as Error).message}`, { hint: 'give --tls-key the PEM key of the --tls-cert certificate (-----BEGIN PRIVATE KEY-----)' });
     }
     return loaded(opts.certFile, m);
   }

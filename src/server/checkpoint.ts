@@ -9,7 +9,8 @@
 import { merkleBranchAndRootBuf, merkleBranchFromLevel, merkleLevelBuf } from '../bitcoin/merkle.js';
 
 const DEPTH = 10;
-const SPAN = 1 << DEPTH;
+/** Leaves per cached segment of the checkpoint tree (1024); a segment's root is cached once complete. */
+export const CHECKPOINT_SPAN = 1 << DEPTH;
 
 /** Proof of block `height` in the checkpoint tree of heights 0..cpHeight (internal order). */
 export function checkpointBranch(hashAt: (h: number) => Buffer, height: number, cpHeight: number, cache: Map<number, Buffer>): { branch: Buffer[]; root: Buffer } {
@@ -19,19 +20,19 @@ export function checkpointBranch(hashAt: (h: number) => Buffer, height: number, 
     for (let h = from; h < to; h++) hashAt(h).copy(flat, (h - from) * 32);
     return flat;
   };
-  if (n <= SPAN) return merkleBranchAndRootBuf(leaves(0, n), height);
-  const segments = Math.ceil(n / SPAN);
+  if (n <= CHECKPOINT_SPAN) return merkleBranchAndRootBuf(leaves(0, n), height);
+  const segments = Math.ceil(n / CHECKPOINT_SPAN);
   const level = Buffer.allocUnsafe(segments * 32);
   for (let s = 0; s < segments; s++) {
-    const end = Math.min(n, (s + 1) * SPAN);
-    const complete = end === (s + 1) * SPAN;
+    const end = Math.min(n, (s + 1) * CHECKPOINT_SPAN);
+    const complete = end === (s + 1) * CHECKPOINT_SPAN;
     let root = complete ? cache.get(s) : undefined;
     if (!root) {
-      root = merkleLevelBuf(leaves(s * SPAN, end), DEPTH);
+      root = merkleLevelBuf(leaves(s * CHECKPOINT_SPAN, end), DEPTH);
       if (complete) cache.set(s, root);
     }
     root.copy(level, s * 32);
   }
-  const s = Math.floor(height / SPAN);
-  return merkleBranchFromLevel(leaves(s * SPAN, Math.min(n, (s + 1) * SPAN)), level, DEPTH, height);
+  const s = Math.floor(height / CHECKPOINT_SPAN);
+  return merkleBranchFromLevel(leaves(s * CHECKPOINT_SPAN, Math.min(n, (s + 1) * CHECKPOINT_SPAN)), level, DEPTH, height);
 }

@@ -1,8 +1,8 @@
 /**
  * bitcoind access for `serve --local`: JSON-RPC over HTTP (keep-alive, batches), cookie or
  * user/password auth, the REST fast path for raw blocks and spent outputs, startup checks
- * (network, warm-up, initial block download, pruning) and optional ZMQ notifications.
- * No other module talks to bitcoind.
+ * (network, warm-up, initial block download, pruning). No other module talks to bitcoind
+ * (zmq.ts only listens to what it publishes).
  *
  * Connections. bitcoind closes an HTTP connection that has seen no traffic for
  * -rpcservertimeout (30 s by default; libevent's evhttp_set_timeout), without a reply; a
@@ -26,6 +26,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { DaemonError, oneLine } from '../errors.js';
 import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
+import { BitcoindError } from './errors.js';
+import { sleep } from './sleep.js';
 
 /** How to reach bitcoind. */
 export interface DaemonOptions {
@@ -83,29 +85,14 @@ export class UnreachableError extends DaemonError {
   }
 }
 
-/** bitcoind answered a call with a JSON-RPC error object. */
-export class RpcError extends Error {
-  constructor(readonly code: number, readonly rpcMessage: string, readonly method: string) {
-    super(`${method}: bitcoind error ${code}: ${oneLine(rpcMessage)}`);
-  }
-}
-
 /** A call in a batch. */
 export interface RpcCall {
   method: string;
   params?: unknown[];
 }
 
-/** One answer of a batch: a result, or the RpcError it got. */
-export type RpcOutcome = { result: unknown; error?: undefined } | { result?: undefined; error: RpcError };
-
-/** What ZMQ topics bitcoind publishes (from getzmqnotifications). */
-export interface ZmqEndpoints {
-  hashblock?: string;
-  sequence?: string;
-  rawtx?: string;
-  hashtx?: string;
-}
+/** One answer of a batch: a result, or the BitcoindError it got. */
+export type RpcOutcome = { result: unknown; error?: undefined } | { result?: undefined; error: BitcoindError };
 
 const CHAIN_NAMES: Record<NetworkName, string> = {
   mainnet: 'main', testnet: 'test', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest',
@@ -296,7 +283,7 @@ export class Daemon {
     return r.body;
   }
 
-  /** One JSON-RPC call; bitcoind errors become RpcError. */
+  /** One JSON-RPC call; bitcoind errors become BitcoindError. */
   async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
     const body = await this.post(JSON.stringify({ jsonrpc: '1.0', id: this.nextId++, method, params }), IDEMPOTENT_RPC.has(method));
     let msg: { result?: unknown; error?: { code: number; message: string } | null };
@@ -305,7 +292,7 @@ export class Daemon {
     } catch {
       throw new DaemonError(`bitcoind at ${this.where} sent a non-JSON answer to ${method}: ${oneLine(body.toString('utf8'), 80)}`);
     }
-    if (msg.error) throw new RpcError(msg.error.code, msg.error.message, method);
+    if (msg.error) throw new BitcoindError(msg.error.code, msg.error.message, method);
     return msg.result as T;
   }
 
@@ -326,15 +313,15 @@ export class Daemon {
     }
     if (!Array.isArray(replies)) {
       const e = (replies as { error?: { code: number; message: string } }).error;
-      throw new RpcError(e?.code ?? -32603, e?.message ?? 'batch refused', 'batch');
+      throw new BitcoindError(e?.code ?? -32603, e?.message ?? 'batch refused', 'batch');
     }
     const out: RpcOutcome[] = new Array(calls.length);
     for (const r of replies) {
       const i = r.id - base;
       if (i < 0 || i >= calls.length) continue;
-      out[i] = r.error ? { error: new RpcError(r.error.code, r.error.message, calls[i]!.method) } : { result: r.result };
+      out[i] = r.error ? { error: new BitcoindError(r.error.code, r.error.message, calls[i]!.method) } : { result: r.result };
     }
-    for (let i = 0; i < out.length; i++) if (!out[i]) out[i] = { error: new RpcError(-32603, 'no answer in batch', calls[i]!.method) };
+    for (let i = 0; i < out.length; i++) if (!out[i]) out[i] = { error: new BitcoindError(-32603, 'no answer in batch', calls[i]!.method) };
     return out;
   }
 
@@ -359,7 +346,7 @@ export class Daemon {
     if (this.rest) {
       return Promise.all(hashes.map(async (h) => {
         const b = await this.restGet(`/rest/block/${h}.bin`);
-        if (!b) throw new RpcError(-5, `Block not found: ${h}`, 'rest/block');
+        if (!b) throw new BitcoindError(-5, `Block not found: ${h}`, 'rest/block');
         return b;
       }));
     }
@@ -393,7 +380,7 @@ export class Daemon {
         }
         break;
       } catch (e) {
-        if (e instanceof RpcError && e.code === -28) {
+        if (e instanceof BitcoindError && e.code === -28) {
           if (attempt % 10 === 0) this.log(`bitcoind is warming up (${oneLine(e.rpcMessage)}); waiting`);
           await sleep(this.opts.waitMs ?? 1000, signal);
           continue;
@@ -452,7 +439,7 @@ export class Daemon {
         return await fn();
       } catch (e) {
         const down = e instanceof UnreachableError || (e instanceof DaemonError && /refused the credentials/.test(e.message));
-        const transient = down || (e instanceof RpcError && e.code === -28);
+        const transient = down || (e instanceof BitcoindError && e.code === -28);
         if (!transient || this.closed || signal?.aborted) throw e;
         const giveUp = this.opts.giveUpMs ?? 0;
         if (down) this.downSince ??= Date.now();
@@ -482,25 +469,8 @@ export class Daemon {
       const s = await this.call<{ txcount?: number }>('getchaintxstats', [0]);
       return typeof s.txcount === 'number' ? s.txcount : null;
     } catch (e) {
-      if (e instanceof RpcError) return null;
+      if (e instanceof BitcoindError) return null;
       throw e;
-    }
-  }
-
-  /** ZMQ endpoints bitcoind publishes (empty when none or the RPC is missing). */
-  async zmqEndpoints(): Promise<ZmqEndpoints> {
-    try {
-      const list = await this.call<{ type: string; address: string }[]>('getzmqnotifications');
-      const out: ZmqEndpoints = {};
-      for (const n of list) {
-        if (n.type === 'pubhashblock') out.hashblock = n.address;
-        if (n.type === 'pubsequence') out.sequence = n.address;
-        if (n.type === 'pubrawtx') out.rawtx = n.address;
-        if (n.type === 'pubhashtx') out.hashtx = n.address;
-      }
-      return out;
-    } catch {
-      return {};
     }
   }
 
@@ -508,53 +478,6 @@ export class Daemon {
     this.closed = true;
     this.agent.destroy();
   }
-}
-
-/**
- * Subscribes to bitcoind's ZMQ topics and calls `onEvent(topic, body)` for each message
- * (frames: topic, body, 4-byte sequence). The caller then polls, so messages only make
- * polling prompt and a lost message costs at most one poll period. Returns a closer, or
- * null when the optional `zeromq` package cannot load or nothing is published.
- */
-export async function subscribeZmq(endpoints: ZmqEndpoints, onEvent: (topic: string, body: Buffer) => void, log: (line: string) => void): Promise<(() => void) | null> {
-  const addrs = new Map<string, string[]>();
-  // `sequence` reports blocks and mempool changes alike (one short message each); per-tx
-  // topics would add a message for every tx of every block, so they are only the fallback.
-  const use: ZmqEndpoints = endpoints.sequence
-    ? { hashblock: endpoints.hashblock, sequence: endpoints.sequence }
-    : { hashblock: endpoints.hashblock, ...(endpoints.hashtx ? { hashtx: endpoints.hashtx } : { rawtx: endpoints.rawtx }) };
-  for (const [topic, addr] of Object.entries(use)) {
-    if (!addr) continue;
-    const list = addrs.get(addr) ?? [];
-    list.push(topic);
-    addrs.set(addr, list);
-  }
-  if (addrs.size === 0) return null;
-  let zmq: typeof import('zeromq');
-  try {
-    zmq = await import('zeromq');
-  } catch (e) {
-    log(`zeromq unavailable (${oneLine((e as Error).message, 80)}); polling bitcoind instead`);
-    return null;
-  }
-  const socks: InstanceType<typeof zmq.Subscriber>[] = [];
-  for (const [addr, topics] of addrs) {
-    const sock = new zmq.Subscriber();
-    sock.connect(addr);
-    for (const t of topics) sock.subscribe(t);
-    socks.push(sock);
-    void (async () => {
-      try {
-        for await (const [topic, body] of sock) onEvent(topic!.toString(), body ?? Buffer.alloc(0));
-      } catch {
-        // closed
-      }
-    })();
-  }
-  log(`ZMQ: listening to ${[...addrs.values()].flat().join(', ')}`);
-  return () => {
-    for (const s of socks) s.close();
-  };
 }
 
 /** Parses `/rest/spenttxouts/<hash>.bin`: per tx (coinbase first, empty), the outputs its inputs spend. */
@@ -589,20 +512,4 @@ export function parseSpentTxOuts(buf: Buffer): { value: number; script: Buffer }
   }
   if (pos !== buf.length) throw new RangeError('spenttxouts: trailing bytes');
   return out;
-}
-
-/** Resolves after `ms`, or rejects when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal!.reason ?? new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -15,7 +15,8 @@ import { UsageError } from '../errors.js';
 import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
 import { HeaderChain, sha256d } from './chain.js';
 import { isUnspendable, parseRawBlock, toDisplay, type RawBlock } from './blockparse.js';
-import { parseSpentTxOuts, RpcError, type Daemon } from './daemon.js';
+import { parseSpentTxOuts, type Daemon } from './daemon.js';
+import { BitcoindError } from './errors.js';
 import type { ReadView, Store, WriteTxn } from './store/db.js';
 import { findScript, scriptHashOfId, scriptIdOf, txidAt, txidsIn, txnumOf } from './store/lookups.js';
 import {
@@ -302,7 +303,7 @@ export class Indexer {
           raw = await fetcher.next();
         } catch (e) {
           // The chain moved under us (a block height vanished): let catchUp re-check the fork.
-          if (e instanceof RpcError && (e.code === -8 || e.code === -5)) {
+          if (e instanceof BitcoindError && (e.code === -8 || e.code === -5)) {
             if (group.length > 0) commit();
             return;
           }

@@ -5,7 +5,7 @@
  * update (not once per session) and sends header notifications before status ones
  * (docs/protocol.md §11). Updates are handled one at a time, in the order the backend emits them.
  */
-import { BackendError, type Backend, type OutpointStatus, type Tip } from './api.js';
+import type { Backend, OutpointStatus, Tip } from './api.js';
 import { Session, type SessionHost, type Transport } from './session.js';
 import { CostMeter, type Limits } from './limits.js';
 import { RpcError, type ServerInfo, type SessionApi } from './handlers/index.js';
@@ -18,7 +18,7 @@ export interface ManagerOptions {
   backend: Backend;
   network: NetworkName;
   limits: Limits;
-  /** "electrum-cli 0.1.0" */
+  /** "electrum-cli VERSION" (SERVER_SOFTWARE in serve.ts) */
   software: string;
   banner: string;
   donationAddress: string;
@@ -303,7 +303,7 @@ export class SessionManager implements SessionHost {
           this.log(`status of ${sh} failed: ${e instanceof Error ? e.message : String(e)}`);
           // ElectrumX (subscription_address_status): a status that cannot be computed any
           // more (history too large) is notified as null and the subscription is dropped.
-          if (e instanceof BackendError) for (const s of [...(this.bySubscription.get(sh) ?? [])]) s.dropScripthash(sh);
+          if (e instanceof RpcError) for (const s of [...(this.bySubscription.get(sh) ?? [])]) s.dropScripthash(sh);
           continue;
         }
         const subs = this.bySubscription.get(sh);

@@ -20,7 +20,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { sortMempool16 } from '../bitcoin/status.js';
-import { BackendError, type Balance, type HistoryEntry, type MempoolEntry, type Utxo } from './api.js';
+import type { Balance, HistoryEntry, MempoolEntry, Utxo } from './api.js';
+import { RPC, RpcError } from './errors.js';
 import { toDisplay } from './blockparse.js';
 import type { Indexer } from './indexer.js';
 import { Lru } from './lru.js';
@@ -232,7 +233,7 @@ export class ScriptView {
 
   /** ElectrumX's limited_history: `len(confirmed) >= limit` is refused (mempool not counted). */
   private checkLimit(e: Entry): void {
-    if (e.count >= this.historyLimit) throw new BackendError(10001, 'history too large');
+    if (e.count >= this.historyLimit) throw new RpcError(RPC.HISTORY_TOO_LARGE, 'history too large');
   }
 
   /**

@@ -1,9 +1,12 @@
 /**
  * `electrum-cli serve --local`: the composition root of the embedded server (cf. ElectrumX's
- * controller.py). Builds the backend (bitcoind client, index, mempool), waits for the initial
- * sync, then the session manager and listeners; shuts all of it down in reverse order on
- * SIGINT/SIGTERM (or io.signal) and resolves 0. Failures are CliErrors: DaemonError (exit 7)
- * when bitcoind is unusable, UsageError (2) for bad options or a port that cannot be bound.
+ * controller.py). Checks the options, the listen addresses and the TLS certificate, then
+ * builds the backend (openBackend: bitcoind client, index, mempool, query facade, follow loop),
+ * waits for the initial sync, then the session manager and listeners; shuts all of it down in
+ * reverse order on SIGINT/SIGTERM (or io.signal) and resolves 0: for a server that is its
+ * normal end, as for ElectrumX and Fulcrum. Failures are CliErrors: UsageError (exit 2) for bad
+ * options, a bad certificate or a port that cannot be bound, DaemonError (7) when bitcoind is
+ * unusable, IndexError (8) when the index or its disk is, at start-up or later.
  *
  * SERVE_OPTIONS (serve-options.ts) is the options table the CLI registers for the `serve`
  * subcommand; commander hands the parsed values back as a ServeOptions object.
@@ -23,10 +26,17 @@ import { loadCertificate } from './certificate.js';
 import { checkStoreFile, indexUnusable, lockIndex } from './index-errors.js';
 import type { SyncProgress } from './sync-progress.js';
 import type { StoreEngine } from './store/db.js';
-import { DEFAULT_DB_CACHE_MB, DEFAULT_UNDO_BLOCKS } from './indexer.js';
+import { DEFAULT_DB_CACHE_MB, DEFAULT_UNDO_BLOCKS, Indexer } from './indexer.js';
+import { openStore, type Store } from './store/db.js';
+import { Daemon } from './daemon.js';
+import { Mempool } from './mempool.js';
+import { LocalBackend } from './backend.js';
+import { Follower } from './follow.js';
+import type { ScriptCacheLimits } from './script-view.js';
+import { VERSION } from '../version.js';
 
 /** The software string of server.version and server.features. */
-export const SERVER_SOFTWARE = 'electrum-cli 0.1.0';
+export const SERVER_SOFTWARE = `electrum-cli ${VERSION}`;
 
 export const DEFAULT_BANNER = 'Welcome to $SERVER_SUBVERSION, a private Electrum server for your own bitcoind.';
 
@@ -86,6 +96,8 @@ export interface ServeIo {
   env?: Readonly<Record<string, string | undefined>>;
   /** Install SIGINT/SIGTERM handlers (default true). */
   handleSignals?: boolean;
+  /** Tests: wraps the index store as opened (to inject disk failures). */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** Everything serve needs, resolved from the options. Pure. */
@@ -310,6 +322,136 @@ function experimentalProtocol(v: string | undefined): string {
   return v;
 }
 
+/** Options of openBackend. */
+export interface OpenBackendOptions {
+  network: NetworkName;
+  /** bitcoind's datadir, for the cookie (the caller expands `~`). */
+  datadir?: string;
+  /** http://host:port of bitcoind's RPC (user:pass@ allowed). */
+  bitcoindUrl?: string;
+  /** Explicit cookie file. */
+  rpcCookie?: string;
+  rpcUser?: string;
+  rpcPassword?: string;
+  /** Where the index lives (created if missing). */
+  dbDir: string;
+  /** Use ZMQ when bitcoind publishes it (default true). */
+  zmq?: boolean;
+  log: (line: string) => void;
+  onProgress?: (p: SyncProgress) => void;
+  historyLimit?: number;
+  /** Bounds of the per-script-hash cache (default DEFAULT_CACHE_LIMITS). */
+  cacheLimits?: ScriptCacheLimits;
+  /** Cap on blocks per sync commit (one store transaction each); tests use small commits. */
+  maxChunkBlocks?: number;
+  /** Blocks whose undo data the index keeps (default 200; see indexer.ts). */
+  undoBlocks?: number;
+  /** Memory budget of the index: the sync's blocks in flight and commit being built, and half as much again for the store's caches, MB (default 256). */
+  dbCacheMb?: number;
+  /** Engine of a new index (default RocksDB where its binding loads, else LMDB). */
+  dbEngine?: StoreEngine;
+  /** Polling period of the tip, ms (default 250). */
+  pollMs?: number;
+  /** Shortest polling period of the mempool, ms (default 500; stretched for slow polls). */
+  mempoolPollMs?: number;
+  /**
+   * Until the initial sync is done, how long bitcoind may stay unreachable before openBackend
+   * or `sync` fails with a DaemonError (ms; default 0: wait for ever). Afterwards the follow
+   * loop logs and keeps retrying whatever this is.
+   */
+  giveUpMs?: number;
+  /** Called once bitcoind is checked, before the sync, with what it reports (see readiness.ts). */
+  onDetected?: (d: Daemon, indexedTxs: number) => Promise<void>;
+  /** Wraps the store as opened (tests inject disk failures). */
+  wrapStore?: (store: Store) => Store;
+  signal?: AbortSignal;
+}
+
+/** What openBackend built. */
+export interface OpenedBackend {
+  backend: LocalBackend;
+  /** Its follow loop; `step()` runs one round (tests step instead of waiting for the timer). */
+  follower: Follower;
+  /** The initial sync: resolves once caught up (the backend answers from the partial index before). */
+  sync: Promise<void>;
+  /** The follow loop after the sync: resolves when stopped, rejects with an IndexError when the index or its disk fails. */
+  following: Promise<void>;
+  /** Stops following, closes bitcoind's client and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the backend: checks bitcoind first (reachable, auth, network, warm-up/IBD, pruning;
+ * a DaemonError, exit 7, when it is unusable), opens the index, then syncs and follows the
+ * tip (follow.ts). Used as
+ *
+ *   const { backend, sync, close } = await openBackend({ network: 'regtest', dbDir, log });
+ *   await sync;        // initial sync done
+ *   ...                // hand `backend` to the sessions
+ *   await close();     // stops following, closes the store
+ */
+export async function openBackend(opts: OpenBackendOptions): Promise<OpenedBackend> {
+  const daemon = new Daemon({
+    network: opts.network, datadir: opts.datadir, cookiePath: opts.rpcCookie, url: opts.bitcoindUrl,
+    user: opts.rpcUser, password: opts.rpcPassword, log: opts.log, giveUpMs: opts.giveUpMs,
+  });
+  await daemon.retrying('bitcoind', () => daemon.detect(opts.signal), opts.signal).catch((e) => {
+    daemon.close();
+    throw e;
+  });
+  const opened = await openStore(opts.dbDir, { engine: opts.dbEngine, cacheMb: (opts.dbCacheMb ?? DEFAULT_DB_CACHE_MB) / 2 });
+  const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
+  const indexer = new Indexer(store, daemon, { network: opts.network, log: opts.log, onProgress: opts.onProgress, maxChunkBlocks: opts.maxChunkBlocks, undoBlocks: opts.undoBlocks, dbCacheMb: opts.dbCacheMb });
+  try {
+    indexer.load();
+  } catch (e) {
+    daemon.close();
+    await store.close();
+    throw e;
+  }
+  const backend = new LocalBackend(daemon, store, indexer, new Mempool(), { network: opts.network, historyLimit: opts.historyLimit, cacheLimits: opts.cacheLimits });
+  const follower = new Follower(backend, {
+    pollMs: opts.pollMs, mempoolPollMs: opts.mempoolPollMs, zmq: opts.zmq, log: opts.log,
+    // A full or failing disk does not get better by retrying every second: serve exits 8.
+    fatal: (e) => indexUnusable(e, opts.dbDir),
+  });
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  if (indexer.height >= 0) opts.log(`index at height ${indexer.height}; syncing with bitcoind`);
+
+  const sync = (async () => {
+    await opts.onDetected?.(daemon, indexer.nextTxnum);
+    // catchUp resumes from the indexed tip, so a sync cut by a bitcoind restart picks up again.
+    await daemon.retrying('bitcoind', () => indexer.catchUp(false, signal), signal);
+    if (signal.aborted) return;
+    await follower.step(signal);
+    opts.log(`index synced at height ${indexer.height}`);
+  })();
+  const following = (async () => {
+    try {
+      await sync;
+    } catch {
+      return; // reported through `sync`
+    }
+    await follower.run(signal);
+  })();
+  following.catch(() => {}); // reported to whoever awaits it (serve), or at close
+
+  return {
+    backend,
+    follower,
+    sync,
+    following,
+    close: async () => {
+      stop.abort();
+      await sync.catch(() => {});
+      await following.catch(() => {});
+      daemon.close();
+      await store.close();
+    },
+  };
+}
+
 /** Sync progress: a live line on a TTY, else a plain line at most every 10 s (and the last one). */
 function progressReporter(io: ServeIo, format: (p: SyncProgress) => string): (p: SyncProgress) => void {
   let lastLog = 0;
@@ -343,21 +485,23 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const { openBackend } = await import('./backend.js');
   const { formatProgress } = await import('./sync-progress.js');
   const { needsLines, probeListeners } = await import('./readiness.js');
   for (const w of cfg.warnings) io.log(w);
   io.log(`electrum-cli serve: ${cfg.network}, index in ${cfg.dbDir}`);
   let chainTxs: number | null = null;
-  let opened: Awaited<ReturnType<typeof openBackend>> | undefined;
+  let opened: OpenedBackend | undefined;
   let manager: SessionManager | undefined;
   let listeners: Listeners | undefined;
   let unlock: (() => void) | undefined;
   try {
     unlock = lockIndex(cfg.dbDir);
     checkStoreFile(cfg.dbDir);
-    // Fail fast: an address in use must not wait for the end of a sync of hours.
+    // Fail fast: an address in use or a bad certificate must not wait for the end of a sync of hours.
     await probeListeners(cfg.listen);
+    const tls = cfg.listen.some((l) => l.kind === 'tls')
+      ? await loadCertificate({ certFile: cfg.tlsCert, keyFile: cfg.tlsKey, dir: cfg.dbDir, hostnames: cfg.listen.map((l) => l.host) }, io.log)
+      : undefined;
     opened = await openBackend({
       network: cfg.network,
       datadir: cfg.datadir,
@@ -378,6 +522,7 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       },
       onProgress: progressReporter(io, (p) => formatProgress(p, chainTxs)),
       historyLimit: cfg.historyLimit,
+      wrapStore: io.wrapStore,
       signal,
     });
     // Like ElectrumX, serve only once caught up: a wallet must never see a stale tip as current.
@@ -394,9 +539,6 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       protocolMax: cfg.protocolMax,
       log: io.log,
     });
-    const tls = cfg.listen.some((l) => l.kind === 'tls')
-      ? await loadCertificate({ certFile: cfg.tlsCert, keyFile: cfg.tlsKey, dir: cfg.dbDir, hostnames: cfg.listen.map((l) => l.host) }, io.log)
-      : undefined;
     try {
       listeners = await startListeners(cfg.listen, manager, tls);
     } catch (e) {
@@ -407,7 +549,13 @@ export async function serve(opts: ServeOptions, io: ServeIo): Promise<number> {
       manager.addListener(l);
       io.log(`listening ${l.kind} ${formatAddress(l.host, l.port)}`);
     }
-    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    // Until stopped, or until the follow loop fails for good (the index or its disk: exit 8).
+    if (!signal.aborted) {
+      await Promise.race([
+        new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+        opened.following,
+      ]);
+    }
     io.log('shutting down');
     return 0;
   } catch (e) {

@@ -14,7 +14,7 @@
  * a subscription before the reply that created it. The JSON-RPC dialect (2.0, 1.0 or loose)
  * is fixed by the first message (dialect.ts).
  */
-import { BackendError, type Backend } from './api.js';
+import type { Backend } from './api.js';
 import { bindParams } from './bind.js';
 import { HANDLERS, RawJson, RpcError, type Handler, type HandlerContext, type ServerInfo, type SessionApi } from './handlers/index.js';
 import { BANDWIDTH_UNIT, ERROR_COST, PARSE_ERROR_COST, methodCost, type Limits } from './limits.js';
@@ -461,7 +461,6 @@ export class Session implements SessionApi {
     } catch (e) {
       this.charge(ERROR_COST);
       if (e instanceof RpcError) return { reply: errorIn(this.dialect, id, e.code, e.message), disconnect: e.disconnect };
-      if (e instanceof BackendError) return { reply: errorIn(this.dialect, id, e.code, e.message), disconnect: false };
       // One short line: the request is untrusted, and a stack per request would be a cheap log flood.
       const where = e instanceof Error ? (e.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? '') : '';
       this.host.log(`session ${this.id}: internal error in ${shortName(method)}: ${oneLine(e instanceof Error ? e.message : String(e), 200)}${where ? ` (${where})` : ''}`);

@@ -141,8 +141,8 @@ after(async () => {
   const code = await srv?.stop();
   await node?.cleanup();
   if (!srv) return; // before() failed and says why
-  // Ctrl-C is exit 130 like every command, after a graceful shutdown.
-  assert.equal(code, 130, srv?.log());
+  // Ctrl-C is how a server is stopped: a graceful shutdown and exit 0 (as ElectrumX, Fulcrum).
+  assert.equal(code, 0, srv?.log());
   assert.match(srv.log(), /shutting down\nstopped\n?$/);
 });
 

@@ -12,7 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DaemonError } from '../../src/errors.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
-import { openBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 import { Daemon } from '../../src/server/daemon.js';
 import { startTestNode, tempDir } from '../support/test-node.js';
 

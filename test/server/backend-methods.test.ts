@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { scriptToAddress } from '../../src/bitcoin/address.js';
-import { BackendError } from '../../src/server/api.js';
-import { feeTargetBucket, openBackend } from '../../src/server/backend.js';
+import { RpcError } from '../../src/server/errors.js';
+import { feeTargetBucket } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 import { OP_TRUE_P2WSH, serializeTx } from '../../sim/chaingen.js';
 import { parseTx } from '../../sim/tx.js';
 import { startTestNode, tempDir, type TestNode } from '../support/test-node.js';
@@ -61,7 +62,7 @@ test('broadcastPackage, utxoAddress and the per-tip estimatefee cache', { timeou
       assert.deepEqual(await be.broadcastPackage([parent.hex, child.hex], false), { success: true });
       const pool = await node.rpc<string[]>('getrawmempool');
       assert.ok(pool.includes(parent.txid) && pool.includes(child.txid));
-      await be.step();
+      await b.follower.step();
       assert.deepEqual((await be.mempool(shOf(target))).map((e) => [e.tx_hash, e.height]), [[child.txid, -1]]);
       // Submitting it again: bitcoind reports the package as already known, still a success.
       const again = await be.broadcastPackage([parent.hex, child.hex], true) as { package_msg: string; 'tx-results': Record<string, unknown> };
@@ -77,22 +78,22 @@ test('broadcastPackage, utxoAddress and the per-tip estimatefee cache', { timeou
         assert.ok(r.errors && r.errors.length > 0 && r.errors.every((e) => /^[0-9a-f]{64}$/.test(e.txid) && e.error.length > 0), JSON.stringify(r));
       } catch (e) {
         // Some bitcoind versions refuse such a package outright.
-        assert.ok(e instanceof BackendError && e.code === 1 && /^the tx package was rejected by network rules\.\n\n/.test(e.message), String(e));
+        assert.ok(e instanceof RpcError && e.code === 1 && /^the tx package was rejected by network rules\.\n\n/.test(e.message), String(e));
       }
       // Malformed: the child first. A JSON-RPC error, not a result.
       await assert.rejects(be.broadcastPackage([c2.hex, p2.hex], false),
-        (e: unknown) => e instanceof BackendError && e.code === 1 && /^the tx package was rejected by network rules\.\n\n\S/.test(e.message));
+        (e: unknown) => e instanceof RpcError && e.code === 1 && /^the tx package was rejected by network rules\.\n\n\S/.test(e.message));
 
       // utxoAddress: confirmed unspent, mempool, spent-and-confirmed, unknown, out of range, OP_RETURN.
       const opTrueAddr = scriptToAddress(OP_TRUE_P2WSH, 'regtest');
       assert.equal(await be.utxoAddress(coins[2]!.txid, coins[2]!.vout), opTrueAddr);
       assert.equal(await be.utxoAddress(child.txid, 0), scriptToAddress(target, 'regtest'));
       await node.mine(1);
-      await be.step();
+      await b.follower.step();
       assert.equal(await be.utxoAddress(coins[0]!.txid, coins[0]!.vout), opTrueAddr, 'spent outputs still have their address');
       assert.equal(await be.utxoAddress(parent.txid, 0), opTrueAddr);
       // ElectrumX 1.4: a tx bitcoind does not know is a daemon error (code 2), not null.
-      await assert.rejects(be.utxoAddress('00'.repeat(32), 0), (e: unknown) => e instanceof BackendError && e.code === 2 && /^daemon error: /.test(e.message));
+      await assert.rejects(be.utxoAddress('00'.repeat(32), 0), (e: unknown) => e instanceof RpcError && e.code === 2 && /^daemon error: /.test(e.message));
       assert.equal(await be.utxoAddress(coins[2]!.txid, 99), null);
       assert.equal(await be.utxoAddress('xyz', 0), null);
       const tipBlock = await node.rpc<{ tx: { txid: string; vout: { n: number; scriptPubKey: { hex: string } }[] }[] }>('getblock', [be.tip().hash, 2]);
@@ -115,7 +116,7 @@ test('broadcastPackage, utxoAddress and the per-tip estimatefee cache', { timeou
       assert.deepEqual(calls.at(-1), [12, 'economical']);
       assert.equal(calls.length, 3);
       await node.mine(1);
-      await be.step();
+      await b.follower.step();
       await be.estimateFee(12);
       assert.equal(calls.length, 4, 'a new tip asks bitcoind again');
     } finally {

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openBackend } from '../../src/server/backend.js';
-import { BackendError } from '../../src/server/api.js';
+import { openBackend } from '../../src/server/serve.js';
+import { RpcError } from '../../src/server/errors.js';
 import { startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 async function open(node: TestNode, dir: string) {
@@ -27,13 +27,13 @@ test('outpoint status: funder and spender from index, mempool and gettxspendingp
       const n = tx.vout.find((o) => o.scriptPubKey.address === addr)!.n;
       const rootHeight = (await node.rpc<{ blockhash: string; confirmations: number }>('getrawtransaction', [root.txid, true])).confirmations;
       const fundedAt = 102 - rootHeight;
-      await be.step();
+      await b.follower.step();
       assert.deepEqual(await be.outpointStatus(a, n), { funder_height: 0 });
       assert.deepEqual(await be.outpointStatus(root.txid, root.vout), { funder_height: fundedAt, spender_txhash: a, spender_height: 0 });
       assert.deepEqual(await be.outpointStatus(a, 99), {}, 'no such output');
       assert.deepEqual(await be.outpointStatus('00'.repeat(32), 0), {}, 'no such tx');
       const [block] = await node.mine(1);
-      await be.step();
+      await b.follower.step();
       assert.equal(be.tip().hash, block);
       assert.deepEqual(await be.outpointStatus(a, n), { funder_height: 102 });
       assert.deepEqual(await be.outpointStatus(root.txid, root.vout), { funder_height: fundedAt, spender_txhash: a, spender_height: 102 });
@@ -58,7 +58,7 @@ test('outpoint status of a confirmed spend without -txospenderindex: daemon erro
     const b = await open(node, dir);
     try {
       await assert.rejects(b.backend.outpointStatus(root.txid, root.vout),
-        (e: unknown) => e instanceof BackendError && e.code === 2 && /-txospenderindex/.test(e.message));
+        (e: unknown) => e instanceof RpcError && e.code === 2 && /-txospenderindex/.test(e.message));
     } finally {
       await b.close();
     }

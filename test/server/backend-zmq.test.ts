@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';
 import { startTestNode, tempDir } from '../support/test-node.js';
 

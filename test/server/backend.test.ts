@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openBackend, type LocalBackend } from '../../src/server/backend.js';
+import type { LocalBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 import { statusHash } from '../../src/bitcoin/status.js';
 import { TAG } from '../../src/server/store/rows.js';
 import { dumpStore, expectedFromNode, makeTraffic, startTestNode, tempDir, type TestNode } from '../support/test-node.js';
@@ -79,7 +80,7 @@ describe('REST path: sync, mempool, a confirming block, reorgs, then a fresh syn
   test('a mempool payment: its fee from bitcoind, an unconfirmed balance, a touched event, a height-0 UTXO, a fee histogram', { timeout: 120_000 }, async () => {
     const addr = await node.newAddress();
     const txid = await node.rpc<string>('sendtoaddress', [addr, 1.5]);
-    await b.backend.step();
+    await b.follower.step();
     const info = await node.rpc<{ scriptPubKey: string }>('getaddressinfo', [addr]);
     const { scriptHash } = await import('../../src/bitcoin/scripthash.js');
     sh = scriptHash(info.scriptPubKey);
@@ -95,7 +96,7 @@ describe('REST path: sync, mempool, a confirming block, reorgs, then a fresh syn
   test('a block confirms it: a tip event, an empty mempool, answers as the node', { timeout: 120_000 }, async () => {
     assert.ok(sh !== '', 'the mempool test ran first');
     await node.mine(1);
-    await b.backend.step();
+    await b.follower.step();
     assert.deepEqual(tips.slice(-1), [b.backend.tip().height]);
     assert.deepEqual(await b.backend.mempool(sh), []);
     await checkAgainstNode(node, b.backend);
@@ -107,7 +108,7 @@ describe('REST path: sync, mempool, a confirming block, reorgs, then a fresh syn
       const stale = await node.rpc<string>('getblockhash', [tip - depth + 1]);
       await node.rpc('invalidateblock', [stale]);
       await node.mine(depth + 1);
-      await b.backend.step();
+      await b.follower.step();
       await checkAgainstNode(node, b.backend);
     }
   });
@@ -133,7 +134,7 @@ test('RPC-only path (no REST) builds the same index except undo rows; bitcoind r
     await checkAgainstNode(node, b.backend);
     await node.restart();
     await node.mine(2);
-    await b.backend.step();
+    await b.follower.step();
     await checkAgainstNode(node, b.backend);
     await b.close();
   } finally {

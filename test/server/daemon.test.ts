@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DaemonError } from '../../src/errors.js';
-import { Daemon, defaultCookiePath, parseSpentTxOuts, RpcError } from '../../src/server/daemon.js';
+import { Daemon, defaultCookiePath, parseSpentTxOuts } from '../../src/server/daemon.js';
+import { BitcoindError } from '../../src/server/errors.js';
 
 /** A fake bitcoind: JSON-RPC with Basic auth against a password, plus one REST path. */
 async function fakeBitcoind(): Promise<{ url: string; server: http.Server; setPassword(p: string): void; calls: string[] }> {
@@ -56,8 +57,8 @@ test('cookie auth, re-read on 401 after a restart, batches and RPC errors', asyn
     assert.equal(await d.call('getblockcount'), 42);
     const b = await d.batch([{ method: 'getblockcount' }, { method: 'nope' }]);
     assert.equal(b[0]!.result, 42);
-    assert.ok(b[1]!.error instanceof RpcError && b[1]!.error.code === -32601);
-    await assert.rejects(d.call('nope'), (e: unknown) => e instanceof RpcError && e.code === -32601);
+    assert.ok(b[1]!.error instanceof BitcoindError && b[1]!.error.code === -32601);
+    await assert.rejects(d.call('nope'), (e: unknown) => e instanceof BitcoindError && e.code === -32601);
     // A wrong cookie that stays wrong is an auth DaemonError.
     fake.setPassword('three');
     await assert.rejects(d.call('getblockcount'), (e: unknown) => e instanceof DaemonError && /refused the credentials/.test(e.message));

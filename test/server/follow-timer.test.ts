@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { FollowTimer } from '../../src/server/backend.js';
-import { sleep } from '../../src/server/daemon.js';
+import { FollowTimer } from '../../src/server/follow.js';
+import { sleep } from '../../src/server/sleep.js';
 
 test('the poll loop leaves no abort listener behind per round (no MaxListenersExceededWarning)', async () => {
   const ac = new AbortController();

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openBackend, type LocalBackend } from '../../src/server/backend.js';
+import type { LocalBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 import { statusHash } from '../../src/bitcoin/status.js';
 import type { StoreEngine } from '../../src/server/store/db.js';
 import { decodeScripts, setScriptPrefixLength, TAG } from '../../src/server/store/rows.js';
@@ -52,7 +53,7 @@ test('1-byte script prefixes (every script collides with others): history, balan
     // Mempool: a payment spending confirmed coins of colliding scripts.
     const addr = await node.newAddress();
     const txid = await node.rpc<string>('sendtoaddress', [addr, 0.7]);
-    await b.backend.step();
+    await b.follower.step();
     const { scriptHash } = await import('../../src/bitcoin/scripthash.js');
     const sh = scriptHash((await node.rpc<{ scriptPubKey: string }>('getaddressinfo', [addr])).scriptPubKey);
     assert.deepEqual((await b.backend.mempool(sh)).map((e) => e.tx_hash), [txid]);
@@ -60,12 +61,12 @@ test('1-byte script prefixes (every script collides with others): history, balan
     const raw = await node.rpc<{ vin: { txid: string; vout: number }[] }>('getrawtransaction', [txid, true]);
     for (const i of raw.vin) assert.ok(b.backend.indexer.unspentOutput(Buffer.from(i.txid, 'hex').reverse(), i.vout), 'spent output found');
     await node.mine(1);
-    await b.backend.step();
+    await b.follower.step();
     const tip = await node.rpc<number>('getblockcount');
     await node.rpc('invalidateblock', [await node.rpc<string>('getblockhash', [tip - 2])]);
     await makeTraffic(node, 5, 9);
     await node.mine(4);
-    await b.backend.step();
+    await b.follower.step();
     await checkScripts(node, b.backend);
     const fresh = await open(node, dirs[1]!);
     assert.deepEqual(dumpStore(b.backend.store), dumpStore(fresh.backend.store));
@@ -93,7 +94,7 @@ for (const rest of [true, false]) {
       await node.rpc('invalidateblock', [await node.rpc<string>('getblockhash', [tip - 7])]);
       await makeTraffic(node, 4, 6);
       await node.mine(2);
-      await b.backend.step();
+      await b.follower.step();
       assert.ok(lines.some((l) => /deeper than the 3 kept in the undo window/.test(l)), lines.join('\n'));
       assert.equal(undoRows(), 3);
       await checkScripts(node, b.backend);

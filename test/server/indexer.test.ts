@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { openBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 import { dumpStore, makeTraffic, startTestNode, tempDir } from '../support/test-node.js';
 
 /** Runs the sync child; kills it with SIGKILL `killAfterMs` after it starts syncing (null: let it finish). */

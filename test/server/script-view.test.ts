@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openBackend, type LocalBackend } from '../../src/server/backend.js';
-import { BackendError } from '../../src/server/api.js';
+import type { LocalBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
+import { RpcError } from '../../src/server/errors.js';
 import { statusHash } from '../../src/bitcoin/status.js';
 import { scriptHash } from '../../src/bitcoin/scripthash.js';
 import { fromDisplay } from '../../src/server/blockparse.js';
@@ -82,7 +83,7 @@ test('cached answers change with a mempool tx, a new block and a reorg, and equa
 
     // A mempool payment: a height-0 entry with fee, unconfirmed balance, a new status.
     const txid = await node.rpc<string>('sendtoaddress', [addr, 0.25]);
-    await b.step();
+    await opened.follower.step();
     const s1 = await check('a mempool tx');
     assert.equal(s1.history.length, 31);
     assert.deepEqual({ tx_hash: s1.history[30]!.tx_hash, height: s1.history[30]!.height }, { tx_hash: txid, height: 0 });
@@ -91,7 +92,7 @@ test('cached answers change with a mempool tx, a new block and a reorg, and equa
 
     // The block confirms it: the cached confirmed part must be dropped.
     await node.mine(1);
-    await b.step();
+    await opened.follower.step();
     const s2 = await check('a new block');
     assert.equal(s2.history[30]!.height, b.tip().height);
     assert.equal(s2.history[30]!.fee, undefined);
@@ -104,7 +105,7 @@ test('cached answers change with a mempool tx, a new block and a reorg, and equa
     // A payment mined only on the new branch, so the status must change.
     await node.rpc('sendtoaddress', [addr, 0.05]);
     await node.mine(2);
-    await b.step();
+    await opened.follower.step();
     const s3 = await check('a reorg');
     assert.notEqual(s3.status, s2.status);
     assert.deepEqual(s3.history.filter((e) => e.height > 0), (await expectedFromNode(node)).history.get(sh));
@@ -116,7 +117,7 @@ test('cached answers change with a mempool tx, a new block and a reorg, and equa
     await node.rpc('sendtoaddress', [addr, 0.3]);
     await node.mine(1);
     const pending = racing.history(sh, fromDisplay(sh));
-    await b.step();
+    await opened.follower.step();
     const got = JSON.stringify(await pending);
     const after = await fresh();
     assert.ok(got === JSON.stringify(after.history) || got === JSON.stringify(before.history));
@@ -143,7 +144,7 @@ test('history limit as ElectrumX counts it: confirmed rows only, refused at >= l
       const v = view(b, limit, false, counting);
       gets = 0;
       for (const q of [() => v.history(sh, bytes), () => v.historyJson(sh, bytes), () => v.status(sh, bytes)]) {
-        await assert.rejects(q(), (e: unknown) => e instanceof BackendError && e.code === 10001 && e.message === 'history too large');
+        await assert.rejects(q(), (e: unknown) => e instanceof RpcError && e.code === 10001 && e.message === 'history too large');
       }
       assert.equal(gets, 0, 'a refusal reads no txid');
     };
@@ -152,14 +153,14 @@ test('history limit as ElectrumX counts it: confirmed rows only, refused at >= l
     // Mempool entries do not count: 12 confirmed + 2 unconfirmed are served under a limit of 13.
     await node.rpc('sendtoaddress', [addr, 0.1]);
     await node.rpc('sendtoaddress', [addr, 0.1]);
-    await b.step();
+    await opened.follower.step();
     const v = view(b, 13, true);
     const h = await v.history(sh, bytes);
     assert.equal(h.length, 14);
     assert.equal(h[13]!.height, 0);
     // Once they confirm, 14 confirmed rows reach the limit: the cached view refuses after the commit.
     await node.mine(1);
-    await b.step();
+    await opened.follower.step();
     await assert.rejects(v.history(sh, bytes), /history too large/);
     await opened.close();
   } finally {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { DaemonError } from '../../src/errors.js';
-import { openBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 import { dumpStore, makeTraffic, startTestNode, tempDir, type TestNode } from '../support/test-node.js';
 
 const quiet = { zmq: false, log: () => {}, pollMs: 3_600_000, mempoolPollMs: 3_600_000 } as const;

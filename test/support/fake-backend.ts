@@ -6,9 +6,10 @@
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import {
-  BackendError, type Backend, type BackendEvents, type Balance, type HeaderProof, type HistoryEntry, type MempoolEntry,
+  type Backend, type BackendEvents, type Balance, type HeaderProof, type HistoryEntry, type MempoolEntry,
   type MempoolInfo, type OutpointStatus, type RecentTx, type Tip, type Utxo,
 } from '../../src/server/api.js';
+import { RPC, RpcError } from '../../src/server/errors.js';
 import { statusHash, sortMempool16 } from '../../src/bitcoin/status.js';
 import { merkleBranch, merkleRoot } from '../../src/bitcoin/merkle.js';
 import { NETWORKS } from '../../src/bitcoin/networks.js';
@@ -81,7 +82,7 @@ export class FakeBackend implements Backend {
   async history(sh: string): Promise<HistoryEntry[]> {
     const conf = this.confirmed.get(sh) ?? [];
     const mem = sortMempool16(this.mempoolBySh.get(sh) ?? []);
-    if (conf.length >= this.historyLimit) throw new BackendError(10001, 'history too large');
+    if (conf.length >= this.historyLimit) throw new RpcError(RPC.HISTORY_TOO_LARGE, 'history too large');
     return [...conf.map((c) => ({ tx_hash: c.tx_hash, height: c.height })), ...mem.map((m) => ({ ...m }))];
   }
   async mempool(sh: string): Promise<MempoolEntry[]> {
@@ -105,15 +106,15 @@ export class FakeBackend implements Backend {
 
   async transaction(txid: string, verbose: boolean): Promise<unknown> {
     const raw = this.txs.get(txid);
-    if (!raw) throw new BackendError(2, "daemon error: DaemonError({'code': -5, 'message': 'No such mempool or blockchain transaction.'})");
+    if (!raw) throw new RpcError(RPC.DAEMON_ERROR, "daemon error: DaemonError({'code': -5, 'message': 'No such mempool or blockchain transaction.'})");
     return verbose ? { txid, hex: raw, confirmations: 1 } : raw;
   }
   async merkle(txid: string, height: number): Promise<{ block_height: number; merkle: string[]; pos: number }> {
-    if (!this.txs.has(txid)) throw new BackendError(1, `tx ${txid} not in block at height ${height}`);
+    if (!this.txs.has(txid)) throw new RpcError(RPC.BAD_REQUEST, `tx ${txid} not in block at height ${height}`);
     return { block_height: height, merkle: [fakeHash('sibling')], pos: 1 };
   }
   async idFromPos(height: number, pos: number, merkle: boolean): Promise<string | { tx_hash: string; merkle: string[] }> {
-    if (pos > 0) throw new BackendError(1, `no tx at position ${pos} in block at height ${height}`);
+    if (pos > 0) throw new RpcError(RPC.BAD_REQUEST, `no tx at position ${pos} in block at height ${height}`);
     const txHash = fakeHash(`coinbase ${height}`);
     return merkle ? { tx_hash: txHash, merkle: [] } : txHash;
   }
@@ -121,7 +122,7 @@ export class FakeBackend implements Backend {
     return this.addresses.get(`${txid}:${index}`) ?? null;
   }
   async broadcast(rawTx: string): Promise<string> {
-    if (rawTx.startsWith('00')) throw new BackendError(1, 'bad-txns-inputs-missingorspent');
+    if (rawTx.startsWith('00')) throw new RpcError(RPC.BAD_REQUEST, 'bad-txns-inputs-missingorspent');
     return hashOf(rawTx);
   }
   async broadcastPackage(rawTxs: string[], verbose: boolean): Promise<unknown> {

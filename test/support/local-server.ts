@@ -21,8 +21,8 @@ export interface LocalServe {
   ws: string;
   /** Everything it wrote to stderr so far. */
   log(): string;
-  /** SIGINT, then its exit status. */
-  stop(): Promise<number | null>;
+  /** SIGINT (or `signal`), then its exit status. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -61,8 +61,8 @@ export async function startLocalServe(node: NodeHandle, timeoutMs = 60_000): Pro
     tls: bound.tls!,
     ws: bound.ws!,
     log: () => stderr,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGINT');
+    async stop(signal: NodeJS.Signals = 'SIGINT') {
+      if (child.exitCode === null) child.kill(signal);
       const code = await exited;
       rmSync(db, { recursive: true, force: true });
       rmSync(home, { recursive: true, force: true });

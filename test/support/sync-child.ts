@@ -11,7 +11,7 @@
  *        [--db-cache MB] [--engine lmdb|rocksdb] [--report]
  */
 import fs from 'node:fs';
-import { openBackend } from '../../src/server/backend.js';
+import { openBackend } from '../../src/server/serve.js';
 
 const [url, cookie, dbDir, ...rest] = process.argv.slice(2);
 const opt = (name: string): number | undefined => {

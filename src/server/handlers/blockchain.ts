@@ -1,12 +1,12 @@
 /** `blockchain.*` handlers of the current protocol (docs/protocol.md §5.1, §5.3, §6). */
 import { RawJson, RpcError, type Handler, type HandlerContext } from './context.js';
-import { BackendError } from '../api.js';
+import { TxRejected } from '../errors.js';
 import { RPC } from '../../protocol/jsonrpc.js';
 import { cmpVersion } from '../../protocol/version.js';
-import { deserializedHeader } from '../../bitcoin/header.js';
+import { deserializedHeader, RETARGET_INTERVAL } from '../../bitcoin/header.js';
 
-/** Headers per call, as all three reference servers cap it (Electrum requires max >= 2016). */
-export const MAX_CHUNK = 2016;
+/** Headers per call, as all three reference servers cap it: one retarget interval. */
+export const MAX_CHUNK = RETARGET_INTERVAL;
 
 /** The header hex at `height`; error 1 above the tip (ElectrumX's wording). */
 export function headerAt(c: HandlerContext, height: number): string {
@@ -44,11 +44,11 @@ const broadcast: Handler = async (c, p) => {
   try {
     return await c.backend.broadcast(p.raw_tx);
   } catch (e) {
-    if (!(e instanceof BackendError) || e.code !== RPC.BAD_REQUEST) throw e;
+    if (!(e instanceof RpcError) || e.code !== RPC.BAD_REQUEST) throw e;
     // 1.0 clients compare the result with their txid, so the rejection is the result.
     if (cmpVersion(c.version, '1.1') < 0) return e.message;
-    if (e.message.startsWith('the transaction was rejected')) throw e;
-    throw new RpcError(RPC.BAD_REQUEST, `the transaction was rejected by network rules.\n\n${e.message}\n[${p.raw_tx}]`);
+    // A bare reason (another Backend) gets the rejection text, built in one place.
+    throw e instanceof TxRejected ? e : new TxRejected(e.message, p.raw_tx);
   }
 };
 

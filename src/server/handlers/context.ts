@@ -6,16 +6,7 @@
 import type { Backend, OutpointStatus } from '../api.js';
 import type { NetworkName } from '../../bitcoin/networks.js';
 
-/** A JSON-RPC error to answer with; `disconnect` closes the session after the reply is sent. */
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly disconnect = false,
-  ) {
-    super(message);
-  }
-}
+export { RpcError } from '../errors.js';
 
 /** A handler result that is already JSON text: the session splices it into the reply as is. */
 export class RawJson {
@@ -40,7 +31,7 @@ export interface SessionApi {
 
 /** Facts about this server that do not come from the backend. */
 export interface ServerInfo {
-  /** "electrum-cli 0.1.0". */
+  /** "electrum-cli VERSION" (SERVER_SOFTWARE in serve.ts). */
   software: string;
   banner: string;
   donationAddress: string;

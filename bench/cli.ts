@@ -11,6 +11,10 @@
  * subtracted. Writes the "cli" section of docs/BENCHMARKS.md. Aims: --version within 1.5x of
  * bare node, balance within 2x, piped and on a terminal.
  *
+ * Wall time on a shared machine moves with the load, so each case is also run under bash's
+ * `time` (separate runs, interleaved with the others: the wrapper never counts in the wall
+ * figures) for its CPU time, user + system, which another process' load barely changes.
+ *
  * It also times the address codecs the hot path bundles (`bech32` + `bs58check`) against
  * `@scure/base` (in the tree through bip32), each bundled by esbuild as scripts/build.mjs
  * bundles them and doing the same encode/decode work, over a baseline that only loads
@@ -56,6 +60,26 @@ function time(mode: Mode, argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   });
 }
 
+/** CPU time (user + system) of one run of the command itself, in ms, from bash's `time`. */
+function cpu(mode: Mode, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timed = `TIMEFORMAT='@cpu %3U %3S'; time ${argv.map(q).join(' ')}`;
+    const [file, args] = mode === 'piped'
+      ? ['bash', ['-c', timed]]
+      : ['script', ['-qefc', `stty cols 80 rows 24 && exec bash -c ${q(timed)}`, '/dev/null']];
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const m = /@cpu ([\d.]+) ([\d.]+)/.exec(out);
+      if (code !== 0 || !m) reject(new Error(`${argv.join(' ')} (${mode}, timed) exited ${code}: ${out}`));
+      else resolve((Number(m[1]) + Number(m[2])) * 1000);
+    });
+  });
+}
+
 interface Case {
   name: string;
   mode: Mode;
@@ -91,15 +115,20 @@ export async function run(): Promise<void> {
     );
   }
   const samples = cases.map(() => [] as number[]);
+  const cpuSamples = cases.map(() => [] as number[]);
   for (const c of cases) await time(c.mode, c.argv, env); // warm the file cache
   for (let i = 0; i < RUNS; i++) {
-    for (const [j, c] of cases.entries()) samples[j]!.push(await time(c.mode, c.argv, env));
+    for (const [j, c] of cases.entries()) {
+      samples[j]!.push(await time(c.mode, c.argv, env));
+      cpuSamples[j]!.push(await cpu(c.mode, c.argv, env));
+    }
   }
   await server.close();
   const stats = samples.map((s) => {
     const sorted = [...s].sort((a, b) => a - b);
     return { median: percentile(sorted, 50), p90: percentile(sorted, 90) };
   });
+  const cpuMedians = cpuSamples.map((s) => percentile([...s].sort((a, b) => a - b), 50));
   const median = (pred: (c: Case) => boolean) => stats[cases.findIndex(pred)]?.median;
   const rows = cases.map((c, j) => {
     const base = median((x) => x.mode === c.mode && x.baseline === true)!;
@@ -108,17 +137,21 @@ export async function run(): Promise<void> {
     const ratio = m / base;
     const net = c.mode === 'tty' && !c.wrapper ? ` (${((m - wrap) / (base - wrap)).toFixed(2)}x)` : '';
     const verdict = c.wrapper ? 'wrapper' : c.baseline ? 'baseline' : c.aim ? `${c.aim}x ${ratio <= c.aim ? 'met' : 'MISSED'}` : '';
-    return `| ${c.mode === 'tty' ? 'terminal' : 'piped'} | \`${c.name}\` | ${m.toFixed(1)} | ${stats[j]!.p90.toFixed(1)} | ${c.wrapper ? '' : `${ratio.toFixed(2)}x${net}`} | ${verdict} |`;
+    const cpuBase = cpuMedians[cases.findIndex((x) => x.mode === c.mode && x.baseline === true)]!;
+    const cpuCell = c.wrapper ? '' : `${cpuMedians[j]!.toFixed(0)} (${(cpuMedians[j]! / cpuBase).toFixed(2)}x)`;
+    return `| ${c.mode === 'tty' ? 'terminal' : 'piped'} | \`${c.name}\` | ${m.toFixed(1)} | ${stats[j]!.p90.toFixed(1)} | ${c.wrapper ? '' : `${ratio.toFixed(2)}x${net}`} | ${verdict} | ${cpuCell} |`;
   });
   const body = [
     `${RUNS} interleaved runs of each; whole-process wall time in milliseconds, including node's own start-up.`,
     'The balance runs talk to a loopback scripted server (server.version, server.features, get_balance); without --json they print the table.',
     'Terminal rows run inside `script -qefc "stty cols 80 rows 24 && exec CMD" /dev/null` and are compared with `node -e 0` run the same way;',
     'the figure in brackets subtracts the wrapper alone from both.',
+    "CPU ms is the median user + system time of the command alone (bash's `time`, in separate interleaved runs), with its ratio to node -e 0's:",
+    'less moved by the load of other processes than wall time.',
     ...(tty ? [] : ['', '`script` (util-linux) is not installed here: terminal rows skipped.']),
     '',
-    '| stdout | command | median ms | p90 ms | ratio to node -e 0 | aim |',
-    '|---|---|---|---|---|---|',
+    '| stdout | command | median ms | p90 ms | ratio to node -e 0 | aim | CPU ms (ratio) |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   const codecTable = await codecs();

@@ -11,11 +11,13 @@ const EXTERNAL = [
   // native or shipping binaries
   'lmdb', 'classic-level', 'zeromq', '@nxtedition/rocksdb',
   // heavy, loaded lazily by the few commands that need them
-  'cli-table3', 'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'bip32',
+  'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'bip32',
   'ws', 'socks', 'selfsigned', 'jq-wasm',
-  // cli-table3's colour library: one shared instance, so table.ts can switch it on and off
-  '@colors/colors',
 ];
+// cli-table3 and @colors/colors are bundled: loaded from node_modules they cost ~10 ms more
+// (resolving and compiling a dozen CommonJS files). src/format/box.cts requires them inside a
+// function, so they stay in a lazily loaded chunk and are evaluated on the first boxed table
+// only; both go through that one file, so table.ts and cli-table3 share one colour instance.
 
 // What every command runs through: the commander tree and the context it hands to actions
 // (with them, everything they import statically: registry, connection, run-method, job, ...).

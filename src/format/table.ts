@@ -8,10 +8,10 @@
  *   awk and sort work.
  * Styles (colours, borders in colour) are off unless stdout is a terminal and colour is
  * allowed: cli-table3 emits colour codes even when piped (docs/architecture.md §6). Loaded
- * lazily: only human output needs it.
+ * lazily: only human output needs it, and cli-table3 itself (box.cts) only a boxed table.
  */
-import Table from 'cli-table3';
-import colors from '@colors/colors/safe.js';
+import type Table from 'cli-table3';
+import { box } from './box.cjs';
 import type { ColumnSpec } from '../methods/spec.js';
 import { formatCell, plainCell, shortenMiddle, styleOf, type CellContext, type TableStyle } from './cells.js';
 
@@ -24,6 +24,7 @@ export interface TableOptions extends CellContext {
 }
 
 function make(head: string[], color: boolean): Table.Table {
+  const { Table, colors } = box();
   // Our caller decided (terminal, NO_COLOR, --no-color); the colour library's own guess
   // (it turns itself off when CI is set, for example) must not override that.
   if (color) colors.enable();

@@ -53,7 +53,7 @@ export async function runMethodCommand(ctx: Context, command: Command, positiona
   const job = new Job(ctx, command, inv);
   // Diagnostics (src/diag): peers table and probe, --verify on history/tx/merkle/balance.
   if (spec.name === 'peers') return (await import('./commands/peers.js')).run(job);
-  if (inv.flags.verify === true) return (await import('../diag/verify-job.js')).run(job);
+  if (inv.flags.verify === true) return (await import('./verify-job.js')).run(job);
   const special = SPECIAL[spec.name];
   if (special) return (await special()).run(job);
   return runGeneric(job);

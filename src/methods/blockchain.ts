@@ -3,7 +3,7 @@ import { defineMethod, type ArgSpec, type ColumnSpec } from './spec.js';
 import * as v from './validate.js';
 import * as r from './results.js';
 import { FEE_MODES } from './params.js';
-import { checkHistoryOrder } from '../bitcoin/status.js';
+import { checkHistoryOrder } from './history-order.js';
 
 const target: ArgSpec = {
   name: 'ADDR',

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkHistoryOrder, sortMempool16, statusHash, type HistoryEntry } from '../../src/bitcoin/status.js';
+import { sortMempool16, statusHash, type HistoryEntry } from '../../src/bitcoin/status.js';
+import { checkHistoryOrder } from '../../src/methods/history-order.js';
 
 const h = (tx_hash: string, height: number, fee?: number): HistoryEntry => (fee === undefined ? { tx_hash, height } : { tx_hash, height, fee });
 

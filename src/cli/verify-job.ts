@@ -6,13 +6,13 @@
  * ends with exit status 6 naming what was false.
  */
 import { ProtocolError, UsageError } from '../errors.js';
-import type { Job, Outcome } from '../cli/job.js';
-import type { Target } from '../cli/args.js';
-import { TARGET_PARAM } from '../cli/args.js';
-import { checkpointsFor } from './checkpoints.js';
-import { cacheDir, FileHeaderStore, MemoryHeaderStore } from './cache.js';
-import { HeaderAnchor } from './spv.js';
-import { TxProver, connectionFetcher, summarizeProofs, type MerkleReply, type ProofItem, type VerifiedOutput } from './proofs.js';
+import type { Job, Outcome } from './job.js';
+import type { Target } from './args.js';
+import { TARGET_PARAM } from './args.js';
+import { checkpointsFor } from '../diag/checkpoints.js';
+import { cacheDir, FileHeaderStore, MemoryHeaderStore } from '../diag/cache.js';
+import { HeaderAnchor } from '../diag/spv.js';
+import { TxProver, connectionFetcher, summarizeProofs, type MerkleReply, type ProofItem, type VerifiedOutput } from '../diag/proofs.js';
 
 const VERIFIABLE = new Set(['history', 'tx', 'merkle', 'balance']);
 
@@ -58,7 +58,7 @@ export async function run(job: Job): Promise<void> {
     spin.stop();
     anchor.flush();
   }
-  const { verifyText } = await import('./render.js');
+  const { verifyText } = await import('../diag/render.js');
   await job.print(wrapped, async (r) => {
     const w = r as VerifiedOutput;
     const body = name === 'tx' ? String(w.result) : await job.human(w.result);

@@ -7,7 +7,9 @@
 import { CliError, ServerError, UsageError } from '../errors.js';
 import { chooseMethod, findMethod, type Command } from '../methods/registry.js';
 import type { ColumnFormat, MethodSpec } from '../methods/spec.js';
-import { check } from '../methods/validate.js';
+import { call, callBatch } from '../methods/call.js';
+import { headersSubscribe } from '../methods/blockchain.js';
+import { tipOf } from '../methods/normalise.js';
 import { RPC } from '../protocol/jsonrpc.js';
 import type { Connection } from '../protocol/connection.js';
 import { keyedByArgument, type KeyedOutcome } from '../format/json.js';
@@ -73,8 +75,7 @@ export class Job {
   async call(values: Record<string, unknown> = this.inv.values, method: MethodSpec = this.requireMethod()): Promise<{ result: unknown; params: unknown[] }> {
     const params = this.params(values, method);
     try {
-      const result = await this.conn.request(method.name, params);
-      const checked = check(method.result, result, { version: this.version, params });
+      const checked = await call(this.conn, method, params);
       for (const n of method.notes?.(checked) ?? []) this.ctx.out.notice(`${method.name}: ${n}`);
       // 1.7's {"history": [...]} prints as the 1.6 list: the subcommands' --json shapes stay.
       return { result: method.unwrap ? method.unwrap(checked) : checked, params };
@@ -91,12 +92,11 @@ export class Job {
       return [{ key: '', params, result }];
     }
     const calls = f.items.map((it) => ({ key: it.key, params: this.params({ ...this.inv.values, [f.param]: it.value }, method) }));
-    const replies = await this.conn.batch(calls.map((c) => ({ method: method.name, params: c.params })));
+    const replies = await callBatch(this.conn, method, calls.map((c) => c.params));
     return replies.map((r, i): Outcome => {
       const { key, params } = calls[i]!;
       if ('error' in r) return { key, params, error: withHint(r.error, method, this.version) as CliError };
-      const checked = check(method.result, r.result, { version: this.version, params });
-      return { key, params, result: method.unwrap ? method.unwrap(checked) : checked };
+      return { key, params, result: method.unwrap ? method.unwrap(r.result) : r.result };
     });
   }
 
@@ -175,9 +175,7 @@ export class Job {
   /** The tip height, for confirmations in tables; undefined if the server will not say. */
   async tipHeight(): Promise<number | undefined> {
     try {
-      const r = (await this.conn.request('blockchain.headers.subscribe', [])) as { height?: unknown; block_height?: unknown };
-      const h = r?.height ?? r?.block_height;
-      return typeof h === 'number' ? h : undefined;
+      return tipOf(await call(this.conn, headersSubscribe, []));
     } catch {
       return undefined;
     }

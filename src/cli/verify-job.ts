@@ -5,7 +5,7 @@
  * (checkpoints.ts, or --checkpoint HEIGHT:HASH) and cached; a false answer, anchored or not,
  * ends with exit status 6 naming what was false.
  */
-import { ProtocolError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Job, Outcome } from './job.js';
 import type { Target } from './args.js';
 import { TARGET_PARAM } from './args.js';
@@ -13,6 +13,8 @@ import { checkpointsFor } from '../diag/checkpoints.js';
 import { cacheDir, FileHeaderStore, MemoryHeaderStore } from '../diag/cache.js';
 import { HeaderAnchor } from '../diag/spv.js';
 import { TxProver, connectionFetcher, summarizeProofs, type MerkleReply, type ProofItem, type VerifiedOutput } from '../diag/proofs.js';
+import { call } from '../methods/call.js';
+import { listUnspent, txGet } from '../methods/blockchain.js';
 
 const VERIFIABLE = new Set(['history', 'tx', 'merkle', 'balance']);
 
@@ -100,8 +102,7 @@ async function proveOutcome(job: Job, prover: TxProver, name: string, o: Extract
   }
   // balance: prove every confirmed UTXO's funding output, then compare the sum
   const sh = scripthashOf(job, o);
-  const utxos = (await job.conn.request('blockchain.scripthash.listunspent', [sh])) as { tx_hash: string; tx_pos: number; height: number; value: number }[];
-  if (!Array.isArray(utxos)) throw new ProtocolError('listunspent: expected an array');
+  const utxos = await call(job.conn, listUnspent, [sh]);
   const items: ProofItem[] = [];
   let proven = 0;
   onProof(0, utxos.length);
@@ -129,7 +130,7 @@ function scripthashOf(job: Job, o: Extract<Outcome, { result: unknown }>): strin
 /** The confirmed height of a tx from the verbose object, or undefined. */
 async function heightOf(job: Job, txid: string): Promise<number | undefined> {
   try {
-    const v = (await job.conn.request('blockchain.transaction.get', [txid, true])) as { confirmations?: unknown; blockhash?: unknown };
+    const v = (await call(job.conn, txGet, [txid, true])) as { confirmations?: unknown; blockhash?: unknown };
     if (typeof v?.confirmations !== 'number' || v.confirmations < 1) return v?.confirmations === 0 ? 0 : undefined;
     const tip = await job.tipHeight();
     return tip === undefined ? undefined : tip - v.confirmations + 1;

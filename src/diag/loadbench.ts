@@ -7,6 +7,9 @@ import { CliError, ServerError, TimeoutError } from '../errors.js';
 import { Connection, type ConnectionOptions } from '../protocol/connection.js';
 import type { ServerAddress } from '../protocol/server-address.js';
 import { roundMs, summarize, type LatencySummary } from './stats.js';
+import { call } from '../methods/call.js';
+import { headersSubscribe } from '../methods/blockchain.js';
+import { tipOf } from '../methods/normalise.js';
 
 /** The mix's method names (short). */
 export type BenchMethod = 'header' | 'history' | 'balance' | 'listunspent' | 'transaction';
@@ -75,8 +78,7 @@ export async function runLoadBench(opts: LoadBenchOptions): Promise<LoadBenchSta
   try {
     let maxHeight = opts.maxHeight;
     if (maxHeight === undefined) {
-      const t = (await conns[0]!.request('blockchain.headers.subscribe')) as { height?: number; block_height?: number };
-      maxHeight = t.height ?? t.block_height ?? 0;
+      maxHeight = tipOf(await call(conns[0]!, headersSubscribe)) ?? 0;
     }
     const txids = opts.txids ?? [];
     const weights = BENCH_METHODS.map((m) => {

@@ -11,6 +11,10 @@ import { formatServer, type ServerAddress } from '../protocol/server-address.js'
 import { cmpVersion } from '../protocol/version.js';
 import { DeadlineError, mapPool, withDeadline } from './pool.js';
 import { median, roundMs } from './stats.js';
+import { call } from '../methods/call.js';
+import { headersSubscribe } from '../methods/blockchain.js';
+import { serverFeatures, serverPeersSubscribe, serverPing } from '../methods/server.js';
+import { tipOf } from '../methods/normalise.js';
 
 /** The certificate facts a probe reports. */
 /**
@@ -132,9 +136,9 @@ export async function probeServer(addr: ServerAddress, opts: ProbeOptions): Prom
       const v = c.version ?? '1.0';
       const modern = cmpVersion(v, '1.1') >= 0;
       const [features, tip, peers] = await Promise.all([
-        modern ? c.request('server.features') : Promise.resolve(undefined),
-        c.request('blockchain.headers.subscribe'),
-        opts.collectPeers ? c.request('server.peers.subscribe').catch(() => []) : Promise.resolve(undefined),
+        modern ? call(c, serverFeatures) : Promise.resolve(undefined),
+        call(c, headersSubscribe),
+        opts.collectPeers ? call(c, serverPeersSubscribe).catch(() => []) : Promise.resolve(undefined),
       ]);
       if (features && typeof features === 'object') {
         const f = features as Record<string, unknown>;
@@ -143,9 +147,8 @@ export async function probeServer(addr: ServerAddress, opts: ProbeOptions): Prom
         r.genesisOk = String(f.genesis_hash).toLowerCase() === NETWORKS[opts.network].genesisHash;
         r.pruning = typeof f.pruning === 'number' ? f.pruning : null;
       }
-      const h = (tip as { height?: unknown; block_height?: unknown } | null) ?? {};
-      const height = h.height ?? h.block_height;
-      if (typeof height === 'number') r.height = height;
+      const height = tipOf(tip);
+      if (height !== undefined) r.height = height;
       if (Array.isArray(peers)) r.peers = peers as [string, string, string[]][];
       if (cmpVersion(v, '1.2') >= 0) {
         // Sent together: a round trip each, and the probe stays within a few round trips
@@ -153,7 +156,7 @@ export async function probeServer(addr: ServerAddress, opts: ProbeOptions): Prom
         const times = await Promise.all(
           Array.from({ length: opts.pings ?? 3 }, async () => {
             const p0 = performance.now();
-            await c.request('server.ping');
+            await call(c, serverPing);
             return performance.now() - p0;
           }),
         );

@@ -9,6 +9,10 @@ import { scriptHash } from '../bitcoin/scripthash.js';
 import { HEADER_SIZE, RETARGET_INTERVAL, serializeHeader, splitHeaders } from '../bitcoin/header.js';
 import { hashToDisplay } from '../bitcoin/hex.js';
 import { cmpVersion } from '../protocol/version.js';
+import { call } from '../methods/call.js';
+import { blockHeader, blockHeaders, getMerkle, txGet } from '../methods/blockchain.js';
+import { blockGetChunk, blockGetHeader } from '../methods/legacy.js';
+import { headersOf } from '../methods/normalise.js';
 import { headerHash, type AnchorResult, type HeaderAnchor, type HeaderFetcher } from './spv.js';
 
 /** What the verifier needs from a connection. */
@@ -68,14 +72,12 @@ export function connectionFetcher(rpc: Rpc): HeaderFetcher {
     async fetch(start, count) {
       const v = rpc.version ?? '1.4';
       if (cmpVersion(v, '1.2') >= 0) {
-        const r = (await rpc.request('blockchain.block.headers', [start, count])) as { count?: unknown; hex?: unknown; headers?: unknown };
-        if (Array.isArray(r?.headers)) return r.headers.map((h) => Buffer.from(String(h), 'hex'));
-        if (typeof r?.hex === 'string') return splitHeaders(r.hex);
+        const hexes = headersOf(await call(rpc, blockHeaders, [start, count]));
+        if (hexes) return hexes.map((h) => Buffer.from(h, 'hex'));
         throw new VerificationError('the server answered blockchain.block.headers without headers');
       }
       const index = Math.floor(start / RETARGET_INTERVAL);
-      const hex = await rpc.request('blockchain.block.get_chunk', [index]);
-      const all = splitHeaders(String(hex));
+      const all = splitHeaders(await call(rpc, blockGetChunk, [index]));
       return all.slice(start - index * RETARGET_INTERVAL, start - index * RETARGET_INTERVAL + count);
     },
   };
@@ -120,8 +122,9 @@ export class TxProver {
     let merkle = opts.merkle;
     if (merkle === undefined) {
       try {
-        merkle = (await this.rpc.request('blockchain.transaction.get_merkle', [txid, height])) as MerkleReply;
+        merkle = await call(this.rpc, getMerkle, [txid, height]);
       } catch (err) {
+        if (err instanceof ProtocolError) return { txid, height, status: 'failed', reason: 'the merkle proof is malformed' };
         if (err instanceof ServerError) return { txid, height, status: 'failed', reason: `the server gave no merkle proof for a transaction it says is at height ${height}: ${err.rpcMessage}` };
         throw err;
       }
@@ -157,10 +160,11 @@ export class TxProver {
     let rawTx: unknown = opts.raw;
     if (rawTx === undefined) {
       try {
-        rawTx = await this.rpc.request('blockchain.transaction.get', [txid]);
+        rawTx = await call(this.rpc, txGet, [txid]);
       } catch (err) {
         if (err instanceof ServerError) return { ...base, status: 'failed', reason: `the server would not return transaction ${txid}: ${err.rpcMessage}` };
-        throw err;
+        // Not a raw transaction at all: checkRawTx gives it the verdict of a missing one.
+        if (!(err instanceof ProtocolError)) throw err;
       }
     }
     const t = checkRawTx(rawTx, txid);
@@ -173,7 +177,7 @@ export class TxProver {
     const old = cmpVersion(this.rpc.version ?? '1.4', '1.3') < 0;
     let r: unknown;
     try {
-      r = await this.rpc.request(old ? 'blockchain.block.get_header' : 'blockchain.block.header', [height]);
+      r = old ? await call(this.rpc, blockGetHeader, [height]) : await call(this.rpc, blockHeader, [height]);
     } catch (err) {
       if (err instanceof ServerError) return `the server would not give its own header at ${height} either (${err.rpcMessage})`;
       throw err;

@@ -98,7 +98,11 @@ export interface CommandSpec {
   fallback?: { method: string; params?: readonly unknown[]; pick: (result: unknown) => unknown; note: string };
 }
 
-export interface MethodSpec<N extends string = string> {
+/**
+ * A method record. `R` is the result type its validator proves (so `call()` returns it typed);
+ * `N` the literal wire name (so the server's handler table is checked exhaustively).
+ */
+export interface MethodSpec<N extends string = string, R = unknown> {
   /** Wire name: the key for everything. */
   name: N;
   /**
@@ -112,8 +116,8 @@ export interface MethodSpec<N extends string = string> {
   until?: string;
   summary: string;
   params: readonly ParamSpec[];
-  /** Validates the result before anything formats it. */
-  result: Validator;
+  /** Validates the result before anything formats it (its return type is the method's result type). */
+  result: Validator<R>;
   /** For subscriptions: validates each notification's params array. */
   notification?: Validator;
   /** For a wrapped result (1.7's {"history": [...]}): what the command prints, in the 1.6 shape. */
@@ -136,7 +140,7 @@ export interface MethodSpec<N extends string = string> {
 }
 
 /** Preserves the literal wire name so the server's handler map can be checked exhaustively. */
-export function defineMethod<const N extends string>(spec: MethodSpec<N>): MethodSpec<N> {
+export function defineMethod<const N extends string, R>(spec: MethodSpec<N, R>): MethodSpec<N, R> {
   return spec;
 }
 

@@ -80,20 +80,23 @@ async function discover(server: import('../../protocol/server-address.js').Serve
   const { scriptHash } = await import('../../bitcoin/scripthash.js');
   const conn = await Connection.open({ ...connection, server, keepaliveMs: 0 });
   try {
-    const tip = (await conn.request('blockchain.headers.subscribe')) as { height: number };
+    const { call } = await import('../../methods/call.js');
+    const { headersSubscribe, idFromPos, txGet } = await import('../../methods/blockchain.js');
+    const { tipOf } = await import('../../methods/normalise.js');
+    const tip = { height: tipOf(await call(conn, headersSubscribe)) ?? -1 };
     const txids: string[] = [];
     const shs = new Set<string>();
     for (let h = tip.height; h >= Math.max(0, tip.height - 5) && txids.length < 20; h--) {
       for (let pos = 0; pos < 10; pos++) {
         let txid: string;
         try {
-          txid = (await conn.request('blockchain.transaction.id_from_pos', [h, pos])) as string;
+          txid = (await call(conn, idFromPos, [h, pos])) as string;
         } catch {
           break;
         }
         txids.push(txid);
         try {
-          const tx = parseRawTx(String(await conn.request('blockchain.transaction.get', [txid])));
+          const tx = parseRawTx(String(await call(conn, txGet, [txid])));
           for (const out of tx.outputs) if (out.script.length > 0 && out.script[0] !== 0x6a) shs.add(scriptHash(out.script));
         } catch {
           // a tx the server will not give is just not used

@@ -8,11 +8,11 @@ export async function run(job: Job): Promise<void> {
   await job.open();
   const { result, params } = await job.call();
   await job.print([{ key: '', params, result }], async (r) => {
-    const { splitHeaders } = await import('../../bitcoin/header.js');
+    const { headersOf } = await import('../../methods/normalise.js');
     const { decodeHeader } = await import('../../bitcoin/decode.js');
     const { renderRows } = await import('../../format/table.js');
     const o = r as { count: number; max: number; hex?: string; headers?: string[] };
-    const hexes = o.headers ?? splitHeaders(o.hex ?? '').map((b) => b.toString('hex'));
+    const hexes = headersOf(o) ?? [];
     const rows = hexes.map((h, i) => decodeHeader(h, (params[0] as number) + i));
     const table = renderRows(
       [

@@ -4,6 +4,7 @@
  * --json, reconnecting across drops) until Ctrl-C.
  */
 import type { Job } from '../job.js';
+import { tipOf } from '../../methods/normalise.js';
 
 export async function run(job: Job): Promise<void> {
   await job.open();
@@ -13,10 +14,9 @@ export async function run(job: Job): Promise<void> {
   const { result, params } = await job.call();
   await job.print([{ key: '', params, result }], async (r) => {
     // 1.0-1.3 servers send the deserialized header: re-serialize it to show the same view.
-    const h = r as { height?: number; block_height?: number };
     const hex = await (await import('./header.js')).headerHexOf(typeof (r as { hex?: unknown }).hex === 'string' ? (r as { hex: string }).hex : r);
     const { decodeHeader } = await import('../../bitcoin/decode.js');
     const { renderDecodedHeader } = await import('../../format/tx.js');
-    return renderDecodedHeader(decodeHeader(hex, h.height ?? h.block_height), out.style);
+    return renderDecodedHeader(decodeHeader(hex, tipOf(r)), out.style);
   });
 }

@@ -9,10 +9,14 @@
  * confirmations; --exec CMD runs CMD with sh per event, the event as JSON on its stdin.
  */
 import { spawn } from 'node:child_process';
-import { CliError, ConnectionError, UsageError } from '../../errors.js';
+import { CliError, ConnectionError, ProtocolError, UsageError } from '../../errors.js';
 import { blockHash } from '../../bitcoin/header.js';
 import { findMethod } from '../../methods/registry.js';
 import { check } from '../../methods/validate.js';
+import { call, callBatch, callSubscribe } from '../../methods/call.js';
+import { blockHeader, unsubscribe as scripthashUnsubscribe } from '../../methods/blockchain.js';
+import { outpointUnsubscribe, spkUnsubscribe } from '../../methods/draft.js';
+import { tipOf } from '../../methods/normalise.js';
 import { AsyncQueue } from '../../protocol/async-queue.js';
 import type { Connection } from '../../protocol/connection.js';
 import { formatServer } from '../../protocol/server-address.js';
@@ -170,11 +174,7 @@ function pump(stream: AsyncIterableIterator<unknown[]>, q: AsyncQueue<Ev>, wrap:
   })();
 }
 
-function tipHeight(header: unknown): number | undefined {
-  const h = header as { height?: unknown; block_height?: unknown };
-  const v = h?.height ?? h?.block_height;
-  return typeof v === 'number' ? v : undefined;
-}
+const tipHeight = tipOf;
 
 /** `subscribe` / `watch`. */
 export async function run(job: Job): Promise<void> {
@@ -201,8 +201,8 @@ export async function run(job: Job): Promise<void> {
     const conn = job.conn;
     if (!conn?.isOpen || byAddress || cmpVersion(job.version, '1.4.2') < 0) return;
     for (const w of watched) {
-      const [m, p] = byScript ? ['blockchain.scriptpubkey.unsubscribe', w.t.script] : ['blockchain.scripthash.unsubscribe', w.t.scripthash];
-      conn.request(m, [p]).catch(() => {});
+      const [m, p] = byScript ? [spkUnsubscribe, w.t.script] : [scripthashUnsubscribe, w.t.scripthash];
+      call(conn, m, [p]).catch(() => {});
     }
   };
   const onAbort = () => unsubscribe();
@@ -232,8 +232,7 @@ export async function run(job: Job): Promise<void> {
 
   const fetchHistory = async (conn: Connection, w: Watched): Promise<Entry[]> => {
     const params = [byAddress ? w.t.address : byScript ? w.t.script : w.t.scripthash];
-    const r = await conn.request(historyMethod.name, params);
-    const checked = check(historyMethod.result, r, { version: job.version, params });
+    const checked = await call(conn, historyMethod, params);
     return (historyMethod.unwrap ? historyMethod.unwrap(checked) : checked) as Entry[];
   };
 
@@ -286,13 +285,13 @@ export async function run(job: Job): Promise<void> {
         watched.map(async (w) => {
           const params = job.params({ ...job.inv.values, [TARGET_PARAM]: w.t }, method);
           const ctx = { version: job.version, params };
-          const { result, stream } = await conn.subscribe(method.name, params, byScript ? { key: w.t.scripthash } : {});
-          return { w, ctx, status: check(method.result, result, ctx) as string | null, stream };
+          const { result, stream } = await callSubscribe(conn, method, params, byScript ? { key: w.t.scripthash } : {});
+          return { w, ctx, status: result as string | null, stream };
         }),
       );
       if (until !== undefined) {
-        const { result, stream } = await conn.subscribe(tipMethod.name, []);
-        tip = tipHeight(check(tipMethod.result, result, { version: job.version, params: [] })) ?? tip;
+        const { result, stream } = await callSubscribe(conn, tipMethod, []);
+        tip = tipHeight(result) ?? tip;
         pump(stream, q, (p) => ({ kind: 'tip', header: (check(tipMethod.notification!, p, { version: job.version, params: [] }) as unknown[])[0] }));
       }
       if (first) await job.ctx.verified();
@@ -341,7 +340,14 @@ export async function followTips(job: Job): Promise<void> {
   const missed = async (conn: Connection, now: number) => {
     if (!last || now <= last.height + 1 || now - last.height > 100 || cmpVersion(job.version, '1.4') < 0) return;
     const heights = Array.from({ length: now - last.height - 1 }, (_, i) => last!.height + 1 + i);
-    const replies = await conn.batch(heights.map((h) => ({ method: 'blockchain.block.header', params: [h] })));
+    let replies;
+    try {
+      replies = await callBatch(conn, blockHeader, heights.map((h) => [h]));
+    } catch (err) {
+      // A malformed header ends the catch-up, as it always did; the live stream goes on.
+      if (err instanceof ProtocolError) return;
+      throw err;
+    }
     for (const [i, r] of replies.entries()) {
       if ('error' in r || typeof r.result !== 'string') return;
       await show({ hex: r.result, height: heights[i] });
@@ -350,8 +356,7 @@ export async function followTips(job: Job): Promise<void> {
   await reconnecting(job, async (conn, first) => {
     const params = job.params({}, method);
     const ctx = { version: job.version, params };
-    const { result, stream } = await conn.subscribe(method.name, params);
-    const header = check(method.result, result, ctx);
+    const { result: header, stream } = await callSubscribe(conn, method, params);
     if (first) await job.ctx.verified();
     const h = tipHeight(header);
     if (!first && h !== undefined) await missed(conn, h);
@@ -388,15 +393,15 @@ export async function followOutpoint(job: Job): Promise<void> {
     await emitter.emit({ type: 'outpoint', tx_hash: txid, txout_idx: vout, status }, `${txid}:${vout}: ${what}`);
   };
   const onAbort = () => {
-    if (job.conn?.isOpen) job.conn.request('blockchain.outpoint.unsubscribe', [txid, vout]).catch(() => {});
+    if (job.conn?.isOpen) call(job.conn, outpointUnsubscribe, [txid, vout]).catch(() => {});
   };
   job.ctx.io.signal.addEventListener('abort', onAbort, { once: true });
   try {
     await reconnecting(job, async (conn, first) => {
       const params = job.params(job.inv.values, method);
       const ctx = { version: job.version, params };
-      const { result, stream } = await conn.subscribe(method.name, params);
-      const status = check(method.result, result, ctx) as Record<string, unknown>;
+      const { result, stream } = await callSubscribe(conn, method, params);
+      const status = result as Record<string, unknown>;
       if (first) await job.ctx.verified();
       await show(status);
       try {

@@ -12,6 +12,8 @@ import { formatServer } from '../../protocol/server-address.js';
 import type { PromptContext } from '../interfaces.js';
 import { startProgress } from '../progress.js';
 import { canPrompt, confirm, needsTerminal } from './ask.js';
+import { callBatch } from '../../methods/call.js';
+import { txGet } from '../../methods/blockchain.js';
 
 /** What the broadcast summary shows: the decoded tx plus the fee when every parent was found. */
 export interface BroadcastSummary {
@@ -27,7 +29,7 @@ export async function summarize(conn: Connection, raw: string, network: NetworkN
   const parents = [...new Set(tx.inputs.filter((i) => !i.coinbase).map((i) => i.txid))];
   let values: Map<string, number[]>;
   try {
-    const replies = await conn.batch(parents.map((p) => ({ method: 'blockchain.transaction.get', params: [p] })));
+    const replies = await callBatch(conn, txGet, parents.map((p) => [p]));
     values = new Map();
     replies.forEach((r, i) => {
       if ('error' in r || typeof r.result !== 'string') return;
@@ -84,7 +86,7 @@ export async function summarizePackage(conn: Connection, raws: readonly string[]
   const outside = [...new Set(txs.flatMap((t) => t.inputs.filter((i) => !i.coinbase && !values.has(i.txid)).map((i) => i.txid)))];
   let note: string | undefined;
   try {
-    const replies = await conn.batch(outside.map((p) => ({ method: 'blockchain.transaction.get', params: [p] })));
+    const replies = await callBatch(conn, txGet, outside.map((p) => [p]));
     replies.forEach((r, i) => {
       if ('error' in r || typeof r.result !== 'string') return;
       const parsed = parseRawTx(r.result);

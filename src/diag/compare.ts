@@ -4,7 +4,7 @@
  */
 import { ServerError } from '../errors.js';
 import { findMethod } from '../methods/registry.js';
-import { check } from '../methods/validate.js';
+import { call } from '../methods/call.js';
 import { Connection, type ConnectionOptions } from '../protocol/connection.js';
 import { formatServer, type ServerAddress } from '../protocol/server-address.js';
 import { cmpVersion } from '../protocol/version.js';
@@ -54,7 +54,7 @@ const METHOD: Record<Question, string> = {
 export async function ask(conn: Connection, q: Question, arg?: string): Promise<unknown> {
   const method = METHOD[q];
   const params = q === 'tip' ? [] : q === 'fee' ? [Number(arg ?? 6)] : [arg];
-  const result = check(findMethod(method)!.result, await conn.request(method, params), { version: conn.version ?? '1.0', params });
+  const result = await call(conn, findMethod(method)!, params); // wire name chosen at run time (by the question)
   if (q !== 'tip') return result;
   const t = result as { height?: number; hex?: string };
   return { height: t.height, hex: t.hex };

@@ -12,6 +12,10 @@ import { scriptHash } from '../bitcoin/scripthash.js';
 import { scriptToAddress } from '../bitcoin/address.js';
 import { methodsAt } from '../methods/registry.js';
 import { check } from '../methods/validate.js';
+import { call } from '../methods/call.js';
+import { blockHeader, getMerkle, idFromPos, relayFee, txGet } from '../methods/blockchain.js';
+import { mempoolGetInfo } from '../methods/mempool.js';
+import { headersOf } from '../methods/normalise.js';
 import { Connection, type ConnectionOptions } from '../protocol/connection.js';
 import { formatServer, type ServerAddress } from '../protocol/server-address.js';
 import { cmpVersion, PROTOCOL_MAX } from '../protocol/version.js';
@@ -153,13 +157,14 @@ export async function runDoctor(addr: ServerAddress, opts: DoctorOptions): Promi
     // features, tip (together)
     const modern = cmpVersion(version, '1.1') >= 0;
     const [features, tipRaw] = await Promise.all([
-      modern ? conn.request('server.features').catch((e: unknown) => e) : Promise.resolve(undefined),
-      conn.request('blockchain.headers.subscribe').catch((e: unknown) => e),
+      modern ? conn.request('server.features').catch((e: unknown) => e) : Promise.resolve(undefined), // raw reply: the check judges what was sent
+      conn.request('blockchain.headers.subscribe').catch((e: unknown) => e), // raw reply: the check judges what was sent
     ]);
     const f = features && !(features instanceof Error) && typeof features === 'object' ? (features as Record<string, unknown>) : undefined;
 
     if (cmpVersion(version, '1.4') >= 0) {
       try {
+        // negotiation: a second server.version is the check itself (1.4+ must refuse it)
         await conn.request('server.version', ['electrum-cli/doctor', version], { timeoutMs: Math.min(timeoutMs, 5000) });
         card.set('version-repeat', 'warn', 'a second server.version was answered (1.4+ must refuse it)');
       } catch (err) {
@@ -244,16 +249,17 @@ async function tipChain(conn: Connection, version: string, height: number, tipHe
   try {
     let headers: Buffer[];
     if (cmpVersion(version, '1.2') >= 0) {
-      const r = (await conn.request('blockchain.block.headers', [start, count])) as { headers?: unknown; hex?: unknown };
+      const r = (await conn.request('blockchain.block.headers', [start, count])) as { headers?: unknown; hex?: unknown }; // raw reply: the check judges what was sent (its form)
       const listForm = Array.isArray(r?.headers);
       const want16 = cmpVersion(version, '1.6') >= 0;
       if (listForm === want16 && (listForm || typeof r?.hex === 'string')) card.set('headers-form', 'pass', listForm ? '"headers" list at 1.6' : `"hex" string at ${version}`);
       else card.set('headers-form', 'fail', `answered ${listForm ? 'a "headers" list' : '"hex"'} at protocol ${version} (expected ${want16 ? 'a "headers" list' : '"hex"'})`);
-      headers = listForm ? (r.headers as string[]).map((h) => Buffer.from(h, 'hex')) : splitHeaders(String(r.hex));
+      const hexes = headersOf(r);
+      headers = hexes ? hexes.map((h) => Buffer.from(h, 'hex')) : splitHeaders(String(r?.hex));
     } else {
       card.set('headers-form', 'skip', `blockchain.block.headers needs protocol 1.2 (session: ${version})`);
       headers = [];
-      for (let h = start; h <= height; h++) headers.push(Buffer.from(String(await conn.request('blockchain.block.header', [h])), 'hex'));
+      for (let h = start; h <= height; h++) headers.push(Buffer.from(await call(conn, blockHeader, [h]) as string, 'hex'));
     }
     const brk = checkChain(headers);
     if (headers.length !== count) card.set('tip-chain', 'fail', `asked for ${count} headers ${start}–${height}, got ${headers.length}`);
@@ -269,13 +275,13 @@ async function tipChain(conn: Connection, version: string, height: number, tipHe
 async function merkleCheck(conn: Connection, version: string, height: number, root: string, card: Card): Promise<void> {
   if (cmpVersion(version, '1.4') < 0) return card.set('merkle', 'skip', `id_from_pos needs protocol 1.4 (session: ${version})`);
   try {
-    const r = (await conn.request('blockchain.transaction.id_from_pos', [height, 0, true])) as { tx_hash: string; merkle: string[] };
+    const r = (await call(conn, idFromPos, [height, 0, true])) as { tx_hash: string; merkle: string[] };
     const a = verifyMerkleBranch(r.tx_hash, 0, r.merkle, root);
     if (!a.ok) return card.set('merkle', 'fail', `id_from_pos proof of the coinbase of block ${height} is false: ${a.reason}`, { txid: r.tx_hash });
-    const m = (await conn.request('blockchain.transaction.get_merkle', [r.tx_hash, height])) as { pos: number; merkle: string[] };
+    const m = await call(conn, getMerkle, [r.tx_hash, height]);
     const b = verifyMerkleBranch(r.tx_hash, m.pos, m.merkle, root);
     if (!b.ok) return card.set('merkle', 'fail', `get_merkle proof of ${r.tx_hash} in block ${height} is false: ${b.reason}`, { txid: r.tx_hash });
-    const raw = await conn.request('blockchain.transaction.get', [r.tx_hash]);
+    const raw = await call(conn, txGet, [r.tx_hash]);
     const t = checkRawTx(raw, r.tx_hash);
     if (!t.ok) return card.set('merkle', 'fail', `transaction.get: ${t.reason}`, { txid: r.tx_hash });
     card.set('merkle', 'pass', `coinbase ${r.tx_hash} proves against block ${height} (branch of ${m.merkle.length}); raw tx hashes to its txid`, { txid: r.tx_hash });
@@ -286,7 +292,7 @@ async function merkleCheck(conn: Connection, version: string, height: number, ro
 
 async function feeChecks(conn: Connection, version: string, card: Card): Promise<void> {
   const targets = [1, 2, 6, 25];
-  const rates = await Promise.all(targets.map((n) => conn.request('blockchain.estimatefee', [n]).catch((e: unknown) => e)));
+  const rates = await Promise.all(targets.map((n) => conn.request('blockchain.estimatefee', [n]).catch((e: unknown) => e))); // raw reply: the check judges what was sent
   const shown = rates.map((r, i) => `${targets[i]}: ${r instanceof Error ? 'error' : String(r)}`).join(', ');
   const nums = rates.filter((r): r is number => typeof r === 'number');
   if (nums.length !== rates.length) card.set('fees', 'warn', `estimatefee failed for some targets (${shown})`);
@@ -299,7 +305,7 @@ async function feeChecks(conn: Connection, version: string, card: Card): Promise
   }
   try {
     if (cmpVersion(version, '1.6') >= 0) {
-      const i = (await conn.request('mempool.get_info')) as Record<string, number>;
+      const i = (await call(conn, mempoolGetInfo)) as Record<string, number>;
       const vals = [i.mempoolminfee, i.minrelaytxfee, i.incrementalrelayfee];
       const problems: string[] = [];
       if (vals.some((x) => typeof x !== 'number' || x < 0)) problems.push('missing or negative fields');
@@ -307,7 +313,7 @@ async function feeChecks(conn: Connection, version: string, card: Card): Promise
       if (vals.some((x) => x >= 0.01)) problems.push('a floor of 0.01 BTC/kvB or more');
       card.set('mempool', problems.length ? 'warn' : 'pass', `mempoolminfee ${i.mempoolminfee}, minrelaytxfee ${i.minrelaytxfee}, incrementalrelayfee ${i.incrementalrelayfee} BTC/kvB${problems.length ? `: ${problems.join(', ')}` : ''}`, i);
     } else {
-      const r = (await conn.request('blockchain.relayfee')) as number;
+      const r = await call(conn, relayFee);
       card.set('mempool', typeof r === 'number' && r >= 0 && r < 0.01 ? 'pass' : 'warn', `relayfee ${String(r)} BTC/kvB`);
     }
   } catch (err) {
@@ -362,7 +368,7 @@ async function methodMatrix(conn: Connection, version: string, network: NetworkN
       if (!params) return { method: m.name, status: 'skipped', detail: m.name === 'server.version' ? 'checked by the handshake' : 'for servers only: not called' };
       const t0 = performance.now();
       try {
-        const raw = await conn.request(m.name, params, { timeoutMs: Math.min(timeoutMs, 10_000) });
+        const raw = await conn.request(m.name, params, { timeoutMs: Math.min(timeoutMs, 10_000) }); // wire name chosen at run time (the method sweep)
         const took = roundMs(performance.now() - t0);
         try {
           check(m.result, raw, { version, params });
@@ -389,7 +395,7 @@ async function batchCheck(conn: Connection, version: string, card: Card, timeout
   let stop = '';
   for (const n of [2, 10, 50, 100, 200, 345, 500, 1000]) {
     try {
-      const r = await conn.batch(Array.from({ length: n }, () => ({ method })), { timeoutMs });
+      const r = await conn.batch(Array.from({ length: n }, () => ({ method })), { timeoutMs }); // wire name chosen at run time (by version)
       if (conn.batchSupported === false) {
         stop = 'the server refused a batch (requests then went one at a time)';
         break;

@@ -118,7 +118,7 @@ export async function runLoadBench(opts: LoadBenchOptions): Promise<LoadBenchSta
         per.set(m, s);
         const q0 = performance.now();
         try {
-          await conn.request(method, params);
+          await conn.request(method, params); // wire name chosen at run time (the bench's mix; unvalidated so the timing is the server's)
           const d = performance.now() - q0;
           all.push(d);
           s.lat.push(d);

@@ -471,6 +471,7 @@ export class Connection implements Requester {
     if (!(every > 0) || !this.version || cmpVersion(this.version, '1.2') < 0 || this.isClosed) return;
     this.keepaliveTimer = setInterval(() => {
       if (this.isClosed || Date.now() - this.lastSend < every) return;
+      // keepalive: the session's own ping (the protocol layer sits below src/methods/)
       this.request('server.ping', [], { timeoutMs: Math.min(this.requestTimeoutMs, Math.max(every, 1000)) }).catch((err: unknown) => {
         if (err instanceof TimeoutError) {
           this.fail(new TimeoutError(`${hostPort(this.server)} stopped answering (keepalive ping timed out)`));

@@ -40,6 +40,7 @@ export async function negotiateVersion(conn: Pick<Requester, 'request'>, opts: N
   }
   let reply: unknown;
   try {
+    // negotiation: before a version is agreed no record's validator applies (checked below)
     reply = await conn.request('server.version', [opts.clientName ?? CLIENT_NAME, [min, max]], {
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     });
@@ -92,7 +93,7 @@ export async function checkGenesis(
   networkName?: string,
 ): Promise<Record<string, unknown> | undefined> {
   if (!conn.version || cmpVersion(conn.version, '1.1') < 0) return undefined;
-  const features = await conn.request('server.features', []);
+  const features = await conn.request('server.features', []); // negotiation: the genesis check of a new session
   if (typeof features !== 'object' || features === null || Array.isArray(features)) {
     throw new ProtocolError(`server.features: expected an object, got ${describe(features)}`);
   }

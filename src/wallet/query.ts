@@ -4,8 +4,9 @@
  * protocol 1.1; a 1.0 server cannot be scanned.
  */
 import { UsageError } from '../errors.js';
-import { findMethod } from '../methods/registry.js';
-import { check } from '../methods/validate.js';
+import { callBatch } from '../methods/call.js';
+import { getBalance, getHistory, listUnspent } from '../methods/blockchain.js';
+import type { MethodSpec } from '../methods/spec.js';
 import type { Connection } from '../protocol/connection.js';
 import { cmpVersion } from '../protocol/version.js';
 import type { HistoryItem, ScanQuery, UtxoItem } from './scan.js';
@@ -13,16 +14,14 @@ import type { HistoryItem, ScanQuery, UtxoItem } from './scan.js';
 /** Calls per batch: servers cap batch sizes (ElectrumX's default cost limits allow this many). */
 export const BATCH_SIZE = 100;
 
-async function each<T>(conn: Connection, method: string, hashes: string[]): Promise<T[]> {
-  const spec = findMethod(method)!;
+async function each<T>(conn: Connection, spec: MethodSpec, hashes: string[]): Promise<T[]> {
   const out: T[] = [];
   for (let at = 0; at < hashes.length; at += BATCH_SIZE) {
     const chunk = hashes.slice(at, at + BATCH_SIZE);
-    const replies = await conn.batch(chunk.map((h) => ({ method, params: [h] })));
-    replies.forEach((r, i) => {
+    for (const r of await callBatch(conn, spec, chunk.map((h) => [h]))) {
       if ('error' in r) throw r.error;
-      out.push(check(spec.result, r.result, { version: conn.version ?? '1.4', params: [chunk[i]] }) as T);
-    });
+      out.push(r.result as T);
+    }
   }
   return out;
 }
@@ -33,8 +32,8 @@ export function connectionQuery(conn: Connection): ScanQuery {
     throw new UsageError(`wallet scan needs script-hash methods (protocol 1.1+); the server speaks ${conn.version}`);
   }
   return {
-    histories: (h) => each<HistoryItem[]>(conn, 'blockchain.scripthash.get_history', h),
-    balances: (h) => each<{ confirmed: number; unconfirmed: number }>(conn, 'blockchain.scripthash.get_balance', h),
-    utxos: (h) => each<UtxoItem[]>(conn, 'blockchain.scripthash.listunspent', h),
+    histories: (h) => each<HistoryItem[]>(conn, getHistory, h),
+    balances: (h) => each<{ confirmed: number; unconfirmed: number }>(conn, getBalance, h),
+    utxos: (h) => each<UtxoItem[]>(conn, listUnspent, h),
   };
 }

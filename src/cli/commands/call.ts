@@ -26,7 +26,7 @@ export async function run(ctx: Context, method: string, words: readonly string[]
   const spec = findMethod(method);
   let result: unknown;
   try {
-    result = await conn.request(method, params);
+    result = await conn.request(method, params); // wire name chosen at run time (by the user; may be unknown to the registry)
   } catch (err) {
     throw spec ? withHint(err, spec, conn.version ?? '1.0') : err;
   }

@@ -7,27 +7,24 @@
  * Every query answers from one consistent snapshot of chain and mempool (docs/protocol.md §11).
  */
 import type { EventEmitter } from 'node:events';
+import type { ResultOf } from '../methods/call.js';
+import type { getBalance, getHistory, getMempool, getMerkle, listUnspent } from '../methods/blockchain.js';
+import type { feeHistogram, mempoolGetInfo } from '../methods/mempool.js';
 
-export interface HistoryEntry {
-  tx_hash: string;
-  height: number;
-  /** Present for mempool entries only (base fee, satoshis). */
-  fee?: number;
-}
+// The result shapes the server answers are the ones the client's validators prove: both come
+// from the method records (src/methods/), so the two halves cannot drift apart.
 
-export interface MempoolEntry {
-  tx_hash: string;
-  /** 0 when every input is confirmed, -1 when an input spends a mempool output. */
-  height: 0 | -1;
-  fee: number;
-}
+/** One get_history entry; `fee` is present for mempool entries only (base fee, satoshis). */
+export type HistoryEntry = ResultOf<typeof getHistory>[number];
 
-export interface Utxo {
-  tx_hash: string;
-  tx_pos: number;
-  height: number;
-  value: number;
-}
+/** One get_mempool entry; height 0 when every input is confirmed, -1 when an input spends a mempool output. */
+export type MempoolEntry = Omit<ResultOf<typeof getMempool>[number], 'height'> & { height: 0 | -1 };
+
+export type Utxo = ResultOf<typeof listUnspent>[number];
+
+export type MerkleProof = ResultOf<typeof getMerkle>;
+
+export type FeeHistogram = ResultOf<typeof feeHistogram>;
 
 export interface Tip {
   height: number;
@@ -37,10 +34,7 @@ export interface Tip {
   hex: string;
 }
 
-export interface Balance {
-  confirmed: number;
-  unconfirmed: number;
-}
+export type Balance = ResultOf<typeof getBalance>;
 
 export interface HeaderProof {
   branch: string[];
@@ -65,11 +59,7 @@ export interface RecentTx {
   vsize: number;
 }
 
-export interface MempoolInfo {
-  mempoolminfee: number;
-  minrelaytxfee: number;
-  incrementalrelayfee: number;
-}
+export type MempoolInfo = ResultOf<typeof mempoolGetInfo>;
 
 /** Events a Backend emits. */
 export interface BackendEvents {
@@ -110,7 +100,7 @@ export interface Backend {
 
   /** Raw hex, or bitcoind's verbose object. Unknown txid: RpcError(DAEMON_ERROR, daemon message) (errors.ts). */
   transaction(txid: string, verbose: boolean): Promise<unknown>;
-  merkle(txid: string, height: number): Promise<{ block_height: number; merkle: string[]; pos: number }>;
+  merkle(txid: string, height: number): Promise<MerkleProof>;
   idFromPos(height: number, pos: number, merkle: boolean): Promise<string | { tx_hash: string; merkle: string[] }>;
   /** Address paid by output `index` of `txid`, or null (1.0 `blockchain.utxo.get_address`). */
   utxoAddress(txid: string, index: number): Promise<string | null>;
@@ -126,7 +116,7 @@ export interface Backend {
   networkInfo(): Promise<{ version: number; subversion: string }>;
   mempoolInfo(): Promise<MempoolInfo>;
   /** [[fee_rate sat/vB, vsize], ...], fee_rate strictly decreasing. */
-  feeHistogram(): Promise<[number, number][]>;
+  feeHistogram(): Promise<FeeHistogram>;
 
   // ---- protocol 1.7 draft ----
   /** The status of output `vout` of `txid`, from one snapshot of index and mempool. */

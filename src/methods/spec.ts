@@ -102,7 +102,7 @@ export interface CommandSpec {
  * A method record. `R` is the result type its validator proves (so `call()` returns it typed);
  * `N` the literal wire name (so the server's handler table is checked exhaustively).
  */
-export interface MethodSpec<N extends string = string, R = unknown> {
+export interface MethodSpec<N extends string = string, R = unknown, P extends readonly ParamSpec[] = readonly ParamSpec[]> {
   /** Wire name: the key for everything. */
   name: N;
   /**
@@ -115,7 +115,8 @@ export interface MethodSpec<N extends string = string, R = unknown> {
   since: string;
   until?: string;
   summary: string;
-  params: readonly ParamSpec[];
+  /** In wire order; their names and kinds type the server handler's arguments (`ArgsOf`). */
+  params: P;
   /** Validates the result before anything formats it (its return type is the method's result type). */
   result: Validator<R>;
   /** For subscriptions: validates each notification's params array. */
@@ -140,9 +141,30 @@ export interface MethodSpec<N extends string = string, R = unknown> {
 }
 
 /** Preserves the literal wire name so the server's handler map can be checked exhaustively. */
-export function defineMethod<const N extends string, R>(spec: MethodSpec<N, R>): MethodSpec<N, R> {
+export function defineMethod<const N extends string, R, const P extends readonly ParamSpec[]>(spec: MethodSpec<N, R, P>): MethodSpec<N, R, P> {
   return spec;
 }
+
+/** The value a parameter of kind `K` has once checked (`checkParam`, params.ts). */
+export type ParamValue<K extends ParamKind> =
+  K extends 'uint' ? number
+  : K extends 'bool' ? boolean
+  : K extends 'rawtxs' ? string[]
+  : K extends 'features' ? Record<string, unknown>
+  : K extends 'protocol' ? string | [string, string]
+  : string;
+
+/** The value of one parameter as a handler gets it: ElectrumX's `truthy` ones are any JSON value. */
+type ArgValue<X extends ParamSpec> = X extends { server: { truthy: true } } ? unknown
+  // The binder (server/bind.ts) fills in a default where the record gives one.
+  : X extends { optional: true; default: unknown } ? ParamValue<X['kind']>
+  : X extends { optional: true } ? ParamValue<X['kind']> | undefined
+  : ParamValue<X['kind']>;
+
+/** A method's arguments by their documented wire names, as the server's handler gets them (bound and checked). */
+export type ArgsOf<S> = S extends { params: infer P extends readonly ParamSpec[] }
+  ? { [X in P[number] as X['name']]: ArgValue<X> }
+  : never;
 
 /** True when `method` exists at protocol version `v`. */
 export function availableAt(method: Pick<MethodSpec, 'since' | 'until'>, v: string): boolean {

@@ -1,5 +1,5 @@
 /** `blockchain.*` handlers of the current protocol (docs/protocol.md §5.1, §5.3, §6). */
-import { RawJson, RpcError, type Handler, type HandlerContext } from './context.js';
+import { RawJson, RpcError, type Handler, type HandlerTable, type HandlerContext } from './context.js';
 import { TxRejected } from '../errors.js';
 import { RPC } from '../../protocol/jsonrpc.js';
 import { cmpVersion } from '../../protocol/version.js';
@@ -89,4 +89,4 @@ export const blockchainHandlers = {
   'blockchain.transaction.broadcast_package': (c, p) => c.backend.broadcastPackage(p.raw_txs, p.verbose === true),
   'blockchain.transaction.get_merkle': (c, p) => c.backend.merkle(p.tx_hash, p.height),
   'blockchain.transaction.id_from_pos': (c, p) => c.backend.idFromPos(p.height, p.tx_pos, p.merkle === true),
-} satisfies Record<string, Handler>;
+} satisfies Partial<HandlerTable>;

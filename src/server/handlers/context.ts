@@ -5,6 +5,8 @@
  */
 import type { Backend, OutpointStatus } from '../api.js';
 import type { NetworkName } from '../../bitcoin/networks.js';
+import type { METHODS } from '../../methods/registry.js';
+import type { ArgsOf } from '../../methods/spec.js';
 
 export { RpcError } from '../errors.js';
 
@@ -60,5 +62,19 @@ export interface HandlerContext {
 /** Arguments by their documented wire names, checked and with defaults applied. */
 export type Args = Record<string, any>;
 
-/** One protocol method's implementation. */
-export type Handler = (c: HandlerContext, p: Args) => unknown;
+/**
+ * One protocol method's implementation, as the dispatcher holds it (its arguments come from
+ * the binder, server/bind.ts, which checked them against the same record that types them in
+ * `HandlerTable`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (c: HandlerContext, p: any) => unknown;
+
+type Method = (typeof METHODS)[number];
+
+/**
+ * The dispatch table's type, from the method records: each handler's arguments are the
+ * record's params by wire name (`ArgsOf`), so a renamed or retyped parameter is a compile
+ * error in its handler.
+ */
+export type HandlerTable = { [M in Method as M['name']]: (c: HandlerContext, p: ArgsOf<M>) => unknown };

@@ -4,7 +4,7 @@
  * {"utxos"}), outpoint statuses come from the backend, subscriptions from the manager.
  */
 import { createHash } from 'node:crypto';
-import { RawJson, type Handler } from './context.js';
+import { RawJson, type Handler, type HandlerTable } from './context.js';
 
 /** ElectrumX's spk_to_scripthash: SHA-256 of the script, display order. */
 export function spkScripthash(spk: string): string {
@@ -30,4 +30,4 @@ export const draftHandlers = {
   'blockchain.outpoint.unsubscribe': (c, p) => c.info.outpoints.unsubscribe(c.session, p.tx_hash, p.txout_idx),
   'blockchain.transaction.testmempoolaccept': (c, p) => c.backend.testMempoolAccept(p.raw_txs),
   'mempool.recent': (c) => c.backend.recentMempool(10),
-} satisfies Record<string, Handler>;
+} satisfies Partial<HandlerTable>;

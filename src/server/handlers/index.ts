@@ -4,7 +4,7 @@
  * handler for a method the registry does not know) is a compile error.
  */
 import type { MethodName } from '../../methods/registry.js';
-import type { Handler } from './context.js';
+import type { HandlerTable } from './context.js';
 import { serverHandlers } from './server.js';
 import { blockchainHandlers } from './blockchain.js';
 import { mempoolHandlers } from './mempool.js';
@@ -17,7 +17,7 @@ export const HANDLERS = {
   ...mempoolHandlers,
   ...legacyHandlers,
   ...draftHandlers,
-} satisfies Record<MethodName, Handler>;
+} satisfies HandlerTable;
 
 /** Exhaustiveness the other way: no handler without a registry method. */
 const _noExtra: Record<keyof typeof HANDLERS, true> = {} as Record<MethodName, true>;

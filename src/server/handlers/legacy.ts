@@ -2,7 +2,7 @@
  * Handlers of the removed methods (docs/protocol.md §5.2) for sessions that negotiate 1.0-1.3:
  * address methods answer through the address's script hash, headers come deserialized.
  */
-import { RpcError, type Handler, type HandlerContext } from './context.js';
+import { RpcError, type Handler, type HandlerTable, type HandlerContext } from './context.js';
 import { MAX_CHUNK, headerAt } from './blockchain.js';
 import { RPC } from '../../protocol/jsonrpc.js';
 import { addressToScriptHash } from '../../bitcoin/scripthash.js';
@@ -35,4 +35,4 @@ export const legacyHandlers = {
   'blockchain.utxo.get_address': (c, p) => c.backend.utxoAddress(p.tx_hash, p.index),
   'blockchain.block.get_header': (c, p) => deserializedHeader(headerAt(c, p.height), p.height),
   'blockchain.block.get_chunk': (c, p) => c.backend.headers(p.index * MAX_CHUNK, MAX_CHUNK).join(''),
-} satisfies Record<string, Handler>;
+} satisfies Partial<HandlerTable>;

@@ -1,7 +1,7 @@
 /** `mempool.*` handlers (docs/protocol.md §5.1). */
-import type { Handler } from './context.js';
+import type { HandlerTable } from './context.js';
 
 export const mempoolHandlers = {
   'mempool.get_fee_histogram': (c) => c.backend.feeHistogram(),
   'mempool.get_info': (c) => c.backend.mempoolInfo(),
-} satisfies Record<string, Handler>;
+} satisfies Partial<HandlerTable>;

@@ -1,5 +1,5 @@
 /** `server.*` handlers (docs/protocol.md §2, §5.1, §9). */
-import { RpcError, type Handler } from './context.js';
+import { RpcError, type Handler, type HandlerTable } from './context.js';
 import { RPC } from '../../protocol/jsonrpc.js';
 import { PROTOCOL_MIN, cmpVersion, isVersion, negotiate } from '../../protocol/version.js';
 
@@ -71,4 +71,4 @@ export const serverHandlers = {
     if (p.pong_len > MAX_PONG) throw new RpcError(RPC.BAD_REQUEST, 'pong_len value too high');
     return { data: '0'.repeat(p.pong_len) };
   },
-} satisfies Record<string, Handler>;
+} satisfies Partial<HandlerTable>;

@@ -22,7 +22,10 @@ export const headerHex = v.refine(v.hex(), (h) => (h.length >= 160 ? null : `hea
 export const rawHeaderResult = v.object({ hex: headerHex, height: v.nonNegInt });
 
 /** `blockchain.headers.subscribe`: raw from 1.4 (or raw=true at 1.2–1.3), deserialized before. */
-export const tipResult: v.Validator = (value, path, ctx) => {
+export type RawTip = ReturnType<typeof rawHeaderResult>;
+export type DeserializedTip = ReturnType<typeof deserializedHeader>;
+
+export const tipResult: v.Validator<RawTip | DeserializedTip> = (value, path, ctx) => {
   const raw = cmpVersion(ctx.version, '1.4') >= 0 || (cmpVersion(ctx.version, '1.2') >= 0 && ctx.params[0] === true);
   return raw ? rawHeaderResult(value, path, ctx) : v.oneOf('a header', rawHeaderResult, deserializedHeader)(value, path, ctx);
 };

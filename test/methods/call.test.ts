@@ -41,6 +41,10 @@ test('call returns the validated, typed result the server sent', async () => {
   assert.deepEqual(features, recorded('fulcrum-1.6', 'server.features').reply.result);
   assert.match(genesis, /^[0-9a-f]{64}$/);
   const tip = await call(conn, headersSubscribe);
+  // The raw form at 1.6, typed as such: `hex` is a string once the form is known.
+  assert.ok('hex' in tip);
+  const hex: string = tip.hex;
+  assert.match(hex, /^[0-9a-f]{160}$/);
   assert.equal(tipOf(tip), (recorded('fulcrum-1.6', 'blockchain.headers.subscribe').reply.result as { height: number }).height);
 });
 

@@ -174,8 +174,6 @@ function pump(stream: AsyncIterableIterator<unknown[]>, q: AsyncQueue<Ev>, wrap:
   })();
 }
 
-const tipHeight = tipOf;
-
 /** `subscribe` / `watch`. */
 export async function run(job: Job): Promise<void> {
   await job.open();
@@ -291,7 +289,7 @@ export async function run(job: Job): Promise<void> {
       );
       if (until !== undefined) {
         const { result, stream } = await callSubscribe(conn, tipMethod, []);
-        tip = tipHeight(result) ?? tip;
+        tip = tipOf(result) ?? tip;
         pump(stream, q, (p) => ({ kind: 'tip', header: (check(tipMethod.notification!, p, { version: job.version, params: [] }) as unknown[])[0] }));
       }
       if (first) await job.ctx.verified();
@@ -306,7 +304,7 @@ export async function run(job: Job): Promise<void> {
           if (ev.error !== undefined && !(ev.error instanceof ConnectionError)) throw ev.error;
           return 'lost';
         }
-        if (ev.kind === 'tip') tip = tipHeight(ev.header) ?? tip;
+        if (ev.kind === 'tip') tip = tipOf(ev.header) ?? tip;
         else await onStatus(conn, ev.w, ev.status as string | null);
         if (await checkConfirmed()) return 'done';
       }
@@ -327,7 +325,7 @@ export async function followTips(job: Job): Promise<void> {
   let last: { height: number; hash: string } | undefined;
   const show = async (header: unknown) => {
     const h = header as { hex?: string };
-    const height = tipHeight(header);
+    const height = tipOf(header);
     if (height === undefined) return;
     // 1.0-1.3 servers send deserialized headers: re-serialize to get the hash.
     const hash = blockHash(typeof h.hex === 'string' ? h.hex : await headerHexOf(header));
@@ -358,7 +356,7 @@ export async function followTips(job: Job): Promise<void> {
     const ctx = { version: job.version, params };
     const { result: header, stream } = await callSubscribe(conn, method, params);
     if (first) await job.ctx.verified();
-    const h = tipHeight(header);
+    const h = tipOf(header);
     if (!first && h !== undefined) await missed(conn, h);
     await show(header);
     try {

@@ -7,6 +7,7 @@ import { defineMethod } from './spec.js';
 import * as v from './validate.js';
 import * as r from './results.js';
 import { history } from './blockchain.js';
+import { tipOf } from './normalise.js';
 
 const addressParam = [{ name: 'address', kind: 'address', description: 'a Base58 or bech32 address' }] as const;
 
@@ -99,10 +100,7 @@ export const numblocksSubscribe = defineMethod({
     json: '<height>',
     fallback: {
       method: 'blockchain.headers.subscribe',
-      pick: (res) => {
-        const o = res as { height?: number; block_height?: number };
-        return o.height ?? o.block_height;
-      },
+      pick: tipOf,
       note: 'blockchain.numblocks.subscribe exists only in protocol 1.0: the height is read from blockchain.headers.subscribe',
     },
   },

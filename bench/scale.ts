@@ -51,6 +51,8 @@ export interface ScaleResult {
   txPerSec: number;
   /** tx/s per WINDOW-tx window of committed progress. */
   curve: number[];
+  /** Peak RssAnon (bytes) per WINDOW-tx window of committed progress: flat when memory is bounded. */
+  anonCurve: number[];
   /** Commit points the server reported (seconds since spawn, height). */
   progress: { t: number; height: number }[];
   /** Longest time between two reports that advanced the index (about the longest commit). */
@@ -204,12 +206,26 @@ async function syncOnce(build: Build, node: { child: ChildProcess; rpcUrl: strin
       curve.push(WINDOW / Math.max(1e-3, t - prevT));
       prevT = t;
     }
+    // Each sample's committed tx count, interpolated between the commit points around it.
+    const txsAt = (t: number): number => {
+      const k = points.findIndex((p) => p.t >= t);
+      if (k < 0) return points[points.length - 1]!.txs;
+      if (k === 0) return 0;
+      const a = points[k - 1]!;
+      const b = points[k]!;
+      return a.txs + ((t - a.t) / Math.max(1e-9, b.t - a.t)) * (b.txs - a.txs);
+    };
+    const anonCurve = curve.map(() => 0);
+    for (const x of samples) {
+      const w = Math.min(anonCurve.length - 1, Math.floor(txsAt(x.t) / WINDOW));
+      if (w >= 0) anonCurve[w] = Math.max(anonCurve[w]!, x.anon);
+    }
     let longestGap = 0;
     for (let i = 1; i < points.length; i++) if (points[i]!.txs > points[i - 1]!.txs) longestGap = Math.max(longestGap, points[i]!.t - points[i - 1]!.t);
     const size = await indexSize(path.join(db, 'index'));
     const peakAnon = Math.max(...samples.map((x) => x.anon));
     const result: ScaleResult = {
-      build: build.label, txs, secs: listening, txPerSec: txs / listening, curve, progress, longestCommitGapSecs: longestGap, pty, size,
+      build: build.label, txs, secs: listening, txPerSec: txs / listening, curve, anonCurve, progress, longestCommitGapSecs: longestGap, pty, size,
       writeBytes: final.writeBytes, peakAnonBytes: peakAnon, maxRssBytes: Math.max(...samples.map((x) => x.hwm)), indexerCpuSecs: final.cpu, nodeCpuSecs: nodeCpu,
     };
     log(`[${build.label}] ${txs.toLocaleString('en')} txs in ${listening.toFixed(0)} s = ${Math.round(result.txPerSec).toLocaleString('en')} tx/s, ` +
@@ -307,11 +323,11 @@ function writeReport(opts: ScaleOptions, st: MainnetGenStats, txs: number, build
   });
   const windows = Math.max(...runs.map((r) => r.curve.length));
   const curveRows: string[] = [];
-  for (let w = 0; w < windows; w++) curveRows.push(`| ${fmt(w * WINDOW)}-${fmt((w + 1) * WINDOW)} | ${runs.map((r) => (r.curve[w] === undefined ? '' : fmt(r.curve[w]!))).join(' | ')} |`);
+  for (let w = 0; w < windows; w++) curveRows.push(`| ${fmt(w * WINDOW)}-${fmt((w + 1) * WINDOW)} | ${runs.map((r) => (r.curve[w] === undefined ? '' : fmt(r.curve[w]!))).join(' | ')} | ${runs.map((r) => (r.anonCurve?.[w] ? fmt(r.anonCurve[w]! / 2 ** 20) : '')).join(' | ')} |`);
   const tableNames = [...new Set(runs.flatMap((r) => r.size.tables.map((t) => t.table)))];
   const tableRows = tableNames.map((name) => `| ${name} | ${runs.map((r) => {
     const t = r.size.tables.find((x) => x.table === name);
-    return t ? `${fmt(t.rows)} rows, ${(t.diskBytes / txs).toFixed(1)} B/tx (${(t.logicalBytes / txs).toFixed(1)} logical)` : '';
+    return t ? (t.diskBytes > 0 ? `${fmt(t.rows)} rows, ${(t.diskBytes / txs).toFixed(1)} B/tx (${(t.logicalBytes / txs).toFixed(1)} logical)` : `${fmt(t.rows)} rows, ${(t.logicalBytes / txs).toFixed(1)} B/tx logical (the store compresses; its files are in the table above)`) : '';
   }).join(' | ')} |`);
   // Tables whose row count tracks the UTXO set (within 10%) scale with UTXOs, the rest with txs.
   const extrapolate = (r: ScaleResult): { linear: number; adjusted: number; utxoTables: string[] } => {
@@ -348,10 +364,10 @@ ${summary.join('\n')}
 **Sync speed per 100,000-tx window** (tx/s of committed progress: serve runs under a pseudo-terminal, so it prints
 its progress line after every commit, at most every 250 ms; a window's time is interpolated between the commits
 around it, so one long commit shows as a flat stretch at its average rate; the longest time between two commits
-is in the table above):
+is in the table above), and the peak RssAnon sampled in each window (flat when the indexer's memory is bounded):
 
-| txs | ${runs.map((r) => r.build).join(' | ')} |
-|---|${runs.map(() => '---|').join('')}
+| txs | ${runs.map((r) => `tx/s ${r.build}`).join(' | ')} | ${runs.map((r) => `peak RssAnon MiB ${r.build}`).join(' | ')} |
+|---|${runs.map(() => '---|---|').join('')}
 ${curveRows.join('\n')}
 
 **Bytes per tx by table** (bench/index-size.ts: on-disk pages per table; LMDB tag tables get their overflow pages

@@ -84,6 +84,10 @@ export async function startLoopback(opts: LoopbackOptions = {}): Promise<Loopbac
   // WebSocket sessions too.
   server.on('connection', (s: net.Socket) => {
     sockets.add(s);
+    // Real servers send each reply at once (asyncio, which ElectrumX runs on, sets TCP_NODELAY on
+    // every TCP socket). Without it a second reply written before the client ACKs the first waits
+    // for the client's delayed ACK, about 40 ms, and timings measure Nagle, not the client.
+    s.setNoDelay(true);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => {});
   });

@@ -116,7 +116,7 @@ export class Job {
     const out = this.ctx.out;
     if (out.opts.quiet) return;
     if (!out.opts.debug) {
-      const [{ firstTimeThisSession }, { cacheDir }] = await Promise.all([import('./once.js'), import('../diag/cache.js')]);
+      const [{ firstTimeThisSession }, { cacheDir }] = await Promise.all([import('./once.js'), import('../cache-dir.js')]);
       if (!firstTimeThisSession(cacheDir(this.ctx.io.env), key)) return;
     }
     out.notice(text);

@@ -8,12 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigFile } from './config.js';
+import { cacheDir } from '../cache-dir.js';
 
 /** The probe cache file. */
 export function serversCachePath(env: Readonly<Record<string, string | undefined>>): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && xdg.startsWith('/') ? xdg : join(env.HOME || env.USERPROFILE || '.', '.cache');
-  return join(base, 'electrum-cli', 'servers.txt');
+  return join(cacheDir(env), 'servers.txt');
 }
 
 /** Parses servers.txt text (pure). */

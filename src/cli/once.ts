@@ -27,7 +27,7 @@ export function sessionId(): string {
 
 /**
  * True the first time `key` is asked about in this session (and records it); false after.
- * `dir` is the cache directory (diag/cache.ts cacheDir).
+ * `dir` is the cache directory (cache-dir.ts cacheDir).
  */
 export function firstTimeThisSession(dir: string, key: string, session = sessionId()): boolean {
   const path = join(dir, FILE);

@@ -1,7 +1,8 @@
 /**
  * Files under the user's cache directory (`$XDG_CACHE_HOME/electrum-cli`, else
  * `~/.cache/electrum-cli`): verified headers per network (spv.ts) and the servers a probe
- * found reachable, fastest first (`servers.txt`, read by shell completion).
+ * found reachable, fastest first (`servers.txt`, read by shell completion). The directory
+ * itself is cache-dir.ts.
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,13 +10,6 @@ import { createHash } from 'node:crypto';
 import type { NetworkName } from '../bitcoin/networks.js';
 import type { Checkpoint } from './checkpoints.js';
 import { HEADER_SIZE } from '../bitcoin/header.js';
-
-/** The cache directory for the environment main.ts read. */
-export function cacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && xdg.startsWith('/') ? xdg : join(env.HOME || env.USERPROFILE || '.', '.cache');
-  return join(base, 'electrum-cli');
-}
 
 /** Writes servers.txt: one server spec per line, fastest first (atomic replace). */
 export function writeServersCache(dir: string, specs: readonly string[]): string {

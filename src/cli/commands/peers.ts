@@ -85,7 +85,7 @@ export async function run(job: Job): Promise<void> {
   }
   const { healthyServers } = await import('../../diag/crawl.js');
   const healthy = healthyServers(report);
-  const { cacheDir, writeServersCache } = await import('../../diag/cache.js');
+  const [{ cacheDir }, { writeServersCache }] = await Promise.all([import('../../cache-dir.js'), import('../../diag/cache.js')]);
   try {
     writeServersCache(cacheDir(ctx.io.env), healthy);
   } catch (err) {

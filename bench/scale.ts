@@ -37,7 +37,7 @@ const WINDOW = 100_000;
 const MAINNET_TXS = 1.2e9;
 const MAINNET_UTXOS = 180e6;
 
-/** A build of electrum-cli to measure: a checkout with dist/main.js. */
+/** A build of electrum-cli to measure: a checkout with bin/electrum-cli and a build in dist/. */
 export interface Build { label: string; dir: string }
 
 /** One sample of the indexer's /proc entries. */
@@ -279,7 +279,9 @@ export async function main(opts: ScaleOptions): Promise<ScaleResult[]> {
   const builds: Build[] = [];
   if (opts.baselineDir) {
     const dir = path.resolve(opts.baselineDir);
-    if (!fs.existsSync(path.join(dir, 'dist', 'main.js')) || !fs.existsSync(path.join(dir, 'bin', 'electrum-cli'))) throw new Error(`--baseline-dir ${dir}: no bin/electrum-cli and dist/main.js (a checkout of electrum-cli; run npm run build there)`);
+    // Builds before the code-cache loader have dist/main.js; later ones dist/cli.cjs.
+    const built = ['main.js', 'cli.cjs'].some((f) => fs.existsSync(path.join(dir, 'dist', f)));
+    if (!built || !fs.existsSync(path.join(dir, 'bin', 'electrum-cli'))) throw new Error(`--baseline-dir ${dir}: no bin/electrum-cli and dist/ (a checkout of electrum-cli; run npm run build there)`);
     builds.push({ label: `baseline ${describe(dir)}`, dir });
   }
   builds.push({ label: `this ${describe(ROOT)}`, dir: ROOT });

@@ -33,7 +33,7 @@ const SESSIONS = 50;
 const RUN_MS = 6_000;
 const HISTORY_LIMIT = 40_000;
 const BIN = fileURLToPath(new URL('../bin/electrum-cli', import.meta.url));
-const DIST = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 
 /** The heavy address: P2WSH of `<0x58> OP_DROP OP_TRUE`, spendable with no signature. */
 const HEAVY_WITNESS_SCRIPT = Buffer.from([0x01, 0x58, 0x75, 0x51]);
@@ -236,7 +236,7 @@ function row(m: Measured): string {
 
 /** Runs the whole benchmark and writes its section; returns the measurements. */
 export async function main(): Promise<Measured[]> {
-  if (!fs.existsSync(DIST)) throw new Error('dist/main.js is missing: run `npm run build` first');
+  if (!fs.existsSync(DIST)) throw new Error('dist/cli.cjs is missing: run `npm run build` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-server-load-'));
   const started = performance.now();
   let node: NodeHandle | undefined;

@@ -1,76 +1,57 @@
-// Bundles src/main.ts into dist/ with esbuild: one ESM entry plus lazily loaded chunks,
-// which starts faster than tsc's one-file-per-module output (docs/architecture.md §6). Small pure-JS
-// packages (commander, bech32, bs58check, ...) are bundled in, so start-up does not pay for
+// Bundles src/main.ts into ONE CommonJS file, dist/cli.cjs, and src/boot.ts into dist/boot.cjs,
+// the loader bin/electrum-cli runs (docs/architecture.md §6). Small pure-JS packages
+// (commander, bech32, bs58check, cli-table3, ...) are bundled in, so start-up does not pay for
 // node resolving and reading each of them; native modules and the heavy packages that only
 // some commands load stay external and load from node_modules when needed.
+//
+// Why one CommonJS file: node 20 keeps no compiled code between runs, and compiling our
+// JavaScript was a third of a short command's CPU. V8 can reuse compiled code only for a
+// script compiled through node:vm, which must be a single classic script: boot.ts compiles
+// dist/cli.cjs with the V8 code cache of the command being run (it writes one per command
+// into the user's cache directory).
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const EXTERNAL = [
   // native or shipping binaries
-  'lmdb', 'classic-level', 'zeromq', '@nxtedition/rocksdb',
+  'lmdb', 'zeromq', '@nxtedition/rocksdb',
   // heavy, loaded lazily by the few commands that need them
   'ora', '@inquirer/prompts', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1', 'bip32',
   'ws', 'socks', 'selfsigned', 'jq-wasm',
 ];
 // cli-table3 and @colors/colors are bundled: loaded from node_modules they cost ~10 ms more
 // (resolving and compiling a dozen CommonJS files). src/format/box.cts requires them inside a
-// function, so they stay in a lazily loaded chunk and are evaluated on the first boxed table
-// only; both go through that one file, so table.ts and cli-table3 share one colour instance.
-
-// What every command runs through: the commander tree and the context it hands to actions
-// (with them, everything they import statically: registry, connection, run-method, job, ...).
-const HOT_PATH = ['src/cli/program.ts', 'src/cli/context.ts'];
-
-/**
- * Puts the hot path into ONE chunk. esbuild gives every module the chunk of the set of entry
- * points (main plus every `import()` target) that reach it, so a hot path shared in
- * different ways by the lazy modules came out as ~25 small chunks, and node's ESM loader
- * spent ~20 ms resolving, reading and linking them. Every lazily imported module is only
- * ever loaded after the hot path has run, so letting each one also import the hot path
- * changes nothing at run time (those modules are already evaluated) but gives every hot
- * module the same set of entry points, hence the same chunk. Only `import()` of our own
- * files is affected; main.ts itself stays small for `--version`.
- */
-function hotPathChunk(roots) {
-  const rootPaths = roots.map((r) => resolve(r));
-  return {
-    name: 'hot-path-chunk',
-    setup(b) {
-      b.onResolve({ filter: /^\./ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData?.inner) return undefined;
-        const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { inner: true } });
-        if (r.errors.length > 0) return { errors: r.errors };
-        return r.external ? { path: r.path, external: true } : { path: r.path, namespace: 'lazy' };
-      });
-      b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
-        const lines = rootPaths.map((p) => `import ${JSON.stringify(p)};`);
-        lines.push(`export * from ${JSON.stringify(args.path)};`);
-        // `export *` leaves out a default export; forward it when the module has one.
-        if (/\bexport\s+default\b|\bas\s+default\b/.test(readFileSync(args.path, 'utf8'))) {
-          lines.push(`export { default } from ${JSON.stringify(args.path)};`);
-        }
-        return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
-      });
-    },
-  };
-}
+// function, so they are evaluated on the first boxed table only.
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
 await build({
-  entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
+  ...common,
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/cli.cjs',
+  format: 'cjs',
   sourcemap: 'linked',
-  logLevel: 'warning',
   external: EXTERNAL,
-  chunkNames: 'chunks/[name]-[hash]',
-  plugins: [hotPathChunk(HOT_PATH)],
-  // Bundled CommonJS packages may call require(); give ESM output one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+// The loader is CommonJS too (bin/package.json makes the binary CommonJS): a run that imports
+// no ES module (most) never starts node's ESM loader.
+await build({ ...common, entryPoints: ['src/boot.ts'], outfile: 'dist/boot.cjs', format: 'cjs', packages: 'external' });
+
+// A script compiled through node:vm has no `import()` of its own on node 20 (only with an
+// experimental flag, or an experimental constant that warns on stderr), so each `import("pkg")`
+// esbuild left for an external package becomes a call of the loader's own import()
+// (src/boot.ts passes it in as __electrumImport), which resolves from dist/ as before.
+const bundle = new URL('../dist/cli.cjs', import.meta.url);
+let text = readFileSync(bundle, 'utf8');
+const isExternal = (name) => name.startsWith('node:') || EXTERNAL.some((e) => name === e || name.startsWith(`${e}/`));
+text = text.replace(/\bimport\(("[^"]+")\)/g, (all, spec) => {
+  if (!isExternal(JSON.parse(spec))) throw new Error(`dist/cli.cjs: unexpected ${all} (bundled code should not be imported at run time)`);
+  return `__electrumImport(${spec})`;
+});
+const left = /\bimport\(\s*[^)\s]/.exec(text);
+if (left) throw new Error(`dist/cli.cjs: an import() the loader cannot serve: ${text.slice(left.index, left.index + 60)}`);
+// The build id names the code cache, so a cache is only ever used with the bundle it was made
+// from (V8 itself compares only the source's length).
+const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
+writeFileSync(bundle, `${text}\n//# electrum-cli-build=${id}\n`);

@@ -5,6 +5,7 @@
  */
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, EXIT, InternalError, oneLine, ServerError } from './errors.js';
+import { asksVersionOnly, VERSION } from './version.js';
 import type { Io } from './cli/io.js';
 import { interruptIsStop } from './cli/graceful.js';
 import type { Context, GlobalOptions } from './cli/context.js';
@@ -52,8 +53,8 @@ function isCommanderError(e: unknown): e is CommanderLike {
 export async function main(argv: string[], io?: Io): Promise<number> {
   const args = argv.slice(2);
   // Fast path: no commander, no registry.
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    (io?.stdout ?? process.stdout).write(`${pkg.version}\n`);
+  if (asksVersionOnly(args)) {
+    (io?.stdout ?? process.stdout).write(`${VERSION}\n`);
     return EXIT.ok;
   }
   const controller = new AbortController();
@@ -91,7 +92,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     const program = buildProgram(
       {
         io: theIo,
-        version: pkg.version,
+        version: VERSION,
         context: async (opts) => {
           globals = { ...globals, ...opts, json: globals.json || opts.json === true, debug: globals.debug || opts.debug === true };
           const ctx = new Context(theIo, opts);
@@ -111,6 +112,12 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     for (const c of contexts) c.close();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** The command word `args` start (cli/program.ts commandWordOf), for the binary's loader. */
+export async function commandWordOf(args: readonly string[]): Promise<string | undefined> {
+  const { commandWordOf: of } = await import('./cli/program.js');
+  return of(args);
 }
 
 /**

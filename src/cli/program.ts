@@ -125,6 +125,15 @@ function operandsOf(args: readonly string[]): string[] | undefined {
   }
 }
 
+/**
+ * The command word `args` start (the first operand: `balance`, `wallet`, an alias, ...), or
+ * undefined when there is none or commander would refuse the options. Not checked against the
+ * commands: the binary's loader (boot.ts) only names its code cache after it.
+ */
+export function commandWordOf(args: readonly string[]): string | undefined {
+  return operandsOf(args)?.[0];
+}
+
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);

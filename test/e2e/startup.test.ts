@@ -1,6 +1,6 @@
 /**
- * Start-up cost: heavy modules load only in the commands that need them. A resolve hook
- * lists every package the built binary imports; `--version` imports none, and
+ * Start-up cost: heavy modules load only in the commands that need them. A resolve hook and
+ * a wrapper of CommonJS's loader list every package the built binary imports or requires; `--version` imports none, and
  * `balance ADDR` (address -> script hash included), with --json or piped, never touches
  * bitcoinjs-lib, ora, inquirer, ws or socks. cli-table3 is bundled (scripts/build.mjs), so no
  * hook sees it: test/format/box.test.ts checks that only a boxed table loads it.
@@ -24,7 +24,16 @@ function hookEnv(): Record<string, string> {
   return next(spec, ctx);
 }\n`);
   const reg = join(dir, 'register.mjs');
-  writeFileSync(reg, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  // ES modules through the resolve hook; CommonJS requires (the binary and its bundle are
+  // CommonJS, and so are ws and socks) through Module._load, which no ESM hook sees.
+  writeFileSync(reg, `import Module, { register } from 'node:module';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (!/^(\\.|\\/)/.test(request)) process.stderr.write('[import] ' + request + '\\n');
+  return load.call(this, request, ...rest);
+};
+`);
   return { NODE_OPTIONS: `--import=${JSON.stringify(reg)}` };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Spawns the BUILT binary (bin/electrum-cli -> dist/main.js; `npm run build` first) the way a
+ * Spawns the BUILT binary (bin/electrum-cli -> dist/boot.cjs -> dist/cli.cjs; `npm run build` first) the way a
  * user would, but hermetic: a temporary HOME and XDG_CONFIG_HOME, no inherited ELECTRUM_*
  * variables, and the loopback guard preloaded so any non-loopback dial fails the run.
  */

@@ -1,0 +1,173 @@
+/**
+ * The binary's loader (bin/electrum-cli requires dist/boot.cjs, built from this file).
+ *
+ * `--version` is answered here. Anything else compiles the client, dist/cli.cjs (one CommonJS
+ * bundle, scripts/build.mjs), through node:vm with a V8 code cache, so a run does not spend
+ * ~10 ms compiling the JavaScript the last run of the same command compiled: node 20 keeps no
+ * compiled code between runs (`module.enableCompileCache` only exists from node 22.1).
+ *
+ * The caches live in `<cache-dir.ts>/v8/<build>-<node>-<arch>/COMMAND.v8`: one directory per
+ * build of the bundle (its id is the bundle's last line) and per node, since V8 takes a cache
+ * only from its own version, and one file per command, since a cache holds the functions its
+ * run compiled and deserializing a cache costs time in proportion to its size. Which command
+ * a run is, only the bundle's option parser knows; so the loader tries the first words of the
+ * command line that do not start with `-` and a cache of that name exists for. A wrong guess
+ * can only cost time: any cache of the same build is valid for the whole bundle.
+ *
+ * After a run that had no cache (or one V8 refused: other V8 flags), and that succeeded, the
+ * cache of its command is written (~3 ms, once per command). A new build or node prunes
+ * the other directories. NODE_DISABLE_COMPILE_CACHE=1 (node's own name for its cache) turns
+ * it off. Nothing here may fail a run: any error means "no cache".
+ *
+ * Only node's built-ins and two leaf modules are imported: this runs before anything else.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { cacheDir } from './cache-dir.js';
+import { asksVersionOnly, VERSION } from './version.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const BUILD_MARK = '//# electrum-cli-build=';
+
+/** How many words of the command line are tried as a command name. */
+const GUESSES = 4;
+
+/** The build id the build appended to the bundle, or undefined (pure). */
+export function buildIdOf(source: string): string | undefined {
+  const at = source.lastIndexOf(BUILD_MARK);
+  if (at < 0 || source.length - at > 80) return undefined;
+  const id = source.slice(at + BUILD_MARK.length).trim();
+  return /^[0-9a-f]{8,64}$/.test(id) ? id : undefined;
+}
+
+/** A word that may name a cache file: a command's name, never a path, a host or an address (pure). */
+export function isCacheName(word: string): boolean {
+  return /^[a-z][a-z0-9-]{0,31}$/.test(word);
+}
+
+/**
+ * The directory of this build's caches, or undefined when there is no cache directory or
+ * NODE_DISABLE_COMPILE_CACHE is set (pure).
+ */
+export function cacheDirFor(build: string, env: Env, node = process.version, arch = process.arch): string | undefined {
+  if (/^(1|true|yes|on)$/i.test(env.NODE_DISABLE_COMPILE_CACHE?.trim() ?? '')) return undefined;
+  if (!env.HOME && !env.USERPROFILE && !env.XDG_CACHE_HOME?.startsWith('/')) return undefined;
+  return join(cacheDir(env), 'v8', `${build}-${node}-${arch}`);
+}
+
+/** The words of `args` worth trying as the command's name, in order (pure). */
+export function commandGuesses(args: readonly string[]): string[] {
+  return args.filter((a) => !a.startsWith('-') && isCacheName(a)).slice(0, GUESSES);
+}
+
+/**
+ * The bundle as a CommonJS function. The wrapper goes on the first line, so line numbers in
+ * stack traces are the bundle's own.
+ */
+function wrap(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname, __electrumImport) {${source}\n})`;
+}
+
+/**
+ * The bundle's `import()` of an external package (scripts/build.mjs rewrites each into a call
+ * of this): resolved from here, next to the bundle, as an import of the bundle's own would be.
+ * A vm script has no import() of its own on node 20 without an experimental flag.
+ */
+const importExternal = (specifier: string): Promise<unknown> => import(specifier);
+
+/** Writes `data` to `file` whole or not at all (a crash or a concurrent run never leaves half a cache). */
+function writeAtomically(file: string, data: Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** Creates this build's directory; when it is new, removes the other builds' (they are stale). */
+function prepare(dir: string): void {
+  const parent = dirname(dir);
+  let fresh = true;
+  try {
+    fresh = readdirSync(dir).length === 0;
+  } catch {
+    // not there yet
+  }
+  mkdirSync(dir, { recursive: true });
+  if (!fresh) return;
+  for (const other of readdirSync(parent)) {
+    if (join(parent, other) !== dir) rmSync(join(parent, other), { recursive: true, force: true });
+  }
+}
+
+/** The bundle's exports that the loader uses (src/main.ts). */
+interface Bundle {
+  main(argv: string[]): Promise<number>;
+  commandWordOf(args: readonly string[]): Promise<string | undefined>;
+}
+
+/** A loaded bundle, and what to do once its command has ended with `code`. */
+export interface Loaded {
+  bundle: Bundle;
+  /** Writes the command's cache when this run had none (only after a success); never throws. */
+  finish(args: readonly string[], code: number): Promise<void>;
+}
+
+/** Compiles and evaluates `bundlePath`, with a cache of one of `args`' words when there is one and V8 takes it. */
+export function load(bundlePath: string, args: readonly string[], env: Env): Loaded {
+  // The bundle is ASCII (esbuild escapes the rest), and latin1 is the cheapest decoding.
+  const source = readFileSync(bundlePath, 'latin1');
+  const build = buildIdOf(source);
+  const dir = build ? cacheDirFor(build, env) : undefined;
+  let used: string | undefined;
+  let cachedData: Buffer | undefined;
+  for (const word of dir ? commandGuesses(args) : []) {
+    try {
+      cachedData = readFileSync(join(dir!, `${word}.v8`));
+      used = word;
+      break;
+    } catch {
+      // none for this word
+    }
+  }
+  const script = new Script(wrap(source), { filename: bundlePath, cachedData });
+  const module = { exports: {} as Bundle };
+  const fn = script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string, i: typeof importExternal) => void;
+  fn.call(module.exports, module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath), importExternal);
+  const bundle = module.exports;
+  return {
+    bundle,
+    async finish(runArgs, code) {
+      if (!dir || code !== 0 || (used !== undefined && script.cachedDataRejected !== true)) return;
+      try {
+        const word = await bundle.commandWordOf(runArgs);
+        if (word === undefined || !isCacheName(word)) return;
+        // What this run compiled: the functions of the command it ran, and of anything it shares.
+        const data = script.createCachedData();
+        prepare(dir);
+        writeAtomically(join(dir, `${word}.v8`), data);
+      } catch {
+        // a read-only or full cache directory: run without a cache
+      }
+    },
+  };
+}
+
+/** Runs the command line (bin/electrum-cli). */
+export function boot(argv: string[]): void {
+  const args = argv.slice(2);
+  if (asksVersionOnly(args)) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  // The bundle built next to this file (dist/boot.cjs is CommonJS, so a run that imports no
+  // ES module never starts node's ESM loader).
+  const loaded = load(join(__dirname, 'cli.cjs'), args, process.env);
+  loaded.bundle
+    .main(argv)
+    .then(async (code) => {
+      process.exitCode = code;
+      await loaded.finish(args, code);
+    });
+}

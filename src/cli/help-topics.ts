@@ -21,7 +21,8 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['FORCE_COLOR', 'Colours even when a stream does not say it is a terminal (any value but 0 or false; 0 or false turns them off). --no-color still wins; FORCE_COLOR beats NO_COLOR. Piped standard output stays tab-separated rows without colour: FORCE_COLOR does not bring tables back into a pipe.'],
   ['CLICOLOR_FORCE', 'When non-empty and not 0, as FORCE_COLOR.'],
   ['XDG_CONFIG_HOME', 'Where the config directory is (default ~/.config).'],
-  ['XDG_CACHE_HOME', 'Where the cache directory is (default ~/.cache).'],
+  ['XDG_CACHE_HOME', 'Where the cache directory is (default ~/.cache): verified headers, the servers of the last probe, and the compiled-code cache.'],
+  ['NODE_DISABLE_COMPILE_CACHE', "When 1 (or true, yes), the binary compiles its JavaScript afresh on every run instead of reusing V8's compiled code from <cache directory>/electrum-cli/v8 (one file per command, written after its first successful run; safe to delete)."],
   ['XDG_DATA_HOME', 'Where serve --local keeps its index (default ~/.local/share).'],
 ];
 

@@ -15,6 +15,11 @@
  * `time` (separate runs, interleaved with the others: the wrapper never counts in the wall
  * figures) for its CPU time, user + system, which another process' load barely changes.
  *
+ * The binary compiles its bundle with a V8 code cache per command (src/boot.ts); the warm-up
+ * run writes it, and rows with NODE_DISABLE_COMPILE_CACHE=1 show the same commands without it.
+ * `--baseline-dir DIR` adds the same cases for another checkout's build (`npm run build`
+ * there), so an older build is compared in the same run; `--no-write` leaves BENCHMARKS.md alone.
+ *
  * It also times the address codecs the hot path bundles (`bech32` + `bs58check`) against
  * `@scure/base` (in the tree through bip32), each bundled by esbuild as scripts/build.mjs
  * bundles them and doing the same encode/decode work, over a baseline that only loads
@@ -23,7 +28,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile, writeSection } from './report.js';
 import { startScriptedServer } from '../test/support/scripted-server.js';
@@ -31,6 +36,12 @@ import { startScriptedServer } from '../test/support/scripted-server.js';
 const BIN = fileURLToPath(new URL('../bin/electrum-cli', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const ADDR = 'n4KeA3QBmLxmoaA5ypJfzkhWvr5CfvXgbU';
+
+/** A checkout named by its commit (no machine paths in the report). */
+function describeCheckout(dir: string): string {
+  const r = spawnSync('git', ['-C', dir, 'log', '-1', '--format=%h'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'checkout';
+}
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -82,6 +93,10 @@ function cpu(mode: Mode, argv: string[], env: NodeJS.ProcessEnv): Promise<number
 
 interface Case {
   name: string;
+  /** Whose build: this checkout's, or the baseline's. */
+  build?: string;
+  /** Extra environment. */
+  env?: Record<string, string>;
   mode: Mode;
   argv: string[];
   /** Ratio aim against the baseline of its mode. */
@@ -92,18 +107,30 @@ interface Case {
   wrapper?: boolean;
 }
 
-export async function run(): Promise<void> {
+export async function run(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const at = argv.indexOf('--baseline-dir');
+  const baselineDir = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && !baselineDir) throw new Error('--baseline-dir needs a directory');
+  const baseBin = baselineDir ? join(resolve(baselineDir), 'bin', 'electrum-cli') : undefined;
   const server = await startScriptedServer({ transcript: 'electrumx-1.6' });
   const home = mkdtempSync(join(tmpdir(), 'electrum-cli-bench-'));
   const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), TERM: 'xterm-256color', LANG: 'C.UTF-8' };
   const node = process.execPath;
-  const balance = [node, BIN, '--server', server.spec, '--network', 'regtest', 'balance', ADDR];
+  const noCache = { NODE_DISABLE_COMPILE_CACHE: '1' };
+  const balanceOf = (bin: string) => [node, bin, '--server', server.spec, '--network', 'regtest', 'balance', ADDR];
+  const balance = balanceOf(BIN);
   const tty = spawnSync('script', ['-qefc', 'true', '/dev/null']).status === 0;
+  const base = baseBin ? `baseline ${describeCheckout(resolve(baselineDir!))}` : undefined;
   const cases: Case[] = [
     { name: 'node -e 0', mode: 'piped', argv: [node, '-e', '0'], baseline: true },
     { name: 'electrum-cli --version', mode: 'piped', argv: [node, BIN, '--version'], aim: 1.5 },
     { name: 'electrum-cli balance ADDR --json', mode: 'piped', argv: [...balance, '--json'], aim: 2 },
     { name: 'electrum-cli balance ADDR', mode: 'piped', argv: balance },
+    { name: 'electrum-cli balance ADDR --json, no code cache', mode: 'piped', argv: [...balance, '--json'], env: noCache },
+    ...(baseBin ? [
+      { name: 'electrum-cli --version', build: base, mode: 'piped', argv: [node, baseBin, '--version'] },
+      { name: 'electrum-cli balance ADDR --json', build: base, mode: 'piped', argv: [...balanceOf(baseBin), '--json'] },
+    ] satisfies Case[] : []),
   ];
   if (tty) {
     cases.push(
@@ -112,15 +139,21 @@ export async function run(): Promise<void> {
       { name: 'electrum-cli --version', mode: 'tty', argv: [node, BIN, '--version'], aim: 1.5 },
       { name: 'electrum-cli balance ADDR', mode: 'tty', argv: balance, aim: 2 },
       { name: 'electrum-cli balance ADDR --json', mode: 'tty', argv: [...balance, '--json'] },
+      { name: 'electrum-cli balance ADDR, no code cache', mode: 'tty', argv: balance, env: noCache },
+      ...(baseBin ? [
+        { name: 'electrum-cli --version', build: base, mode: 'tty', argv: [node, baseBin, '--version'] },
+        { name: 'electrum-cli balance ADDR', build: base, mode: 'tty', argv: balanceOf(baseBin) },
+      ] satisfies Case[] : []),
     );
   }
   const samples = cases.map(() => [] as number[]);
   const cpuSamples = cases.map(() => [] as number[]);
-  for (const c of cases) await time(c.mode, c.argv, env); // warm the file cache
+  const envOf = (c: Case) => ({ ...env, ...c.env });
+  for (const c of cases) await time(c.mode, c.argv, envOf(c)); // warm the file cache; writes the code caches
   for (let i = 0; i < RUNS; i++) {
     for (const [j, c] of cases.entries()) {
-      samples[j]!.push(await time(c.mode, c.argv, env));
-      cpuSamples[j]!.push(await cpu(c.mode, c.argv, env));
+      samples[j]!.push(await time(c.mode, c.argv, envOf(c)));
+      cpuSamples[j]!.push(await cpu(c.mode, c.argv, envOf(c)));
     }
   }
   await server.close();
@@ -139,24 +172,27 @@ export async function run(): Promise<void> {
     const verdict = c.wrapper ? 'wrapper' : c.baseline ? 'baseline' : c.aim ? `${c.aim}x ${ratio <= c.aim ? 'met' : 'MISSED'}` : '';
     const cpuBase = cpuMedians[cases.findIndex((x) => x.mode === c.mode && x.baseline === true)]!;
     const cpuCell = c.wrapper ? '' : `${cpuMedians[j]!.toFixed(0)} (${(cpuMedians[j]! / cpuBase).toFixed(2)}x)`;
-    return `| ${c.mode === 'tty' ? 'terminal' : 'piped'} | \`${c.name}\` | ${m.toFixed(1)} | ${stats[j]!.p90.toFixed(1)} | ${c.wrapper ? '' : `${ratio.toFixed(2)}x${net}`} | ${verdict} | ${cpuCell} |`;
+    return `| ${c.mode === 'tty' ? 'terminal' : 'piped'} | ${c.build ?? 'this'} | \`${c.name}\` | ${m.toFixed(1)} | ${stats[j]!.p90.toFixed(1)} | ${c.wrapper ? '' : `${ratio.toFixed(2)}x${net}`} | ${verdict} | ${cpuCell} |`;
   });
   const body = [
     `${RUNS} interleaved runs of each; whole-process wall time in milliseconds, including node's own start-up.`,
     'The balance runs talk to a loopback scripted server (server.version, server.features, get_balance); without --json they print the table.',
+    'The server sets TCP_NODELAY, as real servers do (without it a second reply waited ~40 ms for the client\'s delayed ACK, which earlier figures here measured).',
+    'The binary compiles its bundle with the V8 code cache of the command (src/boot.ts), written by the warm-up run; "no code cache" rows run with NODE_DISABLE_COMPILE_CACHE=1.',
+    ...(base ? [`"${base}" rows run another checkout's build (its bin/electrum-cli) in the same run.`] : []),
     'Terminal rows run inside `script -qefc "stty cols 80 rows 24 && exec CMD" /dev/null` and are compared with `node -e 0` run the same way;',
     'the figure in brackets subtracts the wrapper alone from both.',
     "CPU ms is the median user + system time of the command alone (bash's `time`, in separate interleaved runs), with its ratio to node -e 0's:",
     'less moved by the load of other processes than wall time.',
     ...(tty ? [] : ['', '`script` (util-linux) is not installed here: terminal rows skipped.']),
     '',
-    '| stdout | command | median ms | p90 ms | ratio to node -e 0 | aim | CPU ms (ratio) |',
-    '|---|---|---|---|---|---|---|',
+    '| stdout | build | command | median ms | p90 ms | ratio to node -e 0 | aim | CPU ms (ratio) |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   const codecTable = await codecs();
   const all = codecTable ? `${body}\n\n${codecTable}` : body;
-  writeSection('cli', 'CLI start-up', 'npm run bench (bench/cli.ts)', all);
+  if (!argv.includes('--no-write')) writeSection('cli', 'CLI start-up', `npm run bench -- cli${baselineDir ? ' --baseline-dir DIR' : ''} (bench/cli.ts)`, all);
   process.stdout.write(`${all}\n`);
 }
 

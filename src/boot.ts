@@ -16,12 +16,12 @@
  *
  * After a run that had no cache (or one V8 refused: other V8 flags), and that succeeded, the
  * cache of its command is written (~3 ms, once per command). A new build or node prunes
- * the other directories. NODE_DISABLE_COMPILE_CACHE=1 (node's own name for its cache) turns
+ * the other directories but the three written last. NODE_DISABLE_COMPILE_CACHE=1 (node's own name for its cache) turns
  * it off. Nothing here may fail a run: any error means "no cache".
  *
  * Only node's built-ins and two leaf modules are imported: this runs before anything else.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -85,7 +85,10 @@ function writeAtomically(file: string, data: Buffer): void {
   renameSync(tmp, file);
 }
 
-/** Creates this build's directory; when it is new, removes the other builds' (they are stale). */
+/** How many builds' cache directories are kept (a global install and a checkout or two may share a HOME). */
+const KEEP_BUILDS = 4;
+
+/** Creates this build's directory; when it is new, removes all but the most recently written others. */
 function prepare(dir: string): void {
   const parent = dirname(dir);
   let fresh = true;
@@ -96,9 +99,12 @@ function prepare(dir: string): void {
   }
   mkdirSync(dir, { recursive: true });
   if (!fresh) return;
-  for (const other of readdirSync(parent)) {
-    if (join(parent, other) !== dir) rmSync(join(parent, other), { recursive: true, force: true });
-  }
+  const others = readdirSync(parent)
+    .map((name) => join(parent, name))
+    .filter((p) => p !== dir)
+    .map((p) => ({ p, t: statSync(p).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { p } of others.slice(KEEP_BUILDS - 1)) rmSync(p, { recursive: true, force: true });
 }
 
 /** The bundle's exports that the loader uses (src/main.ts). */

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIdOf, cacheDirFor, commandGuesses, isCacheName } from '../../src/boot.js';
 import { BIN, runCli, tempHome } from '../support/run-cli.js';
@@ -101,14 +101,19 @@ describe('code cache: the binary', () => {
     assert.deepEqual(caches(home), {});
   });
 
-  it('removes the caches of other builds when it starts a new directory', async () => {
+  it('keeps the three most recently written other builds when it starts a new directory', async () => {
     const home = tempHome();
-    const stale = join(home, '.cache', 'electrum-cli', 'v8', '00000000deadbeef-v0.0.0-x64');
-    mkdirSync(stale, { recursive: true });
-    writeFileSync(join(stale, 'balance.v8'), 'old');
+    const root = join(home, '.cache', 'electrum-cli', 'v8');
+    const stale = [1, 2, 3, 4, 5].map((i) => join(root, `0000000${i}deadbeef-v0.0.0-x64`));
+    for (const [i, d] of stale.entries()) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'balance.v8'), 'old');
+      const t = new Date(Date.UTC(2026, 0, 1 + i));
+      utimesSync(d, t, t);
+    }
     assert.equal((await runCli(BALANCE, { server: s.spec, home })).code, 0);
-    assert.equal(existsSync(stale), false);
-    onlyCache(home, 'balance.v8');
+    assert.deepEqual(stale.map((d) => existsSync(d)), [false, false, true, true, true]);
+    assert.equal(Object.values(caches(home)).filter((f) => f.join() === 'balance.v8').length, 4);
   });
 
   it('runs without a cache when the cache directory cannot be made', async () => {

@@ -3,7 +3,8 @@
  * `<!-- NAME:begin -->` and `<!-- NAME:end -->`), headed by the machine, date and command,
  * so benches can run separately without clobbering each other's figures.
  */
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, totalmem, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -31,4 +32,14 @@ export function writeSection(name: string, title: string, command: string, body:
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Bytes of every file under `dir` (an index's size on disk). */
+export function dirBytes(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, f.name);
+    n += f.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return n;
 }

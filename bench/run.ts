@@ -42,4 +42,4 @@ if (failed.length > 0) {
   process.stderr.write(`\nfailed: ${failed.join(', ')}\n`);
   process.exit(1);
 }
-process.stderr.write('\nall benchmarks written to docs/BENCHMARKS.md\n');
+process.stderr.write(passOn.includes('--no-write') ? '\nall benchmarks done (--no-write: docs/BENCHMARKS.md left as it was)\n' : '\nall benchmarks written to docs/BENCHMARKS.md\n');

@@ -17,7 +17,7 @@ import { Simulator } from '../sim/server.js';
 import { openStore, type StoreEngine } from '../src/server/store/db.js';
 import { TABLES } from '../src/server/store/rows.js';
 import { generateChain } from '../sim/chaingen.js';
-import { writeSection } from './report.js';
+import { dirBytes, writeSection } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,15 +33,6 @@ export interface StoreRun {
   maxAnonMb: number;
   maxRssMb: number;
   tables: { name: string; entries: number; bytesPerTx: number }[];
-}
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, f.name);
-    n += f.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
-  }
-  return n;
 }
 
 /** tx/s in each full 100,000-tx window, from [txs, secs] samples. */

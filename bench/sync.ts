@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChain } from '../sim/chaingen.js';
 import { Simulator } from '../sim/server.js';
-import { writeSection } from './report.js';
+import { dirBytes, writeSection } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -47,15 +47,6 @@ export interface SyncResult {
   peakAnonBytes: number;
   /** Unspent outputs at the tip (they dominate the index size). */
   utxos: number;
-}
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, f.name);
-    n += f.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
-  }
-  return n;
 }
 
 /** Runs the sync child against a node; resolves its report line. */

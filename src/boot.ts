@@ -160,6 +160,16 @@ export function load(bundlePath: string, args: readonly string[], env: Env): Loa
   };
 }
 
+/** The one line a failure outside main() gets (main() reports its own), with exit 1. */
+function internalError(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`electrum-cli: internal error: ${message.split('\n', 1)[0]}\n`);
+  if (/^(1|true|yes|on)$/i.test(process.env.ELECTRUM_DEBUG?.trim() ?? '') || process.argv.includes('--debug')) {
+    if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  }
+  process.exitCode = 1;
+}
+
 /** Runs the command line (bin/electrum-cli). */
 export function boot(argv: string[]): void {
   const args = argv.slice(2);
@@ -167,13 +177,18 @@ export function boot(argv: string[]): void {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  // The bundle built next to this file (dist/boot.cjs is CommonJS, so a run that imports no
-  // ES module never starts node's ESM loader).
-  const loaded = load(join(__dirname, 'cli.cjs'), args, process.env);
-  loaded.bundle
-    .main(argv)
-    .then(async (code) => {
-      process.exitCode = code;
-      await loaded.finish(args, code);
-    });
+  let loaded: Loaded;
+  try {
+    // The bundle built next to this file (dist/boot.cjs is CommonJS, so a run that imports no
+    // ES module never starts node's ESM loader).
+    loaded = load(join(__dirname, 'cli.cjs'), args, process.env);
+  } catch (err) {
+    // e.g. a checkout whose dist/ was never built: `npm run build`
+    internalError(err);
+    return;
+  }
+  loaded.bundle.main(argv).then(async (code) => {
+    process.exitCode = code;
+    await loaded.finish(args, code);
+  }, internalError);
 }

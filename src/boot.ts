@@ -14,14 +14,15 @@
  * command line that do not start with `-` and a cache of that name exists for. A wrong guess
  * can only cost time: any cache of the same build is valid for the whole bundle.
  *
- * After a run that had no cache (or one V8 refused: other V8 flags), and that succeeded, the
- * cache of its command is written (~3 ms, once per command). A new build or node prunes
+ * After a run that had no cache of its own command (or one V8 refused: other V8 flags; or a
+ * damaged one: each file carries a digest), and that succeeded, the cache of its command is written (~3 ms, once per command). A new build or node prunes
  * the other directories but the three written last. NODE_DISABLE_COMPILE_CACHE=1 (node's own name for its cache) turns
  * it off. Nothing here may fail a run: any error means "no cache".
  *
  * Only node's built-ins and two leaf modules are imported: this runs before anything else.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -78,11 +79,41 @@ function wrap(source: string): string {
  */
 const importExternal = (specifier: string): Promise<unknown> => import(specifier);
 
-/** Writes `data` to `file` whole or not at all (a crash or a concurrent run never leaves half a cache). */
+/**
+ * A cache file: MAGIC, the SHA-1 of the V8 data, the data. Node's V8 does not checksum a code
+ * cache it is given (only debug builds do), and a cache damaged on disk crashes the process
+ * (a fatal V8 error, exit 133) on every run that uses it; so the loader checks the digest and
+ * treats a mismatch as no cache.
+ */
+const MAGIC = Buffer.from('electrum-cli-v8\n');
+const DIGEST = 20;
+
+/** The file's V8 data when it is whole, else undefined (pure). */
+export function cacheDataOf(file: Buffer): Buffer | undefined {
+  const head = MAGIC.length + DIGEST;
+  if (file.length <= head || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const data = file.subarray(head);
+  return createHash('sha1').update(data).digest().equals(file.subarray(MAGIC.length, head)) ? data : undefined;
+}
+
+/** The file that holds `data` (pure). */
+export function cacheFileOf(data: Buffer): Buffer {
+  return Buffer.concat([MAGIC, createHash('sha1').update(data).digest(), data]);
+}
+
+/**
+ * Writes `data` to `file` whole or not at all: a crash, a full disk or a concurrent run
+ * (another container on the same HOME may have the same pid) never leaves half a cache.
+ */
 function writeAtomically(file: string, data: Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, data, { flag: 'wx' });
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** How many builds' cache directories are kept (a global install and a checkout or two may share a HOME). */
@@ -130,8 +161,9 @@ export function load(bundlePath: string, args: readonly string[], env: Env): Loa
   let cachedData: Buffer | undefined;
   for (const word of dir ? commandGuesses(args) : []) {
     try {
-      cachedData = readFileSync(join(dir!, `${word}.v8`));
+      const file = readFileSync(join(dir!, `${word}.v8`));
       used = word;
+      cachedData = cacheDataOf(file);
       break;
     } catch {
       // none for this word
@@ -145,14 +177,18 @@ export function load(bundlePath: string, args: readonly string[], env: Env): Loa
   return {
     bundle,
     async finish(runArgs, code) {
-      if (!dir || code !== 0 || (used !== undefined && script.cachedDataRejected !== true)) return;
+      if (!dir || code !== 0) return;
       try {
+        // What commander made of the line (program.ts remembers it: no second parse).
         const word = await bundle.commandWordOf(runArgs);
         if (word === undefined || !isCacheName(word)) return;
+        // This command's cache was there, whole, and V8 took it: nothing to do. (A cache of
+        // another word, `help balance` finding balance.v8, still gets this command its own.)
+        if (used === word && cachedData !== undefined && script.cachedDataRejected !== true) return;
         // What this run compiled: the functions of the command it ran, and of anything it shares.
         const data = script.createCachedData();
         prepare(dir);
-        writeAtomically(join(dir, `${word}.v8`), data);
+        writeAtomically(join(dir, `${word}.v8`), cacheFileOf(data));
       } catch {
         // a read-only or full cache directory: run without a cache
       }
@@ -174,6 +210,8 @@ function internalError(err: unknown): void {
 export function boot(argv: string[]): void {
   const args = argv.slice(2);
   if (asksVersionOnly(args)) {
+    // `--version | head -0`: the reader is gone, which ends the run normally.
+    process.stdout.on('error', () => {});
     process.stdout.write(`${VERSION}\n`);
     return;
   }

@@ -12,6 +12,15 @@ import type { Context, GlobalOptions } from './cli/context.js';
 
 const ISSUES = (pkg as { bugs?: { url?: string } }).bugs?.url ?? 'the electrum-cli issue tracker';
 
+/** The working directory, or "." when it has been deleted (process.cwd() throws then). */
+function currentDirectory(): string {
+  try {
+    return process.cwd();
+  } catch {
+    return '.';
+  }
+}
+
 /**
  * The real process as an Io; Ctrl-C aborts its signal. stdin is only built when something
  * reads it (prompts, `broadcast -`): node constructs a stream for it on first access.
@@ -31,7 +40,7 @@ function processIo(controller: AbortController): Io {
       stderr: !!process.stderr.isTTY,
     },
     env: process.env,
-    cwd: process.cwd(),
+    cwd: currentDirectory(),
     signal: controller.signal,
   };
 }

@@ -114,15 +114,23 @@ function addMethodCommand(program: Command, c: RegistryCommand, rt: Runtime): vo
   });
 }
 
+/** The last operandsOf answer: buildProgram asks first, the binary's loader again at the end (~0.5 ms each). */
+let lastOperands: { key: string; operands: string[] | undefined } | undefined;
+
 /** The operands of `args` as the root parses them (global option values skipped); undefined if it would refuse them. */
 function operandsOf(args: readonly string[]): string[] | undefined {
+  const key = args.join('\0');
+  if (lastOperands?.key === key) return lastOperands.operands?.slice();
   const probe = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
   addGlobalOptions(probe);
+  let operands: string[] | undefined;
   try {
-    return probe.parseOptions([...args]).operands;
+    operands = probe.parseOptions([...args]).operands;
   } catch {
-    return undefined; // e.g. --server without a value: the whole tree reports it
+    operands = undefined; // e.g. --server without a value: the whole tree reports it
   }
+  lastOperands = { key, operands };
+  return operands?.slice();
 }
 
 /**

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildIdOf, cacheDirFor, commandGuesses, isCacheName } from '../../src/boot.js';
+import { buildIdOf, cacheDataOf, cacheDirFor, cacheFileOf, commandGuesses, isCacheName } from '../../src/boot.js';
 import { BIN, runCli, tempHome } from '../support/run-cli.js';
 import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
 
@@ -42,6 +42,19 @@ describe('code cache: pure parts', () => {
     for (const w of ['127.0.0.1:50001:t', '../x', 'a/b', '__proto__', 'constructor.v8', 'Balance', '', 'x'.repeat(40)]) assert.ok(!isCacheName(w), w);
     assert.deepEqual(commandGuesses(['--server', '127.0.0.1:1:t', '-n', 'regtest', 'balance', ADDR]), ['regtest', 'balance']);
     assert.deepEqual(commandGuesses(['a', 'b', 'c', 'd', 'e']), ['a', 'b', 'c', 'd']);
+  });
+
+  it('takes a cache file only when its digest matches its data', () => {
+    const data = Buffer.from('some V8 data');
+    const file = cacheFileOf(data);
+    assert.deepEqual(cacheDataOf(file), data);
+    for (const at of [0, 16, 20, file.length - 1]) {
+      const bad = Buffer.from(file);
+      bad[at]! ^= 1;
+      assert.equal(cacheDataOf(bad), undefined, `byte ${at} flipped`);
+    }
+    assert.equal(cacheDataOf(file.subarray(0, file.length - 1)), undefined);
+    assert.equal(cacheDataOf(Buffer.alloc(0)), undefined);
   });
 
   it('has a directory per build, node and architecture, unless turned off', () => {
@@ -78,16 +91,33 @@ describe('code cache: the binary', () => {
     assert.deepEqual(Object.values(caches(home))[0], ['balance.v8', 'banner.v8']);
   });
 
-  it('replaces a cache V8 refuses, and the run is unaffected', async () => {
+  it('replaces a damaged or foreign cache, and the run is unaffected', async () => {
     const home = tempHome();
     assert.equal((await runCli(BALANCE, { server: s.spec, home })).code, 0);
     const file = onlyCache(home, 'balance.v8');
-    writeFileSync(file, Buffer.alloc(5000, 0xa5));
-    const r = await runCli(BALANCE, { server: s.spec, home });
+    const good = readFileSync(file);
+    // Garbage; then a real cache with bytes flipped inside V8's data, which node's V8 would
+    // execute (a fatal error, exit 133) if the loader did not check the digest.
+    const flipped = Buffer.from(good);
+    for (let i = 0; i < 64; i++) flipped[Math.floor(flipped.length / 2) + i]! ^= 0xff;
+    for (const damaged of [Buffer.alloc(5000, 0xa5), flipped]) {
+      writeFileSync(file, damaged);
+      const r = await runCli(BALANCE, { server: s.spec, home });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^confirmed\t91000000\nunconfirmed\t0\n$/);
+      assert.equal(r.stderr, '');
+      assert.ok(cacheDataOf(readFileSync(file)) !== undefined, 'rewritten whole');
+    }
+    assert.deepEqual(Object.values(caches(home))[0], ['balance.v8'], 'no temporary files left');
+  });
+
+  it("writes a command's own cache even when another word's cache was used", async () => {
+    const home = tempHome();
+    assert.equal((await runCli(BALANCE, { server: s.spec, home })).code, 0);
+    // `help balance`: no help.v8 yet, so balance.v8 is tried and used.
+    const r = await runCli(['help', 'balance'], { home });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^confirmed\t91000000\nunconfirmed\t0\n$/);
-    assert.equal(r.stderr, '');
-    assert.notDeepEqual(readFileSync(file).subarray(0, 16), Buffer.alloc(16, 0xa5), 'rewritten');
+    assert.deepEqual(Object.values(caches(home))[0], ['balance.v8', 'help.v8']);
   });
 
   it('writes nothing after a failed run, when turned off, or for --version', async () => {

@@ -14,12 +14,13 @@
  * command line that do not start with `-` and a cache of that name exists for. A wrong guess
  * can only cost time: any cache of the same build is valid for the whole bundle.
  *
- * After a run that had no cache of its own command (or one V8 refused: other V8 flags; or a
- * damaged one: each file carries a digest), and that succeeded, the cache of its command is written (~3 ms, once per command). A new build or node prunes
- * the other directories but the three written last. NODE_DISABLE_COMPILE_CACHE=1 (node's own name for its cache) turns
- * it off. Nothing here may fail a run: any error means "no cache".
+ * After a successful run that had no cache of its own command (or one V8 refused: other V8
+ * flags; or a damaged one: each file carries a digest), the cache of its command is written
+ * (~3 ms, once per command). A new build or node prunes the other directories but the three
+ * written last. NODE_DISABLE_COMPILE_CACHE=1 (node's own name for its cache) turns it off.
+ * Nothing here may fail a run: any error means "no cache".
  *
- * Only node's built-ins and two leaf modules are imported: this runs before anything else.
+ * Only node's built-ins and three leaf modules are imported: this runs before anything else.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
@@ -27,6 +28,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheDir } from './cache-dir.js';
+import { envFlag } from './env-flag.js';
 import { asksVersionOnly, VERSION } from './version.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -54,7 +56,7 @@ export function isCacheName(word: string): boolean {
  * NODE_DISABLE_COMPILE_CACHE is set (pure).
  */
 export function cacheDirFor(build: string, env: Env, node = process.version, arch = process.arch): string | undefined {
-  if (/^(1|true|yes|on)$/i.test(env.NODE_DISABLE_COMPILE_CACHE?.trim() ?? '')) return undefined;
+  if (envFlag(env.NODE_DISABLE_COMPILE_CACHE)) return undefined;
   if (!env.HOME && !env.USERPROFILE && !env.XDG_CACHE_HOME?.startsWith('/')) return undefined;
   return join(cacheDir(env), 'v8', `${build}-${node}-${arch}`);
 }
@@ -200,7 +202,7 @@ export function load(bundlePath: string, args: readonly string[], env: Env): Loa
 function internalError(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`electrum-cli: internal error: ${message.split('\n', 1)[0]}\n`);
-  if (/^(1|true|yes|on)$/i.test(process.env.ELECTRUM_DEBUG?.trim() ?? '') || process.argv.includes('--debug')) {
+  if (envFlag(process.env.ELECTRUM_DEBUG) || process.argv.includes('--debug')) {
     if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   }
   process.exitCode = 1;

@@ -6,6 +6,7 @@
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, EXIT, InternalError, oneLine, ServerError } from './errors.js';
 import { asksVersionOnly, VERSION } from './version.js';
+import { envFlag } from './env-flag.js';
 import type { Io } from './cli/io.js';
 import { interruptIsStop } from './cli/graceful.js';
 import type { Context, GlobalOptions } from './cli/context.js';
@@ -84,9 +85,8 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   // How to report an error raised before any context exists (commander's): as the flags and
   // ELECTRUM_JSON / ELECTRUM_DEBUG ask (cli/context.ts effectiveOptions, repeated here so that
   // this path loads nothing).
-  const envOn = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
   const wantsJson = args.some((a) => a === '--json' || a === '--jq' || a.startsWith('--jq=') || a === '--fields' || a.startsWith('--fields='));
-  let globals: GlobalOptions = { json: wantsJson || envOn(io.env.ELECTRUM_JSON), debug: args.includes('--debug') || envOn(io.env.ELECTRUM_DEBUG) };
+  let globals: GlobalOptions = { json: wantsJson || envFlag(io.env.ELECTRUM_JSON), debug: args.includes('--debug') || envFlag(io.env.ELECTRUM_DEBUG) };
   const stopped = new Promise<number>((resolve) => {
     // Unless the command ends normally on Ctrl-C (serve): then its own result decides.
     const done = () => {

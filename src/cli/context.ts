@@ -4,6 +4,7 @@
  * starts the genesis check beside the first request. Created per run; no module singletons.
  */
 import { ConnectionError, UsageError, VerificationError } from '../errors.js';
+import { envFlag } from '../env-flag.js';
 import { NETWORKS, type NetworkName } from '../bitcoin/networks.js';
 import { Connection, type ConnectionOptions } from '../protocol/connection.js';
 import { checkGenesis } from '../protocol/negotiate.js';
@@ -50,11 +51,6 @@ export interface GlobalOptions {
   /** Amounts in tables: --sats or --btc. */
   sats?: boolean;
   btc?: boolean;
-}
-
-/** ELECTRUM_JSON=1 and the like: 1, true, yes or on (any case). */
-export function envFlag(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Start-up cost: heavy modules load only in the commands that need them. A resolve hook and
- * a wrapper of CommonJS's loader list every package the built binary imports or requires; `--version` imports none, and
+ * a wrapper of CommonJS's loader list every package the built binary imports or requires;
+ * `--version` imports none, and
  * `balance ADDR` (address -> script hash included), with --json or piped, never touches
  * bitcoinjs-lib, ora, inquirer, ws or socks. cli-table3 is bundled (scripts/build.mjs), so no
  * hook sees it: test/format/box.test.ts checks that only a boxed table loads it.

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildIdOf, cacheDataOf, cacheDirFor, cacheFileOf, commandGuesses, isCacheName } from '../../src/boot.js';
 import { BIN, runCli, tempHome } from '../support/run-cli.js';
 import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
@@ -166,5 +166,28 @@ describe('code cache: the binary', () => {
     });
     assert.equal(r.stdout, '91000000\n');
     assert.equal(r.stderr, '');
+  });
+
+  it('ends quietly when --version meets a closed pipe', async () => {
+    const r = await promisify(execFile)('sh', ['-c', `"${process.execPath}" "${BIN}" --version | head -c 0`], { encoding: 'utf8' });
+    assert.equal(r.stderr, '');
+  });
+
+  it('reports a deleted working directory or an unbuilt bundle in one line', async () => {
+    const home = tempHome();
+    const gone = join(home, 'gone');
+    mkdirSync(gone);
+    // The shell enters the directory, removes it, and runs the binary there.
+    const cmd = `cd "${gone}" && rmdir "${gone}" && "${process.execPath}" "${BIN}" --network regtest balance notanaddress`;
+    const deleted = await promisify(execFile)('sh', ['-c', `${cmd}; echo "exit $?" >&2`], { env: { PATH: process.env.PATH, HOME: home }, encoding: 'utf8' });
+    assert.match(deleted.stderr, /^electrum-cli: not a valid address for regtest: notanaddress[^\n]*\nexit 2\n$/);
+    // A copy of the binary and its loader without dist/cli.cjs (a checkout never built).
+    const tree = join(home, 'tree');
+    for (const f of ['bin/electrum-cli', 'bin/package.json', 'dist/boot.cjs']) {
+      mkdirSync(join(tree, dirname(f)), { recursive: true });
+      copyFileSync(join(dirname(BIN), '..', f), join(tree, f));
+    }
+    const unbuilt = await promisify(execFile)('sh', ['-c', `"${process.execPath}" "${join(tree, 'bin/electrum-cli')}" balance x; echo "exit $?" >&2`], { env: { PATH: process.env.PATH, HOME: home }, encoding: 'utf8' });
+    assert.match(unbuilt.stderr, /^electrum-cli: internal error: ENOENT[^\n]*cli\.cjs'\nexit 1\n$/);
   });
 });
